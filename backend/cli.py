@@ -1,0 +1,104 @@
+"""The `lvzhi` command line: serve, scheduler, emulator, db upgrade, seed-demo, demo."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from backend.settings import Settings, SettingsError, load_settings
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """履职助手 (lvzhi): duty logging and evaluation through a WeCom bot."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--workers", default=2, show_default=True, type=int, help="Gunicorn workers.")
+@click.option("--threads", default=4, show_default=True, type=int, help="Threads per worker.")
+def serve(host: str, port: int, workers: int, threads: int) -> None:
+    """Run the web app (callback, console, API, public pages) under gunicorn."""
+    from backend.db import make_engine
+    from backend.migrate import upgrade_database
+    from backend.server import run_gunicorn
+
+    settings = _settings()
+    upgrade_database(make_engine(settings.DATABASE_URL))
+    run_gunicorn(host=host, port=port, workers=workers, threads=threads)
+
+
+@main.command()
+def scheduler() -> None:
+    """Run the scheduler process (outbox delivery, reminders, summaries, reports)."""
+    _settings()
+    # The scheduler package sits above backend in the import graph, so start it as its own module.
+    os.execv(sys.executable, [sys.executable, "-m", "scheduled"])  # noqa: S606
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=18080, show_default=True, type=int)
+@click.option("--callback-url", default=None, help="Bot callback URL (default from settings).")
+def emulator(host: str, port: int, callback_url: str | None) -> None:
+    """Run the local WeCom emulator (API, chat page, group chats, fault switches)."""
+    from backend.emulator_link import emulator_config
+    from bot.emulator import run_emulator
+
+    settings = _settings()
+    run_emulator(emulator_config(settings, callback_url), host, port)
+
+
+@main.group()
+def db() -> None:
+    """Database commands."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Create or upgrade the database schema to the newest version."""
+    from backend.db import make_engine
+    from backend.migrate import upgrade_database
+
+    upgrade_database(make_engine(_settings().DATABASE_URL))
+    click.echo("数据库已是最新版本 (database is up to date)")
+
+
+@main.command("seed-demo")
+@click.option("--seed", default=2026, show_default=True, type=int)
+@click.option("--weeks", default=10, show_default=True, type=int)
+@click.option("--staff", "staff_count", default=300, show_default=True, type=int)
+@click.option("--replace", is_flag=True, help="Delete existing data first.")
+def seed_demo(seed: int, weeks: int, staff_count: int, replace: bool) -> None:
+    """Load the demo county: departments, staff, duties, key tasks and ten weeks of entries."""
+    from backend.cli_demo import load_demo_county
+
+    try:
+        summary = load_demo_county(_settings(), seed, weeks, staff_count, replace)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"示范县数据已载入: {summary}")
+
+
+@main.command()
+@click.option("--web-port", default=8000, show_default=True, type=int)
+@click.option("--emulator-port", default=18080, show_default=True, type=int)
+def demo(web_port: int, emulator_port: int) -> None:
+    """Set up and run everything locally: database, demo county, web, scheduler, emulator."""
+    from backend.cli_demo import run_demo
+
+    run_demo(web_port=web_port, emulator_port=emulator_port)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+"""`lvzhi demo` and `lvzhi seed-demo`: a whole county on one machine."""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import click
+import requests
+from sqlmodel import Session, select
+
+from backend.db import make_engine, session_scope
+from backend.migrate import upgrade_database
+from backend.settings import PROJECT_ROOT, Settings, load_settings
+
+ENV_FILE = PROJECT_ROOT / ".env"
+
+
+def load_demo_county(settings: Settings, seed: int, weeks: int, staff: int, replace: bool):
+    """Migrate the database and fill it with the deterministic demo county."""
+    from backend.demo import seed_demo
+
+    engine = make_engine(settings.DATABASE_URL)
+    upgrade_database(engine)
+    with session_scope(engine) as session:
+        return seed_demo(session, seed=seed, weeks=weeks, staff_count=staff, replace=replace)
+
+
+def write_demo_env(path: Path, *, web_port: int, emulator_port: int) -> None:
+    """Write a `.env` for a local demo against the emulator, with fresh random secrets."""
+    aes_key = base64.b64encode(secrets.token_bytes(32)).decode().rstrip("=")
+    lines = [
+        f"DATABASE_URL=sqlite:///{PROJECT_ROOT / 'var' / 'lvzhi.db'}",
+        "WECOM_CORP_ID=wwdemo0000000001",
+        "WECOM_AGENT_ID=1000002",
+        f"WECOM_SECRET={secrets.token_urlsafe(32)}",
+        f"WECOM_TOKEN={secrets.token_urlsafe(16)}",
+        f"WECOM_AES_KEY={aes_key}",
+        f"WECOM_API_BASE=http://127.0.0.1:{emulator_port}/cgi-bin/",
+        "LVZHI_TIMEZONE=Asia/Shanghai",
+        f"SECRET_KEY={secrets.token_urlsafe(32)}",
+        f"PUBLIC_BASE_URL=http://127.0.0.1:{web_port}",
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def run_demo(*, web_port: int, emulator_port: int) -> None:
+    """Prepare the demo and run web, scheduler and emulator until Ctrl-C."""
+    os.chdir(PROJECT_ROOT)
+    if not ENV_FILE.exists():
+        write_demo_env(ENV_FILE, web_port=web_port, emulator_port=emulator_port)
+        click.echo(f"已生成演示配置 {ENV_FILE}")
+    settings = load_settings()
+    engine = make_engine(settings.DATABASE_URL)
+    upgrade_database(engine)
+    _seed_if_empty(engine)
+    processes = _start_processes(web_port, emulator_port)
+    try:
+        _wait_until_up(f"http://127.0.0.1:{emulator_port}/_emulator/directory")
+        _wait_until_up(f"http://127.0.0.1:{web_port}/api/v1/health")
+        _push_directory(engine, f"http://127.0.0.1:{emulator_port}")
+        _announce(web_port, emulator_port)
+        _supervise(processes)
+    finally:
+        _stop(processes)
+
+
+def _seed_if_empty(engine) -> None:
+    from backend.demo import seed_demo
+    from backend.models import Department
+
+    with session_scope(engine) as session:
+        if session.exec(select(Department)).first() is None:
+            click.echo("正在生成示范县数据…")
+            click.echo(f"示范县数据已载入: {seed_demo(session)}")
+
+
+def _start_processes(web_port: int, emulator_port: int) -> list[subprocess.Popen]:
+    cli = [sys.executable, "-m", "backend.cli"]
+    commands = [
+        [*cli, "emulator", "--port", str(emulator_port)],
+        [*cli, "serve", "--port", str(web_port)],
+        [*cli, "scheduler"],
+    ]
+    return [subprocess.Popen(command) for command in commands]  # noqa: S603
+
+
+def _wait_until_up(url: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url, timeout=2).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.3)
+    raise click.ClickException(f"服务未能启动: {url}")
+
+
+def _push_directory(engine, emulator_url: str) -> None:
+    from backend.emulator_link import push_directory
+
+    with Session(engine) as session:
+        push_directory(session, emulator_url)
+
+
+def _announce(web_port: int, emulator_port: int) -> None:
+    click.echo("")
+    click.echo("履职助手演示环境已启动 (lvzhi demo is running):")
+    click.echo(f"  企业微信模拟器（聊天与群）: http://127.0.0.1:{emulator_port}/")
+    click.echo(f"  后台与接口:               http://127.0.0.1:{web_port}/")
+    click.echo("按 Ctrl-C 停止 (press Ctrl-C to stop).")
+
+
+def _supervise(processes: list[subprocess.Popen]) -> None:
+    try:
+        while all(process.poll() is None for process in processes):
+            time.sleep(1)
+    except KeyboardInterrupt:
+        return
+    raise click.ClickException("有进程意外退出，演示已停止 (a process exited; demo stopped)")
+
+
+def _stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()

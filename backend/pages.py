@@ -1,0 +1,24 @@
+"""Plain pages: the front page pointing to what runs where."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template_string
+
+blueprint = Blueprint("pages", __name__)
+
+FRONT_PAGE = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>履职助手</title></head>
+<body style="font-family: sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem">
+<h1>履职助手</h1>
+<p>部门履职数据填报与评估系统。工作人员通过企业微信机器人填报每日履职情况。</p>
+<ul><li>企业微信回调地址：<code>/wecom/callback</code></li>
+<li>接口状态：<a href="/api/v1/health">/api/v1/health</a></li></ul>
+</body></html>"""
+
+
+@blueprint.get("/")
+def front_page() -> str:
+    """Show what this server is."""
+    return render_template_string(FRONT_PAGE)

@@ -1,0 +1,30 @@
+"""Processed-callback keys: each WeCom callback is handled once and answered the same way."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, delete
+
+from backend.models import ProcessedMessage, utcnow
+
+KEEP_PROCESSED_KEYS = timedelta(days=7)
+
+
+def stored_reply(session: Session, *, key: str) -> str | None:
+    """Return the passive reply given to an already processed callback, or None if new."""
+    processed = session.get(ProcessedMessage, key)
+    return None if processed is None else processed.reply_xml
+
+
+def record_processed(session: Session, *, key: str, reply_xml: str) -> None:
+    """Remember that this callback was handled and what it was answered."""
+    session.add(ProcessedMessage(key=key, reply_xml=reply_xml))
+    session.flush()
+
+
+def purge_processed(session: Session, *, now: datetime | None = None) -> int:
+    """Forget processed keys older than the retention window; return how many."""
+    cutoff = (now or utcnow()) - KEEP_PROCESSED_KEYS
+    result = session.exec(delete(ProcessedMessage).where(ProcessedMessage.created_at < cutoff))
+    return result.rowcount or 0

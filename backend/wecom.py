@@ -1,0 +1,79 @@
+"""The WeCom callback endpoint: verify, decrypt, parse, then hand over to the inbox."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, abort, request
+
+from backend.inbox import apology_xml, process_message
+from backend.runtime import runtime
+from bot.crypto import CallbackError, SignatureError
+from bot.messages import MessageParseError, parse_message
+
+log = logging.getLogger(__name__)
+blueprint = Blueprint("wecom", __name__)
+WRONG_CORP_ID = -40005
+
+
+@blueprint.get("/wecom/callback")
+def verify_url() -> Response:
+    """Answer WeCom's URL verification with the bare decrypted echostr."""
+    args = _required_args("msg_signature", "timestamp", "nonce", "echostr")
+    try:
+        plain = runtime().crypto.verify_url(*args)
+    except CallbackError as exc:
+        abort(_status_for(exc), description=f"回调校验失败 ({exc.code})")
+    return Response(plain, mimetype="text/plain")
+
+
+@blueprint.post("/wecom/callback")
+def receive() -> Response:
+    """Handle an encrypted message or event and return the encrypted passive reply."""
+    signature, timestamp, nonce = _required_args("msg_signature", "timestamp", "nonce")
+    body = _bounded_body(runtime().settings.LVZHI_MAX_CALLBACK_BYTES)
+    try:
+        message = parse_message(runtime().crypto.decrypt(body, signature, timestamp, nonce))
+    except CallbackError as exc:
+        abort(_status_for(exc), description=f"回调解密失败 ({exc.code})")
+    except MessageParseError:
+        abort(400, description="回调消息格式不正确")
+    reply_xml = _answer(message)
+    if not reply_xml:
+        return Response("", mimetype="text/plain")
+    return Response(runtime().crypto.encrypt(reply_xml), mimetype="application/xml")
+
+
+def _answer(message) -> str:
+    app_runtime = runtime()
+    corp_id = app_runtime.settings.WECOM_CORP_ID
+    now = app_runtime.clock()
+    try:
+        return process_message(
+            app_runtime.engine, message, app_runtime.dispatch, corp_id=corp_id, now=now
+        )
+    except Exception:
+        log.exception("callback %s failed", message.dedupe_key)
+        return apology_xml(message, corp_id=corp_id, now=now)
+
+
+def _required_args(*names: str) -> list[str]:
+    values = [request.args.get(name) for name in names]
+    if any(not value for value in values):
+        abort(400, description="缺少回调参数: " + ", ".join(names))
+    return values
+
+
+def _bounded_body(limit: int) -> bytes:
+    if request.content_length is not None and request.content_length > limit:
+        abort(413, description="回调消息过大")
+    body = request.stream.read(limit + 1)
+    if len(body) > limit:
+        abort(413, description="回调消息过大")
+    return body
+
+
+def _status_for(error: CallbackError) -> int:
+    if isinstance(error, SignatureError) or error.code == WRONG_CORP_ID:
+        return 403
+    return 400

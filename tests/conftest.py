@@ -1,0 +1,102 @@
+"""Session-wide servers (PostgreSQL, emulator, web app) and per-test clean state."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session
+
+from backend.db import make_engine
+from backend.migrate import upgrade_database
+from tests.support.chat import Member
+from tests.support.org import add_small_county
+from tests.support.postgres import PostgresServer
+from tests.support.stack import Stack, start_stack, wipe_database
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def postgres_url(tmp_path_factory) -> Iterator[str]:
+    """Start one PostgreSQL server for the whole session."""
+    if os.environ.get("LVZHI_TEST_SKIP_POSTGRES") == "1":
+        pytest.skip("PostgreSQL disabled by LVZHI_TEST_SKIP_POSTGRES=1")
+    server = PostgresServer(tmp_path_factory.mktemp("pg"))
+    url = server.start()
+    yield url
+    server.stop()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request, tmp_path_factory) -> str:
+    """Yield a database URL, once for SQLite and once for PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'lvzhi.db'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory) -> str:
+    """A SQLite database URL for tests that need only one backend."""
+    return f"sqlite:///{tmp_path_factory.mktemp('sqlite-only') / 'lvzhi.db'}"
+
+
+@pytest.fixture
+def engine(database_url):
+    """An upgraded, empty database on each backend."""
+    engine = make_engine(database_url)
+    upgrade_database(engine)
+    wipe_database(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _stacks() -> Iterator[dict[str, Stack]]:
+    stacks: dict[str, Stack] = {}
+    yield stacks
+    for stack in stacks.values():
+        stack.stop()
+
+
+def _stack_for(stacks: dict[str, Stack], url: str) -> Stack:
+    if url not in stacks:
+        stacks[url] = start_stack(url)
+    stack = stacks[url]
+    stack.reset(add_small_county)
+    return stack
+
+
+@pytest.fixture
+def stack(_stacks, database_url) -> Stack:
+    """The emulator and our app on one backend, reset to the small fixture county."""
+    return _stack_for(_stacks, database_url)
+
+
+@pytest.fixture
+def sqlite_stack(_stacks, sqlite_url) -> Stack:
+    """The same, on SQLite only (browser tests and slow paths)."""
+    return _stack_for(_stacks, sqlite_url)
+
+
+@pytest.fixture
+def alice(stack) -> Member:
+    """Alice, a staff member of 县市场监督管理局."""
+    return Member(stack.emulator.url, "alice")
+
+
+@pytest.fixture
+def session(engine) -> Iterator[Session]:
+    """A session on an empty upgraded database."""
+    with Session(engine) as session:
+        yield session
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Folder for screenshots and other files kept after the run."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

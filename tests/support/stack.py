@@ -1,0 +1,124 @@
+"""The whole system on loopback for tests: the WeCom emulator and our web app, both over HTTP."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import requests
+from flask import Flask
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel
+from werkzeug.serving import make_server
+
+from backend.app import create_app
+from backend.db import make_engine
+from backend.delivery import DeliveryStats, build_client, deliver_due
+from backend.emulator_link import emulator_config, push_directory
+from backend.settings import Settings, load_settings
+from bot.client import WeComClient
+from bot.emulator import EmulatorServer
+
+TEST_WECOM = {
+    "WECOM_CORP_ID": "wwtest00000000001",
+    "WECOM_AGENT_ID": 1000002,
+    "WECOM_SECRET": "test-secret-0123456789abcdef",
+    "WECOM_TOKEN": "hJqcu3uJ9Tn2gXPmxx2w9kkCkCE2EPYo",
+    "WECOM_AES_KEY": "6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt",
+    "SECRET_KEY": "test-secret-key-0123456789",
+}
+
+
+class _LazyApp:
+    """A WSGI callable whose app is attached after the port is known."""
+
+    app: Flask | None = None
+
+    def __call__(self, environ, start_response):
+        return self.app(environ, start_response)
+
+
+@dataclass
+class Clock:
+    """A clock tests can freeze; None means real time."""
+
+    frozen: datetime | None = None
+    zone: object = None
+
+    def __call__(self) -> datetime:
+        return self.frozen or datetime.now(self.zone)
+
+
+@dataclass
+class Stack:
+    """Our web app and the emulator, talking to each other over loopback HTTP."""
+
+    settings: Settings
+    engine: Engine
+    app: Flask
+    emulator: EmulatorServer
+    web_url: str
+    client: WeComClient
+    clock: Clock
+    _servers: list = field(default_factory=list)
+
+    def deliver(self, now: datetime | None = None) -> DeliveryStats:
+        """Run one outbox delivery pass (what the scheduler's worker does)."""
+        return deliver_due(self.engine, self.client, now=now)
+
+    def emulator_call(self, method: str, path: str, **kwargs) -> requests.Response:
+        """Call the emulator's control API."""
+        response = requests.request(method, self.emulator.url + path, timeout=30, **kwargs)
+        response.raise_for_status()
+        return response
+
+    def reset(self, populate) -> None:
+        """Empty every table, repopulate, and reset the emulator with the new directory."""
+        wipe_database(self.engine)
+        with Session(self.engine) as session:
+            populate(session)
+            session.commit()
+        self.emulator_call("POST", "/_emulator/reset")
+        with Session(self.engine) as session:
+            push_directory(session, self.emulator.url)
+        self.clock.frozen = None
+
+    def stop(self) -> None:
+        """Shut the servers down."""
+        for server in self._servers:
+            server.shutdown()
+        self.emulator.stop()
+        self.engine.dispose()
+
+
+def wipe_database(engine: Engine) -> None:
+    """Delete every row of every table (keeping the schema and Alembic's version)."""
+    tables = list(reversed(SQLModel.metadata.sorted_tables))
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            return
+        for table in tables:
+            connection.execute(table.delete())
+
+
+def start_stack(database_url: str) -> Stack:
+    """Start the emulator and the web app on free loopback ports."""
+    lazy = _LazyApp()
+    web = make_server("127.0.0.1", 0, lazy, threaded=True)
+    web_url = f"http://127.0.0.1:{web.server_port}"
+    base = load_settings(DATABASE_URL=database_url, PUBLIC_BASE_URL=web_url, **TEST_WECOM)
+    emulator = EmulatorServer(emulator_config(base))
+    emulator.start()
+    settings = base.model_copy(update={"WECOM_API_BASE": emulator.api_base})
+    engine = make_engine(database_url)
+    clock = Clock(zone=settings.timezone)
+    lazy.app = create_app(settings, engine=engine, clock=clock)
+    threading.Thread(target=web.serve_forever, daemon=True).start()
+    client = build_client(settings, engine)
+    stack = Stack(settings, engine, lazy.app, emulator, web_url, client, clock)
+    stack._servers.append(web)
+    return stack

@@ -1,0 +1,139 @@
+"""The callback endpoint over real HTTP with the emulator: signatures, limits, duplicates."""
+
+from __future__ import annotations
+
+import requests
+from sqlmodel import Session, func, select
+
+from backend.models import ProcessedMessage
+from bot.crypto import CallbackCrypto
+from bot.messages import build_text_callback
+from tests.support.chat import Member
+from tests.support.stack import TEST_WECOM
+
+
+def _crypto() -> CallbackCrypto:
+    return CallbackCrypto(
+        TEST_WECOM["WECOM_TOKEN"], TEST_WECOM["WECOM_AES_KEY"], TEST_WECOM["WECOM_CORP_ID"]
+    )
+
+
+def _text_callback(content: str, msg_id: int = 4242) -> tuple[str, dict]:
+    plain = build_text_callback(
+        TEST_WECOM["WECOM_CORP_ID"], "alice", content, msg_id, 1000002, 1_700_000_000
+    )
+    return _crypto().encrypt_callback(plain, 1000002)
+
+
+def _processed_count(stack) -> int:
+    with Session(stack.engine) as session:
+        return session.exec(select(func.count()).select_from(ProcessedMessage)).one()
+
+
+def test_help_gets_an_answer(alice: Member):
+    replies = alice.says("帮助")
+    assert len(replies) == 1
+    assert "履职助手" in alice.last_reply()
+
+
+def test_other_text_gets_a_short_hint(alice: Member):
+    alice.says("今天天气不错")
+    assert "帮助" in alice.last_reply()
+    assert len(alice.last_reply()) < 80
+
+
+def test_outsider_is_refused_politely_and_nothing_else_happens(stack):
+    stranger = Member(stack.emulator.url, "stranger")
+    stranger.says("帮助")
+    assert "不在本单位" in stranger.last_reply()
+
+
+def test_url_verification_round_trip(stack):
+    result = stack.emulator_call("POST", "/_emulator/verify-url").json()
+    assert result["ok"] is True
+
+
+def test_url_verification_rejects_a_bad_signature(stack):
+    body, params = _crypto().encrypt_echostr("1288432023552776189")
+    params = {**params, "msg_signature": "0" * 40, "echostr": body}
+    response = requests.get(stack.web_url + "/wecom/callback", params=params, timeout=10)
+    assert response.status_code == 403
+
+
+def test_tampered_signature_is_refused_and_nothing_stored(stack):
+    body, params = _text_callback("帮助")
+    params["msg_signature"] = params["msg_signature"][::-1]
+    response = requests.post(stack.web_url + "/wecom/callback", params=params, data=body, timeout=10)
+    assert response.status_code == 403
+    assert _processed_count(stack) == 0
+
+
+def test_wrong_corp_id_is_refused(stack):
+    other = CallbackCrypto(TEST_WECOM["WECOM_TOKEN"], TEST_WECOM["WECOM_AES_KEY"], "wrongcorp")
+    plain = build_text_callback("wrongcorp", "alice", "帮助", 7, 1000002, 1_700_000_000)
+    body, params = other.encrypt_callback(plain, 1000002)
+    response = requests.post(stack.web_url + "/wecom/callback", params=params, data=body, timeout=10)
+    assert response.status_code == 403
+    assert _processed_count(stack) == 0
+
+
+def test_oversize_body_gets_413(stack):
+    body, params = _text_callback("帮助")
+    padded = body.replace("<xml>", "<xml>" + " " * (70 * 1024), 1)
+    response = requests.post(
+        stack.web_url + "/wecom/callback", params=params, data=padded, timeout=10
+    )
+    assert response.status_code == 413
+
+
+def test_malformed_bodies_get_400(stack):
+    _, params = _text_callback("帮助")
+    for body in ["not xml at all", "<xml><Encrypt>", "<xml><Nothing/></xml>", ""]:
+        response = requests.post(
+            stack.web_url + "/wecom/callback", params=params, data=body.encode(), timeout=10
+        )
+        assert response.status_code in (400, 403), body
+        assert response.headers["Content-Type"].startswith("application/json")
+
+
+def test_missing_query_parameters_get_400(stack):
+    response = requests.post(stack.web_url + "/wecom/callback", data=b"<xml/>", timeout=10)
+    assert response.status_code == 400
+
+
+def test_entity_expansion_is_refused(stack):
+    bomb = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><xml><Encrypt>&a;</Encrypt></xml>'
+    _, params = _text_callback("帮助")
+    response = requests.post(
+        stack.web_url + "/wecom/callback", params=params, data=bomb.encode(), timeout=10
+    )
+    assert response.status_code in (400, 403)
+
+
+def test_duplicate_callback_is_processed_once_with_the_same_answer(stack):
+    body, params = _text_callback("帮助", msg_id=99001)
+    first = requests.post(stack.web_url + "/wecom/callback", params=params, data=body, timeout=10)
+    body2, params2 = _text_callback("帮助", msg_id=99001)  # re-encrypted retry, same MsgId
+    second = requests.post(
+        stack.web_url + "/wecom/callback", params=params2, data=body2, timeout=10
+    )
+    crypto = _crypto()
+    assert crypto.decrypt_reply(first.text) == crypto.decrypt_reply(second.text)
+    assert _processed_count(stack) == 1
+
+
+def test_emulator_duplicate_delivery_counts_once(stack, alice: Member):
+    stack.emulator_call("PUT", "/_emulator/faults", json={"duplicate_callbacks": 3})
+    result = requests.post(
+        stack.emulator.url + "/_emulator/say", json={"userid": "alice", "text": "帮助"}, timeout=30
+    ).json()
+    assert result["delivered"] == 3
+    assert _processed_count(stack) == 1
+    texts = {r.get("content") for r in result["replies"]}
+    assert len(texts) == 1
+
+
+def test_unknown_message_kinds_are_answered_not_errors(stack, alice: Member):
+    replies = alice.sends_event("location", event_key="")
+    assert replies and "文字" in replies[0]
+    assert alice.sends_event("enter_agent") == []

@@ -1,0 +1,53 @@
+"""Settings: defaults, normalisation, and start-up refusal naming the bad setting."""
+
+from __future__ import annotations
+
+import pytest
+
+from backend.settings import SettingsError, load_settings
+from tests.support.stack import TEST_WECOM
+
+
+def test_defaults_and_normalisation(monkeypatch):
+    monkeypatch.chdir("/")
+    settings = load_settings(
+        **TEST_WECOM, WECOM_API_BASE="http://127.0.0.1:1/cgi-bin", DATABASE_URL="postgresql://u@h/db"
+    )
+    assert settings.WECOM_API_BASE.endswith("/cgi-bin/")
+    assert settings.DATABASE_URL.startswith("postgresql+psycopg://")
+    assert settings.LVZHI_TIMEZONE == "Asia/Shanghai"
+    assert settings.DATABASE_URL != "" and "sqlite" in load_settings(**TEST_WECOM).DATABASE_URL
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("WECOM_AES_KEY", "too-short"),
+        ("WECOM_AGENT_ID", "abc"),
+        ("LVZHI_TIMEZONE", "Mars/Base"),
+        ("WECOM_API_BASE", "ftp://x"),
+        ("DATABASE_URL", "mysql://x"),
+        ("SECRET_KEY", "short"),
+    ],
+)
+def test_malformed_setting_is_named(name, value, monkeypatch):
+    monkeypatch.chdir("/")
+    with pytest.raises(SettingsError, match=name):
+        load_settings(**{**TEST_WECOM, name: value})
+
+
+def test_missing_setting_is_named(monkeypatch):
+    monkeypatch.chdir("/")
+    for key in TEST_WECOM:
+        monkeypatch.delenv(key, raising=False)
+    values = {k: v for k, v in TEST_WECOM.items() if k != "WECOM_CORP_ID"}
+    with pytest.raises(SettingsError, match="WECOM_CORP_ID"):
+        load_settings(**values)
+
+
+def test_environment_is_read(monkeypatch):
+    monkeypatch.chdir("/")
+    for key, value in TEST_WECOM.items():
+        monkeypatch.setenv(key, str(value))
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://lvzhi.example.gov.cn")
+    assert load_settings().PUBLIC_BASE_URL == "https://lvzhi.example.gov.cn"
