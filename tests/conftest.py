@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,14 +22,17 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
 @pytest.fixture(scope="session")
-def postgres_url(tmp_path_factory) -> Iterator[str]:
+def postgres_url() -> Iterator[str]:
     """Start one PostgreSQL server for the whole session."""
     if os.environ.get("LVZHI_TEST_SKIP_POSTGRES") == "1":
         pytest.skip("PostgreSQL disabled by LVZHI_TEST_SKIP_POSTGRES=1")
-    server = PostgresServer(tmp_path_factory.mktemp("pg"))
+    # Not under pytest's temp folder: the postgres user must be able to reach the data folder.
+    base = Path(tempfile.mkdtemp(prefix="lvzhi-pg-"))
+    server = PostgresServer(base)
     url = server.start()
     yield url
     server.stop()
+    shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

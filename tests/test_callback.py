@@ -63,7 +63,9 @@ def test_url_verification_rejects_a_bad_signature(stack):
 def test_tampered_signature_is_refused_and_nothing_stored(stack):
     body, params = _text_callback("帮助")
     params["msg_signature"] = params["msg_signature"][::-1]
-    response = requests.post(stack.web_url + "/wecom/callback", params=params, data=body, timeout=10)
+    response = requests.post(
+        stack.web_url + "/wecom/callback", params=params, data=body, timeout=10
+    )
     assert response.status_code == 403
     assert _processed_count(stack) == 0
 
@@ -72,7 +74,9 @@ def test_wrong_corp_id_is_refused(stack):
     other = CallbackCrypto(TEST_WECOM["WECOM_TOKEN"], TEST_WECOM["WECOM_AES_KEY"], "wrongcorp")
     plain = build_text_callback("wrongcorp", "alice", "帮助", 7, 1000002, 1_700_000_000)
     body, params = other.encrypt_callback(plain, 1000002)
-    response = requests.post(stack.web_url + "/wecom/callback", params=params, data=body, timeout=10)
+    response = requests.post(
+        stack.web_url + "/wecom/callback", params=params, data=body, timeout=10
+    )
     assert response.status_code == 403
     assert _processed_count(stack) == 0
 

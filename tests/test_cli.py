@@ -7,8 +7,16 @@ from click.testing import CliRunner
 
 from backend.cli import main
 
-COMMANDS = [[], ["serve"], ["scheduler"], ["emulator"], ["db"], ["db", "upgrade"],
-            ["seed-demo"], ["demo"]]
+COMMANDS = [
+    [],
+    ["serve"],
+    ["scheduler"],
+    ["emulator"],
+    ["db"],
+    ["db", "upgrade"],
+    ["seed-demo"],
+    ["demo"],
+]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "lvzhi")

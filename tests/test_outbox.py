@@ -21,7 +21,9 @@ LATER = timedelta(hours=2)
 def _queue_text(stack, users, text="明天上午九点开会", key=None):
     with session_scope(stack.engine) as session:
         rows = outbox.enqueue_to_users(
-            session, user_ids=users, content=OutgoingContent("text", {"content": text}),
+            session,
+            user_ids=users,
+            content=OutgoingContent("text", {"content": text}),
             dedupe_key=key,
         )
         return [row.id for row in rows]
@@ -149,7 +151,9 @@ def test_webhook_image_over_2mb_fails_without_retrying(stack):
     big = base64.b64encode(bytes(range(256)) * 9000)  # ~3 MB, not a valid image either
     with session_scope(stack.engine) as session:
         outbox.enqueue_to_group(
-            session, channel="webhook", target=WEBHOOK_KEY,
+            session,
+            channel="webhook",
+            target=WEBHOOK_KEY,
             content=OutgoingContent("image", {}, big, "big.png"),
         )
     stats = stack.deliver()
@@ -171,7 +175,9 @@ def test_app_chat_gets_text_and_image(stack):
 def test_unknown_robot_key_fails_permanently(stack):
     with session_scope(stack.engine) as session:
         outbox.enqueue_to_group(
-            session, channel="webhook", target="no-such-key",
+            session,
+            channel="webhook",
+            target="no-such-key",
             content=OutgoingContent("text", {"content": "测试"}),
         )
     assert stack.deliver().failed == 1

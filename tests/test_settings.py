@@ -11,7 +11,9 @@ from tests.support.stack import TEST_WECOM
 def test_defaults_and_normalisation(monkeypatch):
     monkeypatch.chdir("/")
     settings = load_settings(
-        **TEST_WECOM, WECOM_API_BASE="http://127.0.0.1:1/cgi-bin", DATABASE_URL="postgresql://u@h/db"
+        **TEST_WECOM,
+        WECOM_API_BASE="http://127.0.0.1:1/cgi-bin",
+        DATABASE_URL="postgresql://u@h/db",
     )
     assert settings.WECOM_API_BASE.endswith("/cgi-bin/")
     assert settings.DATABASE_URL.startswith("postgresql+psycopg://")

@@ -65,7 +65,9 @@ def _enqueue(
     session: Session, channel: str, target: dict, content: OutgoingContent, key: str | None
 ) -> OutboxMessage:
     if key is not None:
-        existing = session.exec(select(OutboxMessage).where(OutboxMessage.dedupe_key == key)).first()
+        existing = session.exec(
+            select(OutboxMessage).where(OutboxMessage.dedupe_key == key)
+        ).first()
         if existing is not None:
             return existing
     row = OutboxMessage(

@@ -1,0 +1,102 @@
+"""Callback throughput and latency: our gunicorn app against a bare verify-decrypt-encrypt app.
+
+Run: `make bench` (or `.venv/bin/python benchmarks/callback.py`). Prints callbacks/s, p50, p99 for
+both servers, the throughput ratio, and latency at a fixed 200 callbacks/s.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlmodel import Session
+
+from backend.db import make_engine
+from backend.migrate import upgrade_database
+from benchmarks.harness import (
+    BENCH_WECOM,
+    closed_loop,
+    fixed_rate,
+    free_port,
+    gunicorn,
+)
+from bot.crypto import CallbackCrypto
+from bot.messages import build_text_callback
+from tests.support.org import add_small_county
+
+TEXTS = ["帮助", "今天的工作", "你好"]
+USERS = ["alice", "bob", "carol", "erin"]
+
+
+def make_bodies(count: int, first_id: int) -> list[tuple[str, dict]]:
+    """Pre-encrypt `count` distinct text callbacks (distinct MsgIds, so none is a duplicate)."""
+    crypto = CallbackCrypto(
+        BENCH_WECOM["WECOM_TOKEN"], BENCH_WECOM["WECOM_AES_KEY"], BENCH_WECOM["WECOM_CORP_ID"]
+    )
+    bodies = []
+    for index in range(count):
+        plain = build_text_callback(
+            BENCH_WECOM["WECOM_CORP_ID"],
+            USERS[index % len(USERS)],
+            TEXTS[index % len(TEXTS)],
+            first_id + index,
+            1000002,
+            1_763_000_000 + index,
+        )
+        bodies.append(crypto.encrypt_callback(plain, 1000002))
+    return bodies
+
+
+def prepare_database(folder: Path) -> str:
+    """Create a SQLite database with the small fixture county."""
+    url = f"sqlite:///{folder / 'bench.db'}"
+    engine = make_engine(url)
+    upgrade_database(engine)
+    with Session(engine) as session:
+        add_small_county(session)
+        session.commit()
+    engine.dispose()
+    return url
+
+
+def run(count: int = 3000, threads: int = 8, rate: float = 200.0) -> None:
+    """Benchmark both servers in the same run and print the comparison."""
+    with tempfile.TemporaryDirectory() as folder:
+        env = {**BENCH_WECOM, "DATABASE_URL": prepare_database(Path(folder))}
+        ours_port, bare_port = free_port(), free_port()
+        ours = gunicorn("backend:create_app()", ours_port, env)
+        bare = gunicorn("benchmarks.bare_echo:app", bare_port, env)
+        try:
+            results = _measure(ours_port, bare_port, count, threads, rate)
+        finally:
+            ours.terminate()
+            bare.terminate()
+    _report(*results, rate)
+
+
+def _measure(ours_port, bare_port, count, threads, rate):
+    ours_url = f"http://127.0.0.1:{ours_port}/wecom/callback"
+    bare_url = f"http://127.0.0.1:{bare_port}/wecom/callback"
+    closed_loop("warm-up", ours_url, make_bodies(200, 10_000_000), threads)
+    closed_loop("warm-up", bare_url, make_bodies(200, 20_000_000), threads)
+    bare = closed_loop("bare echo (max)", bare_url, make_bodies(count, 30_000_000), threads)
+    ours = closed_loop("lvzhi callback (max)", ours_url, make_bodies(count, 40_000_000), threads)
+    paced = fixed_rate(f"lvzhi @ {rate:.0f}/s", ours_url, make_bodies(2000, 50_000_000), rate)
+    bare_paced = fixed_rate(f"bare @ {rate:.0f}/s", bare_url, make_bodies(2000, 60_000_000), rate)
+    return bare, ours, paced, bare_paced
+
+
+def _report(bare, ours, paced, bare_paced, rate) -> None:
+    print("callback benchmark (gunicorn, 2 workers, loopback, SQLite WAL)")
+    for result in (bare, ours, bare_paced, paced):
+        print("  " + result.line())
+    ratio = ours.rate / bare.rate if bare.rate else 0.0
+    print(f"  throughput ratio lvzhi/bare: {ratio:.0%} (target ≥ 50%)")
+    print(f"  p99 at {rate:.0f}/s: {paced.percentile(0.99):.1f} ms (target < 100 ms)")
+
+
+if __name__ == "__main__":
+    run()
