@@ -1,0 +1,110 @@
+"""The emulator's Flask app: shared request helpers, fault injection and the call log."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from flask import Flask, Response, current_app, jsonify, request
+
+from bot.emulator.config import EmulatorConfig
+from bot.emulator.errors import ApiError
+from bot.emulator.state import EmulatorState
+
+EXTENSION = "wecom_emulator"
+API_PREFIX = "/cgi-bin/"
+BAD_GATEWAY = "<html><body><h1>502 Bad Gateway</h1></body></html>"
+
+
+def current_state() -> EmulatorState:
+    """Return the state of the emulator serving this request."""
+    return current_app.extensions[EXTENSION]
+
+
+def json_body() -> dict:
+    """Parse the request body as a JSON object whatever its Content-Type."""
+    try:
+        data = json.loads(request.get_data(cache=True) or b"{}")
+    except ValueError as exc:
+        raise ApiError(47001, "body is not JSON") from exc
+    if not isinstance(data, dict):
+        raise ApiError(47001, "body must be a JSON object")
+    return data
+
+
+def check_token() -> None:
+    """Reject the call unless it carries a valid access_token."""
+    token = request.args.get("access_token")
+    if not token:
+        raise ApiError(41001)
+    status = current_state().token_status(token)
+    if status == "expired":
+        raise ApiError(42001)
+    if status == "unknown":
+        raise ApiError(40014)
+
+
+def check_agent(body: dict) -> None:
+    """Reject a body whose agentid is not this app's."""
+    try:
+        agent = int(body.get("agentid"))
+    except (TypeError, ValueError) as exc:
+        raise ApiError(40056, "agentid missing or not a number") from exc
+    if agent != current_state().config.agent_id:
+        raise ApiError(40056)
+
+
+def create_emulator_app(config: EmulatorConfig) -> Flask:
+    """Build the emulator: WeCom API, control API, chat page; state kept on the app."""
+    app = Flask(__name__, static_url_path="/_emulator/static")
+    app.extensions[EXTENSION] = EmulatorState(config)
+    app.json.ensure_ascii = False
+    biggest = max(config.file_max_bytes, config.image_max_bytes, config.video_max_bytes)
+    app.config["MAX_CONTENT_LENGTH"] = 2 * biggest + 1024 * 1024
+    app.before_request(_inject_faults)
+    app.after_request(_log_call)
+    app.register_error_handler(ApiError, _render_api_error)
+    _register_blueprints(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from bot.emulator.api_contacts import contacts
+    from bot.emulator.api_media import media
+    from bot.emulator.api_messages import messages
+    from bot.emulator.control import control
+
+    for blueprint in (messages, media, contacts, control):
+        app.register_blueprint(blueprint)
+
+
+def _render_api_error(error: ApiError):
+    return jsonify(error.body())
+
+
+def _inject_faults() -> Response | None:
+    if not request.path.startswith(API_PREFIX):
+        return None
+    state = current_state()
+    with state.lock:
+        faults = dict(state.faults)
+    if faults["api_down"]:  # only reached when not served by EmulatorServer's handler
+        return Response("API down", status=503)
+    if faults["slow_seconds"] > 0:
+        time.sleep(faults["slow_seconds"])
+    if faults["http_5xx"]:
+        return Response(BAD_GATEWAY, status=502, mimetype="text/html")
+    if faults["busy"]:
+        return jsonify(ApiError(-1).body())
+    return None
+
+
+def _log_call(response: Response) -> Response:
+    if request.path.startswith(API_PREFIX):
+        errcode = None
+        if response.is_json:
+            errcode = (response.get_json(silent=True) or {}).get("errcode")
+        elif response.status_code == 200:
+            errcode = 0
+        current_state().log_call(request.path, errcode, response.status_code)
+    return response

@@ -1,0 +1,105 @@
+"""What a member does in the WeCom client: write, open the app, press a card button."""
+
+from __future__ import annotations
+
+from bot.emulator.callbacks import deliver
+from bot.emulator.state import EmulatorState
+from bot.emulator.wire import event_message, new_msg_id, selected_items, text_message
+
+CARD_EVENTS = ("template_card_event", "template_card_menu_event")
+NO_KEY_EVENTS = ("subscribe", "unsubscribe")
+
+
+class MemberActionError(ValueError):
+    """The control API was asked for an action that makes no sense."""
+
+
+def say(state: EmulatorState, body: dict) -> dict:
+    """Record a member's text message and deliver it to the bot as WeCom would."""
+    userid, text = _text(body, "userid"), _text(body, "text")
+    msg_id = new_msg_id()
+    state.record(
+        direction="user",
+        channel="app",
+        userid=userid,
+        msgtype="text",
+        content=text,
+        msgid=str(msg_id),
+    )
+    plaintext = text_message(state.config, userid, text, msg_id)
+    return deliver(state, plaintext, userid).to_json()
+
+
+def send_event(state: EmulatorState, body: dict) -> dict:
+    """Record a member's event (enter_agent, click, card button...) and deliver it."""
+    userid, event = _text(body, "userid"), _text(body, "event")
+    card = _card_for(state, userid, body) if event in CARD_EVENTS else None
+    fields = _event_fields(state, body, event, card)
+    selected = body.get("selected") or {}
+    state.record(
+        direction="user",
+        channel="app",
+        userid=userid,
+        msgtype="event",
+        event=event,
+        event_key=body.get("event_key"),
+        selected=selected,
+        card_message_id=card["id"] if card else None,
+    )
+    plaintext = event_message(state.config, userid, event, fields)
+    return deliver(state, plaintext, userid, card["id"] if card else None).to_json()
+
+
+def _text(body: dict, name: str) -> str:
+    value = body.get(name)
+    if not isinstance(value, str) or not value:
+        raise MemberActionError(f"{name} must be a non-empty string")
+    return value
+
+
+def _event_fields(state: EmulatorState, body: dict, event: str, card: dict | None) -> list:
+    fields = []
+    if body.get("event_key") is not None or event not in NO_KEY_EVENTS:
+        fields.append(("EventKey", str(body.get("event_key") or "")))
+    if event in CARD_EVENTS:
+        fields += _card_fields(state, body, card)
+    selected = body.get("selected")
+    if selected:
+        if not isinstance(selected, dict):
+            raise MemberActionError("selected must map question keys to option id lists")
+        fields.append(("SelectedItems", selected_items(_option_lists(selected))))
+    return fields
+
+
+def _option_lists(selected: dict) -> dict[str, list[str]]:
+    return {
+        str(q): [str(o) for o in (ids if isinstance(ids, list) else [ids])]
+        for q, ids in selected.items()
+    }
+
+
+def _card_fields(state: EmulatorState, body: dict, card: dict | None) -> list:
+    template = (card or {}).get("card") or {}
+    code = body.get("response_code")
+    if not code:
+        code = state.issue_response_code([card["id"]] if card else [])
+    return [
+        ("TaskId", str(body.get("task_id") or template.get("task_id") or "")),
+        ("CardType", str(body.get("card_type") or template.get("card_type") or "")),
+        ("ResponseCode", str(code)),
+    ]
+
+
+def _card_for(state: EmulatorState, userid: str, body: dict) -> dict | None:
+    """Find the card message the member acted on: by message id, else the latest by task id."""
+    message_id, task_id = body.get("message_id"), body.get("task_id")
+    with state.lock:
+        cards = [
+            m
+            for m in state.messages
+            if m.get("userid") == userid and m.get("msgtype") == "template_card"
+        ]
+    if message_id is not None:
+        return next((m for m in cards if m["id"] == message_id), None)
+    matching = [m for m in cards if task_id and (m.get("card") or {}).get("task_id") == task_id]
+    return matching[-1] if matching else None

@@ -1,0 +1,95 @@
+"""Run the emulator on a real socket, with the 'API down' fault at the connection level."""
+
+from __future__ import annotations
+
+import threading
+
+from flask import Flask
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from bot.emulator.app import API_PREFIX, EXTENSION, create_emulator_app
+from bot.emulator.config import EmulatorConfig
+from bot.emulator.state import EmulatorState
+
+
+def _handler_class(state: EmulatorState, log_requests: bool) -> type[WSGIRequestHandler]:
+    """Make a request handler that drops /cgi-bin/ connections while the API is 'down'."""
+
+    class FaultyRequestHandler(WSGIRequestHandler):
+        def run_wsgi(self) -> None:
+            if self.path.startswith(API_PREFIX) and state.fault("api_down"):
+                state.log_call(self.path.split("?", 1)[0], None, 0)
+                self.close_connection = True
+                return
+            super().run_wsgi()
+
+        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+            if log_requests:
+                super().log_request(code, size)
+
+    return FaultyRequestHandler
+
+
+class EmulatorServer:
+    """The emulator on a loopback port, served from a daemon thread."""
+
+    def __init__(
+        self,
+        config: EmulatorConfig,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        log_requests: bool = False,
+    ) -> None:
+        self.app: Flask = create_emulator_app(config)
+        handler = _handler_class(self.state, log_requests)
+        self._server = make_server(host, port, self.app, threaded=True, request_handler=handler)
+        shown_host = "127.0.0.1" if host in ("", "0.0.0.0") else host  # noqa: S104
+        self.url = f"http://{shown_host}:{self._server.server_port}"
+        self.api_base = self.url + API_PREFIX
+        self._thread: threading.Thread | None = None
+
+    @property
+    def state(self) -> EmulatorState:
+        """The emulator's in-memory state."""
+        return self.app.extensions[EXTENSION]
+
+    def start(self) -> EmulatorServer:
+        """Serve in a daemon thread; return self."""
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="wecom-emulator",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close the socket."""
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def serve_forever(self) -> None:
+        """Serve in the calling thread until interrupted."""
+        self._server.serve_forever()
+
+    def __enter__(self) -> EmulatorServer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+def run_emulator(config: EmulatorConfig, host: str = "127.0.0.1", port: int = 18080) -> None:
+    """Run the emulator until Ctrl-C (the `lvzhi emulator` command)."""
+    server = EmulatorServer(config, host, port, log_requests=True)
+    print(f" * 企业微信模拟器: {server.url}/  (API base {server.api_base})", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server._server.server_close()

@@ -1,0 +1,33 @@
+"""A person in a real browser: the emulator's chat page talking to our bot, and group chats."""
+
+from __future__ import annotations
+
+import pytest
+
+from backend.db import session_scope
+from backend.services import outbox
+from backend.services.outbox import OutgoingContent
+from tests.support.org import WEBHOOK_KEY
+
+pytestmark = pytest.mark.browser
+
+
+def test_help_through_the_chat_page(sqlite_stack, page, artifacts):
+    page.goto(sqlite_stack.emulator.url + "/")
+    page.fill("#staff-search", "李晓燕")
+    page.click('.staff-item[data-userid="alice"]')
+    page.fill("#chat-input", "帮助")
+    page.click("#send-button")
+    answer = page.locator(".msg.bot").filter(has_text="履职助手可以为您做这些事")
+    answer.first.wait_for(timeout=15_000)
+    page.screenshot(path=str(artifacts / "chat-help.png"), full_page=True)
+
+
+def test_group_chat_shows_posts(sqlite_stack, page):
+    with session_scope(sqlite_stack.engine) as session:
+        content = OutgoingContent("markdown", {"content": "**本周履职概况** 填报率 96.5%"})
+        outbox.enqueue_to_group(session, channel="webhook", target=WEBHOOK_KEY, content=content)
+    assert sqlite_stack.deliver().sent == 1
+    page.goto(sqlite_stack.emulator.url + "/")
+    page.click(f'.group-item[data-target*="{WEBHOOK_KEY}"]')
+    page.locator(".group-post").filter(has_text="填报率 96.5%").first.wait_for(timeout=15_000)
