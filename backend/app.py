@@ -48,10 +48,11 @@ def create_app(
 
 
 def _register_blueprints(app: Flask) -> None:
-    from backend import api, pages, wecom
+    from backend import api, api_review, pages, wecom
 
     app.register_blueprint(wecom.blueprint)
     app.register_blueprint(api.blueprint, url_prefix="/api/v1")
+    app.register_blueprint(api_review.blueprint, url_prefix="/api/v1/review")
     app.register_blueprint(pages.blueprint)
 
 

@@ -26,10 +26,6 @@ def process_message(
     engine: Engine, message: Inbound, dispatch: Dispatch, *, corp_id: str, now: datetime
 ) -> str:
     """Return the plaintext passive reply XML for a callback ("" for none), handling it once."""
-    with Session(engine) as session:
-        previous = callbacks.stored_reply(session, key=message.dedupe_key)
-    if previous is not None:
-        return previous
     try:
         return _handle_new(engine, message, dispatch, corp_id=corp_id, now=now)
     except IntegrityError:

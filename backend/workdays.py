@@ -1,4 +1,4 @@
-"""The Chinese working-day calendar: statutory holidays and make-up working days."""
+"""Working days on the Chinese calendar: public holidays and make-up working days (调休)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from datetime import date, timedelta
 import chinese_calendar
 
 log = logging.getLogger(__name__)
+
 _warned_years: set[int] = set()
 
 
 def is_workday(day: date) -> bool:
-    """Tell whether `day` is a working day (falls back to Monday–Friday for unknown years)."""
+    """Tell whether `day` is a working day; Monday to Friday for a year the calendar lacks."""
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:
@@ -20,13 +21,17 @@ def is_workday(day: date) -> bool:
         return day.weekday() < 5
 
 
-def _warn_unknown_year(year: int) -> None:
-    if year not in _warned_years:
-        _warned_years.add(year)
-        log.warning("节假日数据不包含 %s 年，暂按周一至周五计算工作日", year)
-
-
 def workdays_between(start: date, end: date) -> list[date]:
-    """Return the working days from start to end, both included."""
-    days = (start + timedelta(days=offset) for offset in range((end - start).days + 1))
-    return [day for day in days if is_workday(day)]
+    """Return the working days from `start` to `end`, both included."""
+    days = (end - start).days + 1
+    return [start + timedelta(days=i) for i in range(days) if is_workday(start + timedelta(days=i))]
+
+
+def _warn_unknown_year(year: int) -> None:
+    if year in _warned_years:
+        return
+    _warned_years.add(year)
+    log.warning(
+        "chinesecalendar has no holidays for %s: counting Monday to Friday as working days",
+        year,
+    )

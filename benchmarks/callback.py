@@ -62,19 +62,21 @@ def prepare_database(folder: Path) -> str:
     return url
 
 
-def run(count: int = 3000, threads: int = 8, rate: float = 200.0) -> None:
-    """Benchmark both servers in the same run and print the comparison."""
-    with tempfile.TemporaryDirectory() as folder:
-        env = {**BENCH_WECOM, "DATABASE_URL": prepare_database(Path(folder))}
-        ours_port, bare_port = free_port(), free_port()
-        ours = gunicorn("backend:create_app()", ours_port, env)
-        bare = gunicorn("benchmarks.bare_echo:app", bare_port, env)
-        try:
-            results = _measure(ours_port, bare_port, count, threads, rate)
-        finally:
-            ours.terminate()
-            bare.terminate()
-    _report(*results, rate)
+def run(count: int = 3000, clients: int = 8, rate: float = 200.0) -> None:
+    """Benchmark both servers in the same run, with sync and with threaded workers."""
+    for worker_threads in (1, 4):
+        with tempfile.TemporaryDirectory() as folder:
+            env = {**BENCH_WECOM, "DATABASE_URL": prepare_database(Path(folder))}
+            ours_port, bare_port = free_port(), free_port()
+            ours = gunicorn("backend:create_app()", ours_port, env, threads=worker_threads)
+            bare = gunicorn("benchmarks.bare_echo:app", bare_port, env, threads=worker_threads)
+            try:
+                results = _measure(ours_port, bare_port, count, clients, rate)
+            finally:
+                ours.terminate()
+                bare.terminate()
+        kind = "sync workers" if worker_threads == 1 else f"gthread workers × {worker_threads}"
+        _report(*results, rate, kind)
 
 
 def _measure(ours_port, bare_port, count, threads, rate):
@@ -89,8 +91,8 @@ def _measure(ours_port, bare_port, count, threads, rate):
     return bare, ours, paced, bare_paced
 
 
-def _report(bare, ours, paced, bare_paced, rate) -> None:
-    print("callback benchmark (gunicorn, 2 workers, loopback, SQLite WAL)")
+def _report(bare, ours, paced, bare_paced, rate, kind) -> None:
+    print(f"callback benchmark (gunicorn, 2 {kind}, loopback, SQLite WAL)")
     for result in (bare, ours, bare_paced, paced):
         print("  " + result.line())
     ratio = ours.rate / bare.rate if bare.rate else 0.0

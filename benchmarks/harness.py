@@ -81,7 +81,9 @@ def start_process(args: list[str], env: dict[str, str], health_url: str) -> subp
     raise RuntimeError(f"server did not start: {args}")
 
 
-def gunicorn(app_path: str, port: int, env: dict[str, str], workers: int = 2) -> subprocess.Popen:
+def gunicorn(
+    app_path: str, port: int, env: dict[str, str], workers: int = 2, threads: int = 1
+) -> subprocess.Popen:
     """Start gunicorn with `workers` sync workers on loopback."""
     args = [
         sys.executable,
@@ -92,9 +94,9 @@ def gunicorn(app_path: str, port: int, env: dict[str, str], workers: int = 2) ->
         "-b",
         f"127.0.0.1:{port}",
         "--worker-class",
-        "gthread",
+        "gthread" if threads > 1 else "sync",
         "--threads",
-        "4",
+        str(threads),
         app_path,
     ]
     return start_process(args, env, f"http://127.0.0.1:{port}/")

@@ -24,8 +24,10 @@ from backend.models.org import (
     Staff,
     StaffingType,
 )
+from backend.models.review import ApiToken, MonthClosure, MonthReopening, ReviewCursor
 
 __all__ = [
+    "ApiToken",
     "ChatTargetKind",
     "Conversation",
     "Department",
@@ -37,9 +39,12 @@ __all__ = [
     "JobRun",
     "KeyTask",
     "KeyTaskDuty",
+    "MonthClosure",
+    "MonthReopening",
     "OutboxMessage",
     "OutboxStatus",
     "ProcessedMessage",
+    "ReviewCursor",
     "Role",
     "SchedulerLease",
     "Section",

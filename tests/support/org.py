@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from backend.models import (
     ChatTargetKind,
@@ -12,6 +12,8 @@ from backend.models import (
     DepartmentKind,
     Duty,
     FunctionType,
+    KeyTask,
+    KeyTaskDuty,
     Role,
     Section,
     Staff,
@@ -103,3 +105,58 @@ def _staff(
     session.add(member)
     session.flush()
     return member
+
+
+PETITION_DUTY = "负责信访接待，接待来访群众，办理信访事项"
+KEY_TASK = "开展食品安全放心工程三年行动"
+CIVIL_DUTIES = [
+    "负责社会救助工作，组织实施最低生活保障",
+    "负责特困人员救助供养",
+    "负责临时救助和流浪乞讨人员救助",
+    "负责养老服务体系建设",
+    "负责婚姻登记管理",
+    "负责殡葬管理和殡葬改革",
+    "负责儿童福利和未成年人保护",
+    "负责社会组织登记和监督管理",
+    "负责行政区划和地名管理",
+    "负责基层政权和社区建设",
+    "负责慈善事业和社会工作",
+    "负责机关党建和精神文明建设",
+]
+
+
+def add_entry_extras(session: Session) -> dict[str, int]:
+    """Add a petition duty (seq 5) and a key task linked to duty 1 to 县市场监督管理局."""
+    market = session.exec(select(Department).where(Department.name == "县市场监督管理局")).one()
+    petition = Duty(
+        department_id=market.id,
+        seq=5,
+        title=PETITION_DUTY,
+        function_type=FunctionType.GENERAL,
+        default_task_type_code="petition",
+    )
+    task = KeyTask(department_id=market.id, year=2026, title=KEY_TASK)
+    session.add_all([petition, task])
+    session.flush()
+    food = session.exec(select(Duty).where(Duty.department_id == market.id, Duty.seq == 1)).one()
+    session.add(KeyTaskDuty(key_task_id=task.id, duty_id=food.id))
+    session.flush()
+    return {"petition_duty": petition.id, "key_task": task.id, "food_duty": food.id}
+
+
+def add_long_catalogue(session: Session) -> None:
+    """Give 县民政局 a catalogue longer than one screen (12 duties)."""
+    civil = session.exec(select(Department).where(Department.name == "县民政局")).one()
+    for seq, title in enumerate(CIVIL_DUTIES, start=1):
+        kind = FunctionType.CORE if seq <= 6 else FunctionType.GENERAL
+        session.add(Duty(department_id=civil.id, seq=seq, title=title, function_type=kind))
+    session.flush()
+
+
+def add_many_staff(session: Session, count: int) -> list[str]:
+    """Add `count` staff members to 县市场监督管理局; return their WeCom userids."""
+    market = session.exec(select(Department).where(Department.name == "县市场监督管理局")).one()
+    userids = [f"member{i:03d}" for i in range(count)]
+    for userid in userids:
+        _staff(session, userid, f"成员{userid[-3:]}", market, None)
+    return userids

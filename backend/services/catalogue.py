@@ -1,0 +1,77 @@
+"""Look-ups over duty catalogues, key tasks and task types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, func, select
+
+from backend.models import Department, Duty, DutyEntry, KeyTask, KeyTaskDuty, TaskType
+
+FUNCTION_ORDER = {"core": 0, "general": 1, "auxiliary": 2}
+
+
+def duties_of(session: Session, *, department_id: int) -> list[Duty]:
+    """Return the department's active duties, core first, then by number."""
+    statement = select(Duty).where(Duty.department_id == department_id, Duty.active)
+    duties = session.exec(statement).all()
+    return sorted(duties, key=lambda d: (FUNCTION_ORDER.get(d.function_type, 9), d.seq))
+
+
+def recent_duty_ids(session: Session, *, staff_id: int, limit: int = 3) -> list[int]:
+    """Return the duties the member logged most recently, newest first."""
+    statement = (
+        select(DutyEntry.duty_id, func.max(DutyEntry.id).label("last"))
+        .where(DutyEntry.staff_id == staff_id)
+        .group_by(DutyEntry.duty_id)
+        .order_by(func.max(DutyEntry.id).desc())
+        .limit(limit)
+    )
+    return [row[0] for row in session.exec(statement).all()]
+
+
+def key_tasks_for_duty(session: Session, *, duty_id: int) -> list[KeyTask]:
+    """Return the key tasks linked to a duty, newest year first."""
+    statement = (
+        select(KeyTask)
+        .join(KeyTaskDuty, col(KeyTaskDuty.key_task_id) == KeyTask.id)
+        .where(KeyTaskDuty.duty_id == duty_id)
+        .order_by(col(KeyTask.year).desc(), col(KeyTask.id))
+    )
+    return list(session.exec(statement).all())
+
+
+def task_types(session: Session) -> list[TaskType]:
+    """Return the five task types in their usual order."""
+    return list(session.exec(select(TaskType).order_by(col(TaskType.sort_order))).all())
+
+
+@dataclass(frozen=True)
+class Responsible:
+    """A department that handles something, with the duty or key task that says so."""
+
+    department: str
+    text: str
+    score: int
+
+
+def who_handles(session: Session, *, keyword: str, limit: int = 5) -> list[Responsible]:
+    """Search every duty catalogue and key task for all the words; best match first."""
+    words = keyword.split() or [keyword]
+    duties = session.exec(
+        select(Department.name, Duty.title)
+        .join(Duty, col(Duty.department_id) == Department.id)
+        .where(Duty.active, *[col(Duty.title).contains(w, autoescape=True) for w in words])
+    ).all()
+    tasks = session.exec(
+        select(Department.name, KeyTask.title)
+        .join(KeyTask, col(KeyTask.department_id) == Department.id)
+        .where(*[col(KeyTask.title).contains(w, autoescape=True) for w in words])
+    ).all()
+    found = [Responsible(n, t, _score(t, words) + 1) for n, t in duties]
+    found += [Responsible(n, t, _score(t, words)) for n, t in tasks]
+    return sorted(found, key=lambda r: (-r.score, len(r.text)))[:limit]
+
+
+def _score(text: str, words: list[str]) -> int:
+    return sum(text.count(w) * 10 - text.find(w) // 10 for w in words)

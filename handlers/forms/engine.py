@@ -1,0 +1,200 @@
+"""The one engine that runs every form: ask, validate, store, advance, back, cancel, resume."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session
+
+from backend.models import Conversation, Staff
+from backend.services import conversations
+from bot.replies import Reply, TextReply
+from handlers import cards
+from handlers.forms import texts
+from handlers.forms.model import Context, Form, GoBack, Invalid
+
+IDLE_TIMEOUT = timedelta(minutes=30)
+CONFIRM = "confirm"
+_FORMS: dict[str, Form] = {}
+_FACTORIES: dict[str, Callable[[Session, str], Form | None]] = {}
+
+
+def register(form: Form) -> Form:
+    """Make a form known to the engine by its name."""
+    _FORMS[form.name] = form
+    return form
+
+
+def register_factory(prefix: str, factory: Callable[[Session, str], Form | None]) -> None:
+    """Build forms named `prefix:…` on demand (e.g. a survey from its questions in the DB)."""
+    _FACTORIES[prefix] = factory
+
+
+def form_named(session: Session, name: str) -> Form | None:
+    """Return the form with this name, static or built by a factory."""
+    if name in _FORMS:
+        return _FORMS[name]
+    prefix = name.partition(":")[0]
+    factory = _FACTORIES.get(prefix)
+    return factory(session, name) if factory else None
+
+
+def start(
+    session: Session, staff: Staff, form: Form, *, now: datetime, answers: dict | None = None
+) -> list[Reply]:
+    """Begin a form (answers already known are not asked) and ask its first open question."""
+    row = conversations.begin(
+        session, wecom_userid=staff.wecom_userid, form=form.name, answers=answers or {}, now=now
+    )
+    ctx = Context(session, staff, now, dict(answers or {}))
+    return _advance(ctx, form, row, history=[])
+
+
+def paused_title(session: Session, staff: Staff) -> str | None:
+    """Return the title of the member's kept (paused) form, if any."""
+    row = conversations.current(session, wecom_userid=staff.wecom_userid)
+    if row is None or not row.paused:
+        return None
+    form = form_named(session, row.form)
+    return form.title if form else None
+
+
+def handle(
+    session: Session, staff: Staff, text: str, *, now: datetime, key: str = ""
+) -> list[Reply] | None:
+    """Answer a text inside the member's form; None when there is no form to answer."""
+    row = conversations.current(session, wecom_userid=staff.wecom_userid)
+    if row is None:
+        return None
+    form = form_named(session, row.form)
+    if form is None:
+        conversations.finish(session, row=row)
+        return None
+    if text in texts.CANCEL_WORDS:
+        conversations.finish(session, row=row)
+        return [TextReply(texts.CANCELLED)]
+    ctx = Context(session, staff, now, conversations.answers_of(row), key)
+    if row.paused or conversations.is_idle(row, now=now, idle=IDLE_TIMEOUT):
+        return _resume(ctx, form, row, text)
+    return _answer(ctx, form, row, text)
+
+
+def handle_button(
+    session: Session, staff: Staff, event_key: str, *, now: datetime, key: str = ""
+) -> list[Reply] | None:
+    """Answer a card button press as if its value had been typed at its step."""
+    parsed = cards.read_button_key(event_key)
+    row = conversations.current(session, wecom_userid=staff.wecom_userid)
+    if parsed is None:
+        return None
+    if row is None or row.paused or parsed[0] != row.step:
+        return [TextReply(texts.CARD_STALE)]
+    return handle(session, staff, parsed[1], now=now, key=key)
+
+
+def _resume(ctx: Context, form: Form, row: Conversation, text: str) -> list[Reply] | None:
+    if text in texts.RESUME_WORDS:
+        history = conversations.history_of(row)
+        return _advance(ctx, form, row, history=history)
+    conversations.pause(ctx.session, row=row)
+    return None
+
+
+def _answer(ctx: Context, form: Form, row: Conversation, text: str) -> list[Reply]:
+    history = conversations.history_of(row)
+    if text in texts.BACK_WORDS:
+        return _back(ctx, form, row, history)
+    if text in texts.HELP_WORDS:
+        return [TextReply(texts.IN_FORM_HELP.format(title=form.title)), *_ask(ctx, form, row.step)]
+    if row.step == CONFIRM:
+        return _confirm(ctx, form, row, text, history)
+    step = form.step(row.step)
+    if step is None:
+        return _advance(ctx, form, row, history=history)
+    try:
+        value = step.parse(ctx, text)
+    except Invalid as problem:
+        return [TextReply(str(problem))]
+    except GoBack:
+        return _back(ctx, form, row, history)
+    _store(ctx, step.key, value, step.resets)
+    return _advance(ctx, form, row, history=[*history, step.key])
+
+
+def _store(ctx: Context, key: str, value: Any, resets: tuple[str, ...]) -> None:
+    for stale in resets:
+        ctx.answers.pop(stale, None)
+    ctx.answers[key] = value
+
+
+def _back(ctx: Context, form: Form, row: Conversation, history: list[str]) -> list[Reply]:
+    if not history:
+        return [TextReply(texts.AT_FIRST_STEP), *_ask(ctx, form, row.step)]
+    previous = history.pop()
+    ctx.answers.pop(previous, None)
+    return _advance(ctx, form, row, history=history)
+
+
+def _confirm(
+    ctx: Context, form: Form, row: Conversation, text: str, history: list[str]
+) -> list[Reply]:
+    if text in texts.CONFIRM_WORDS:
+        try:
+            replies = form.finish(ctx)
+        except Invalid as problem:
+            conversations.finish(ctx.session, row=row)
+            return [TextReply(str(problem))]
+        conversations.finish(ctx.session, row=row)
+        return replies
+    if text.startswith(texts.EDIT_PREFIX):
+        return _edit(ctx, form, row, text.removeprefix(texts.EDIT_PREFIX).strip(), history)
+    return [TextReply(texts.CONFIRM_INVALID + _confirm_hint(ctx, form))]
+
+
+def _edit(
+    ctx: Context, form: Form, row: Conversation, word: str, history: list[str]
+) -> list[Reply]:
+    step = form.step_by_label(word)
+    if step is None or not step.applies(ctx):
+        problem = texts.EDIT_UNKNOWN.format(word=word) if word else texts.CONFIRM_INVALID
+        return [TextReply(problem + _confirm_hint(ctx, form))]
+    ctx.answers.pop(step.key, None)
+    return _advance(ctx, form, row, history=history)
+
+
+def _advance(ctx: Context, form: Form, row: Conversation, *, history: list[str]) -> list[Reply]:
+    """Store the state and ask the first applicable unanswered step (or confirm)."""
+    step = next((s for s in form.steps if s.applies(ctx) and s.key not in ctx.answers), None)
+    key = step.key if step else CONFIRM
+    conversations.save(
+        ctx.session, row=row, step=key, answers=ctx.answers, history=history, now=ctx.now
+    )
+    return _ask(ctx, form, key)
+
+
+def _ask(ctx: Context, form: Form, key: str) -> list[Reply]:
+    if key == CONFIRM:
+        text = form.summary(ctx) + "\n" + _confirm_hint(ctx, form)
+        buttons = [("确认", texts.CARD_CONFIRM), ("取消", texts.CARD_CANCEL)]
+        return [TextReply(text), _card(ctx, form.title, key, buttons)]
+    step = form.step(key)
+    assert step is not None
+    replies: list[Reply] = [TextReply(step.prompt(ctx))]
+    if step.buttons is not None:
+        replies.append(_card(ctx, form.title, key, step.buttons(ctx)))
+    return replies
+
+
+def _card(ctx: Context, title: str, step: str, buttons: list[tuple[str, str]]) -> Reply:
+    task = cards.task_id(ctx.staff.wecom_userid, step, ctx.now.timestamp())
+    description = "也可以直接回复文字"
+    return cards.button_card(
+        title=title, description=description, step=step, buttons=buttons, task=task
+    )
+
+
+def _confirm_hint(ctx: Context, form: Form) -> str:
+    labels = "/".join(s.label for s in form.steps if s.applies(ctx) and s.label)
+    return texts.CONFIRM_HINT.format(labels=labels) if labels else "回复“确认”或“取消”。"

@@ -1,0 +1,85 @@
+"""Pure parsers: hours, dates, counts and quick-entry lines."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from handlers.parsing import (
+    ParseError,
+    hours_in_range,
+    meaningful_length,
+    parse_count,
+    parse_date,
+    parse_hours,
+    parse_quick,
+)
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        ("2.5", 2.5),
+        ("2.5h", 2.5),
+        ("2.5小时", 2.5),
+        ("150分钟", 2.5),
+        ("两个半小时", 2.5),
+        ("半小时", 0.5),
+        ("3个小时", 3.0),
+        ("8 H", 8.0),
+    ],
+)
+def test_hours_in_every_spelling(text, hours):
+    assert parse_hours(text) == hours
+
+
+@pytest.mark.parametrize("text", ["", "abc", "👍", "2.5天", "--1"])
+def test_unreadable_hours(text):
+    with pytest.raises(ParseError):
+        parse_hours(text)
+
+
+@pytest.mark.parametrize(("hours", "ok"), [(0.5, True), (16, True), (25, False), (-1, False)])
+def test_hours_range(hours, ok):
+    assert hours_in_range(hours) is ok
+    assert hours_in_range(2.7) is False
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("今天", TODAY),
+        ("昨天", date(2026, 11, 22)),
+        ("前天", date(2026, 11, 21)),
+        ("11-20", date(2026, 11, 20)),
+        ("2026-11-20", date(2026, 11, 20)),
+        ("11月20日", date(2026, 11, 20)),
+        ("2026年11月20日", date(2026, 11, 20)),
+    ],
+)
+def test_dates(text, day):
+    assert parse_date(text, TODAY) == day
+
+
+@pytest.mark.parametrize("text", ["abc", "13-40", "2026-02-30", "下周一"])
+def test_bad_dates(text):
+    with pytest.raises(ParseError):
+        parse_date(text, TODAY)
+
+
+def test_counts_and_meaningful_length():
+    assert parse_count("3") == 3 and parse_count("处理3件") == 3
+    with pytest.raises(ParseError):
+        parse_count("很多")
+    assert meaningful_length("👍👍👍👍") == 0 and meaningful_length("接待群众") == 4
+
+
+def test_quick_lines():
+    parts = parse_quick("2.5h 接待群众来访 处理3件")
+    assert (parts.hours, parts.items, parts.description) == (2.5, 3, "接待群众来访 处理3件")
+    parts = parse_quick("信访接待 2小时 接待来访群众")
+    assert (parts.hours, parts.items, parts.description) == (2.0, None, "信访接待 接待来访群众")
+    assert parse_quick("接待来访群众") is None
