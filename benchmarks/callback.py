@@ -27,12 +27,28 @@ from bot.crypto import CallbackCrypto
 from bot.messages import build_text_callback
 from tests.support.org import add_small_county
 
-TEXTS = ["帮助", "今天的工作", "你好"]
-USERS = ["alice", "bob", "carol", "erin"]
+HELP_TEXTS = ["帮助", "今天的工作", "你好"]
+# Each member walks the duty entry form: every callback runs a form step and most save state.
+FORM_TEXTS = [
+    "填报",
+    "好",
+    "1",
+    "好",
+    "2小时",
+    "跳过",
+    "检查辖区内食品经营户12家，发现问题2处",
+    "确认",
+]
+SCENARIOS = {"help and hints": HELP_TEXTS, "duty entry form steps": FORM_TEXTS}
+USERS = ["alice", "bob"]
+TEXTS = HELP_TEXTS
 
 
 def make_bodies(count: int, first_id: int) -> list[tuple[str, dict]]:
-    """Pre-encrypt `count` distinct text callbacks (distinct MsgIds, so none is a duplicate)."""
+    """Pre-encrypt `count` distinct text callbacks (distinct MsgIds, so none is a duplicate).
+
+    Member i sends the i-th message of TEXTS in turn, so a form scenario walks the form.
+    """
     crypto = CallbackCrypto(
         BENCH_WECOM["WECOM_TOKEN"], BENCH_WECOM["WECOM_AES_KEY"], BENCH_WECOM["WECOM_CORP_ID"]
     )
@@ -41,7 +57,7 @@ def make_bodies(count: int, first_id: int) -> list[tuple[str, dict]]:
         plain = build_text_callback(
             BENCH_WECOM["WECOM_CORP_ID"],
             USERS[index % len(USERS)],
-            TEXTS[index % len(TEXTS)],
+            TEXTS[(index // len(USERS)) % len(TEXTS)],
             first_id + index,
             1000002,
             1_763_000_000 + index,
@@ -63,7 +79,15 @@ def prepare_database(folder: Path) -> str:
 
 
 def run(count: int = 3000, clients: int = 8, rate: float = 200.0) -> None:
-    """Benchmark both servers in the same run, with sync and with threaded workers."""
+    """Benchmark both servers in the same run for each scenario and worker kind."""
+    global TEXTS
+    for scenario, texts in SCENARIOS.items():
+        TEXTS = texts
+        print(f"### scenario: {scenario}")
+        _run_worker_kinds(count, clients, rate)
+
+
+def _run_worker_kinds(count: int, clients: int, rate: float) -> None:
     for worker_threads in (1, 4):
         with tempfile.TemporaryDirectory() as folder:
             env = {**BENCH_WECOM, "DATABASE_URL": prepare_database(Path(folder))}

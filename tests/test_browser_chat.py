@@ -31,3 +31,34 @@ def test_group_chat_shows_posts(sqlite_stack, page):
     page.goto(sqlite_stack.emulator.url + "/")
     page.click(f'.group-item[data-target*="{WEBHOOK_KEY}"]')
     page.locator(".group-post").filter(has_text="填报率 96.5%").first.wait_for(timeout=15_000)
+
+
+def test_a_full_duty_entry_through_the_chat_page(sqlite_stack, page, artifacts):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from sqlmodel import Session, select
+
+    from backend.models import DutyEntry
+
+    sqlite_stack.clock.frozen = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    page.goto(sqlite_stack.emulator.url + "/")
+    page.click('.staff-item[data-userid="alice"]')
+    steps = [
+        ("填报", "哪天"),
+        ("好", "哪项职责"),
+        ("1", "任务类型"),
+        ("好", "工时"),
+        ("两个半小时", "几件"),
+        ("跳过", "描述"),
+        ("检查辖区内食品经营户12家，发现问题2处并督促整改", "请核对"),
+        ("确认", "已保存"),
+    ]
+    for answer, expected in steps:
+        page.fill("#chat-input", answer)
+        page.press("#chat-input", "Enter")
+        page.locator(".msg.bot").last.filter(has_text=expected).wait_for(timeout=15_000)
+    page.screenshot(path=str(artifacts / "chat-duty-entry.png"), full_page=True)
+    with Session(sqlite_stack.engine) as session:
+        [entry] = session.exec(select(DutyEntry)).all()
+    assert entry.hours == 2.5 and entry.description.startswith("检查辖区内食品经营户12家")
