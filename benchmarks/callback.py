@@ -6,6 +6,8 @@ both servers, the throughput ratio, and latency at a fixed 200 callbacks/s.
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -26,6 +28,8 @@ from benchmarks.harness import (
 from bot.crypto import CallbackCrypto
 from bot.messages import build_text_callback
 from tests.support.org import add_small_county
+from tests.support.postgres import PostgresServer
+from tests.support.stack import wipe_database
 
 HELP_TEXTS = ["帮助", "今天的工作", "你好"]
 # Each member walks the duty entry form: every callback runs a form step and most save state.
@@ -66,11 +70,12 @@ def make_bodies(count: int, first_id: int) -> list[tuple[str, dict]]:
     return bodies
 
 
-def prepare_database(folder: Path) -> str:
-    """Create a SQLite database with the small fixture county."""
-    url = f"sqlite:///{folder / 'bench.db'}"
+def prepare_database(folder: Path, url: str | None = None) -> str:
+    """Create (or empty) a database with the small fixture county; SQLite unless `url` given."""
+    url = url or f"sqlite:///{folder / 'bench.db'}"
     engine = make_engine(url)
     upgrade_database(engine)
+    wipe_database(engine)
     with Session(engine) as session:
         add_small_county(session)
         session.commit()
@@ -78,29 +83,51 @@ def prepare_database(folder: Path) -> str:
     return url
 
 
+CONFIGURATIONS = [("SQLite WAL", 1), ("SQLite WAL", 4), ("PostgreSQL", 1)]
+
+
 def run(count: int = 3000, clients: int = 8, rate: float = 200.0) -> None:
-    """Benchmark both servers in the same run for each scenario and worker kind."""
+    """Benchmark both servers in the same run for each scenario, database and worker kind."""
     global TEXTS
-    for scenario, texts in SCENARIOS.items():
-        TEXTS = texts
-        print(f"### scenario: {scenario}")
-        _run_worker_kinds(count, clients, rate)
+    with tempfile.TemporaryDirectory(prefix="lvzhi-bench-") as folder:
+        postgres = _start_postgres(Path(folder))
+        try:
+            for scenario, texts in SCENARIOS.items():
+                TEXTS = texts
+                print(f"### scenario: {scenario}")
+                for database, threads in CONFIGURATIONS:
+                    pg_url = postgres[1] if database == "PostgreSQL" and postgres else None
+                    if database == "PostgreSQL" and pg_url is None:
+                        continue
+                    _run_once(count, clients, rate, threads, database, pg_url)
+        finally:
+            if postgres:
+                postgres[0].stop()
 
 
-def _run_worker_kinds(count: int, clients: int, rate: float) -> None:
-    for worker_threads in (1, 4):
-        with tempfile.TemporaryDirectory() as folder:
-            env = {**BENCH_WECOM, "DATABASE_URL": prepare_database(Path(folder))}
-            ours_port, bare_port = free_port(), free_port()
-            ours = gunicorn("backend:create_app()", ours_port, env, threads=worker_threads)
-            bare = gunicorn("benchmarks.bare_echo:app", bare_port, env, threads=worker_threads)
-            try:
-                results = _measure(ours_port, bare_port, count, clients, rate)
-            finally:
-                ours.terminate()
-                bare.terminate()
-        kind = "sync workers" if worker_threads == 1 else f"gthread workers × {worker_threads}"
-        _report(*results, rate, kind)
+def _start_postgres(folder: Path):
+    try:
+        os.chmod(folder, 0o755)
+        server = PostgresServer(folder / "pg")
+        return server, server.start()
+    except (RuntimeError, OSError, subprocess.CalledProcessError) as exc:
+        print(f"(PostgreSQL not available, skipped: {exc})")
+        return None
+
+
+def _run_once(count, clients, rate, worker_threads, database, pg_url) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        env = {**BENCH_WECOM, "DATABASE_URL": prepare_database(Path(folder), pg_url)}
+        ours_port, bare_port = free_port(), free_port()
+        ours = gunicorn("backend:create_app()", ours_port, env, threads=worker_threads)
+        bare = gunicorn("benchmarks.bare_echo:app", bare_port, env, threads=worker_threads)
+        try:
+            results = _measure(ours_port, bare_port, count, clients, rate)
+        finally:
+            ours.terminate()
+            bare.terminate()
+    kind = "sync workers" if worker_threads == 1 else f"gthread workers × {worker_threads}"
+    _report(*results, rate, f"{kind}, {database}")
 
 
 def _measure(ours_port, bare_port, count, threads, rate):
@@ -116,7 +143,7 @@ def _measure(ours_port, bare_port, count, threads, rate):
 
 
 def _report(bare, ours, paced, bare_paced, rate, kind) -> None:
-    print(f"callback benchmark (gunicorn, 2 {kind}, loopback, SQLite WAL)")
+    print(f"callback benchmark (gunicorn, 2 {kind}, loopback)")
     for result in (bare, ours, bare_paced, paced):
         print("  " + result.line())
     ratio = ours.rate / bare.rate if bare.rate else 0.0
