@@ -26,7 +26,13 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--workers", default=2, show_default=True, type=int, help="Gunicorn workers.")
-@click.option("--threads", default=4, show_default=True, type=int, help="Threads per worker.")
+@click.option(
+    "--threads",
+    default=1,
+    show_default=True,
+    type=int,
+    help="Threads per worker (1 = sync workers, fastest for callbacks on SQLite).",
+)
 def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Run the web app (callback, console, API, public pages) under gunicorn."""
     from backend.db import make_engine
@@ -88,6 +94,28 @@ def seed_demo(seed: int, weeks: int, staff_count: int, replace: bool) -> None:
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"示范县数据已载入: {summary}")
+
+
+@main.group("api-token")
+def api_token() -> None:
+    """JSON API tokens (Authorization: Bearer …) for reviewers and integrations."""
+
+
+@api_token.command("create")
+@click.argument("userid")
+@click.option("--label", default="", help="What the token is for.")
+def api_token_create(userid: str, label: str) -> None:
+    """Create an API token for the member with this WeCom userid and print it once."""
+    from backend.auth_tokens import create_token
+    from backend.db import make_engine, session_scope
+    from backend.services.org import find_active_staff
+
+    with session_scope(make_engine(_settings().DATABASE_URL)) as session:
+        staff = find_active_staff(session, wecom_userid=userid)
+        if staff is None:
+            raise click.ClickException(f"找不到在职人员 {userid}")
+        token = create_token(session, staff_id=staff.id, label=label)
+    click.echo(token)
 
 
 @main.command()

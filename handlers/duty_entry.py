@@ -134,7 +134,12 @@ def search_duties(duties: list[Duty], words: str) -> list[Duty]:
 
 
 def _key_tasks(ctx: Context) -> list[KeyTask]:
-    return catalogue.key_tasks_for_duty(ctx.session, duty_id=ctx.answers["duty"])
+    # Step conditions ask this several times per message; look it up once per duty.
+    cache = ctx.memo.setdefault("key_tasks", {})
+    duty_id = ctx.answers["duty"]
+    if duty_id not in cache:
+        cache[duty_id] = catalogue.key_tasks_for_duty(ctx.session, duty_id=duty_id)
+    return cache[duty_id]
 
 
 def _has_key_tasks(ctx: Context) -> bool:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, delete
+from sqlalchemy import insert
+from sqlmodel import Session, delete, select
 
 from backend.models import ProcessedMessage, utcnow
 
@@ -13,14 +14,14 @@ KEEP_PROCESSED_KEYS = timedelta(days=7)
 
 def stored_reply(session: Session, *, key: str) -> str | None:
     """Return the passive reply given to an already processed callback, or None if new."""
-    processed = session.get(ProcessedMessage, key)
-    return None if processed is None else processed.reply_xml
+    statement = select(ProcessedMessage.reply_xml).where(ProcessedMessage.key == key)
+    return session.exec(statement).first()
 
 
 def record_processed(session: Session, *, key: str, reply_xml: str) -> None:
     """Remember that this callback was handled and what it was answered."""
-    session.add(ProcessedMessage(key=key, reply_xml=reply_xml))
-    session.flush()
+    # A plain INSERT: this runs on every callback, and the ORM unit of work costs more here.
+    session.exec(insert(ProcessedMessage).values(key=key, reply_xml=reply_xml, created_at=utcnow()))
 
 
 def purge_processed(session: Session, *, now: datetime | None = None) -> int:

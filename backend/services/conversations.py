@@ -9,10 +9,26 @@ from sqlmodel import Session
 
 from backend.models import Conversation
 
+_KNOWN = "lvzhi.conversations"  # session.info: (transaction, {userid: row or None})
+
+
+def _known(session: Session) -> dict[str, Conversation | None]:
+    """Return this transaction's cache of looked-up rows (a new transaction starts empty)."""
+    transaction = session.get_transaction()
+    cached = session.info.get(_KNOWN)
+    if cached is None or cached[0] is not transaction:
+        cached = session.info[_KNOWN] = (transaction, {})
+    return cached[1]
+
 
 def current(session: Session, *, wecom_userid: str) -> Conversation | None:
     """Return the user's conversation row (locked for update where the database can)."""
-    return session.get(Conversation, wecom_userid, with_for_update=True)
+    known = _known(session)
+    if wecom_userid not in known:
+        # SQLite transactions here are BEGIN IMMEDIATE, so FOR UPDATE would only add a query.
+        lock = session.get_bind().dialect.name != "sqlite"
+        known[wecom_userid] = session.get(Conversation, wecom_userid, with_for_update=lock)
+    return known[wecom_userid]
 
 
 def begin(
@@ -26,6 +42,7 @@ def begin(
     row.answers, row.history = json.dumps(answers, ensure_ascii=False), "[]"
     row.updated_at = now.astimezone(UTC)
     session.add(row)
+    _known(session)[wecom_userid] = row
     return row
 
 
@@ -64,6 +81,7 @@ def pause(session: Session, *, row: Conversation) -> None:
 def finish(session: Session, *, row: Conversation) -> None:
     """Forget the form (done or cancelled)."""
     session.delete(row)
+    _known(session)[row.wecom_userid] = None
 
 
 def is_idle(row: Conversation, *, now: datetime, idle: timedelta) -> bool:

@@ -30,6 +30,7 @@ class Context:
     now: datetime
     answers: dict[str, Any]
     key: str = ""
+    memo: dict[str, Any] = field(default_factory=dict)  # look-ups reused within one message
 
     @property
     def today(self) -> date:
