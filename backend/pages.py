@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template_string
+from flask import Blueprint
 
 blueprint = Blueprint("pages", __name__)
 
@@ -21,4 +21,4 @@ FRONT_PAGE = """<!doctype html>
 @blueprint.get("/")
 def front_page() -> str:
     """Show what this server is."""
-    return render_template_string(FRONT_PAGE)
+    return FRONT_PAGE

@@ -61,15 +61,20 @@ def _department_arg(state: EmulatorState, name: str, *, required: bool) -> int |
     return int(raw)
 
 
+def _chosen_departments(state) -> list[dict]:
+    """Return the department named by ?id= with its descendants, or every department."""
+    chosen = _department_arg(state, "id", required=False)
+    ids = state.directory.subtree(chosen) if chosen else list(state.directory.departments)
+    return [state.directory.departments[i] for i in ids]
+
+
 @contacts.get("/cgi-bin/department/list")
 def department_list():
     """List all departments, or one department with its descendants."""
     check_token()
     state = current_state()
     with state.lock:
-        chosen = _department_arg(state, "id", required=False)
-        ids = state.directory.subtree(chosen) if chosen else list(state.directory.departments)
-        found = [_department_view(state.directory.departments[i]) for i in ids]
+        found = [_department_view(d) for d in _chosen_departments(state)]
     return ok(department=copy.deepcopy(found))
 
 
@@ -79,9 +84,7 @@ def department_simplelist():
     check_token()
     state = current_state()
     with state.lock:
-        chosen = _department_arg(state, "id", required=False)
-        ids = state.directory.subtree(chosen) if chosen else list(state.directory.departments)
-        found = [state.directory.departments[i] for i in ids]
+        found = _chosen_departments(state)
     return ok(department_id=[{k: d[k] for k in ("id", "parentid", "order")} for d in found])
 
 
