@@ -12,6 +12,13 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+READ_ONLY = "lvzhi_read_only"  # marks a read phase: a connection option and a session.info key
+_READ_STATEMENTS = ("SELECT", "WITH", "PRAGMA", "BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK")
+
+
+class WriteAttempted(RuntimeError):
+    """Code running in a read scope tried to write; run it again in a write transaction."""
+
 
 def make_engine(database_url: str) -> Engine:
     """Create an engine; SQLite gets WAL, a busy timeout and foreign keys."""
@@ -21,10 +28,12 @@ def make_engine(database_url: str) -> Engine:
             database_url, connect_args={"check_same_thread": False, "timeout": 30}
         )
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin_immediate)
+        event.listen(engine, "begin", _sqlite_begin)
         _install_write_gate(engine, _sqlite_path(database_url))
-        return engine
-    return create_engine(database_url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    else:
+        engine = create_engine(database_url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    event.listen(engine, "before_cursor_execute", _refuse_writes_when_read_only)
+    return engine
 
 
 def _sqlite_path(database_url: str) -> str | None:
@@ -61,7 +70,44 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             raise
 
 
-def _sqlite_begin_immediate(connection) -> None:
+@contextmanager
+def read_scope(engine: Engine) -> Iterator[Session]:
+    """Yield a session for reading only: no write lock, and any write raises WriteAttempted."""
+    with Session(engine, expire_on_commit=False) as session, read_phase(session):
+        yield session
+
+
+@contextmanager
+def read_phase(session: Session) -> Iterator[Session]:
+    """Run the next transaction of `session` read-only, then roll it back and end the phase."""
+    session.info[READ_ONLY] = True
+    session.connection(execution_options={READ_ONLY: True})
+    try:
+        yield session
+        if session.new or session.dirty or session.deleted:
+            raise WriteAttempted("unflushed changes in a read scope")
+    finally:
+        session.rollback()
+        session.info.pop(READ_ONLY, None)
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_flush(session, _context, _instances) -> None:
+    if session.info.get(READ_ONLY) and (session.new or session.dirty or session.deleted):
+        raise WriteAttempted("flush in a read scope")
+
+
+def _refuse_writes_when_read_only(connection, _cursor, statement, *_args) -> None:
+    read_only = connection.get_execution_options().get(READ_ONLY)
+    if read_only and not statement.lstrip()[:9].upper().startswith(_READ_STATEMENTS):
+        raise WriteAttempted(statement.split(None, 1)[0])
+
+
+def _sqlite_begin(connection) -> None:
+    if connection.get_execution_options().get(READ_ONLY):
+        # A snapshot for reading: in WAL mode it runs beside the writer, without the gate.
+        connection.exec_driver_sql("BEGIN")
+        return
     # Take the write lock up front: a deferred transaction that later writes can fail with
     # "database is locked" no matter the busy timeout when another writer got in first.
     connection.exec_driver_sql("BEGIN IMMEDIATE")
@@ -81,7 +127,8 @@ def _install_write_gate(engine: Engine, database_path: str | None) -> None:
         record.info["write_gate"] = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
 
     def acquire(connection) -> None:
-        fcntl.flock(connection.connection.info["write_gate"], fcntl.LOCK_EX)
+        if not connection.get_execution_options().get(READ_ONLY):
+            fcntl.flock(connection.connection.info["write_gate"], fcntl.LOCK_EX)
 
     def release_on_checkin(_dbapi_connection, record) -> None:
         if "write_gate" in record.info:

@@ -73,7 +73,11 @@ def _parse_date_ok(ctx: Context, text: str) -> bool:
 
 
 def _duties(ctx: Context) -> list[Duty]:
-    return catalogue.duties_of(ctx.session, department_id=ctx.staff.department_id)
+    # Prompts, parsers and conditions ask for the catalogue several times per message.
+    if "duties" not in ctx.memo:
+        department_id = ctx.staff.department_id
+        ctx.memo["duties"] = catalogue.duties_of(ctx.session, department_id=department_id)
+    return ctx.memo["duties"]
 
 
 def _duty_line(duty: Duty) -> str:
@@ -161,12 +165,16 @@ def _parse_key_task(ctx: Context, text: str) -> int | None:
 
 
 def _types(ctx: Context) -> list[TaskType]:
-    return catalogue.task_types(ctx.session)
+    if "task_types" not in ctx.memo:
+        ctx.memo["task_types"] = catalogue.task_types(ctx.session)
+    return ctx.memo["task_types"]
 
 
 def default_task_type(ctx: Context) -> str:
     """Return the chosen duty's default task type code (业务 when it has none)."""
-    duty = ctx.session.get(Duty, ctx.answers.get("duty"))
+    duty_id = ctx.answers.get("duty")
+    duty = next((d for d in _duties(ctx) if d.id == duty_id), None)
+    duty = duty or ctx.session.get(Duty, duty_id)
     return (duty.default_task_type_code if duty else None) or DEFAULT_TASK_TYPE
 
 

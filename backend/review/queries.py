@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
-from sqlalchemy import ColumnElement, case, func, literal, or_
+from sqlalchemy import ColumnElement, bindparam, case, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -30,35 +31,60 @@ class Scope:
         return self.start - timedelta(days=rules.DUPLICATE_LOOKBACK_DAYS)
 
 
-ROW_COLUMNS = (
-    DutyEntry.id,
-    DutyEntry.staff_id,
-    DutyEntry.department_id,
-    DutyEntry.work_date,
-    DutyEntry.description,
-    DutyEntry.status,
-    DutyEntry.flags,
-)
-
-
 def trimmed_description() -> ColumnElement:
     """Return the SQL expression duplicates are compared on."""
     return func.trim(DutyEntry.description)
 
 
-def _filters(scope: Scope, start: date, *, by_staff: bool, by_text: bool) -> list:
-    conditions = [col(DutyEntry.work_date) >= start, col(DutyEntry.work_date) <= scope.end]
+@dataclass(frozen=True)
+class Shape:
+    """Which optional filters a scope uses; statements are built once per shape."""
+
+    departments: bool
+    staff: bool
+    text: bool
+    entry: bool
+
+
+def shape_of(scope: Scope) -> Shape:
+    """Return the filter shape of a scope."""
+    return Shape(
+        departments=scope.department_ids is not None,
+        staff=scope.staff_id is not None,
+        text=scope.description is not None,
+        entry=scope.entry_id is not None,
+    )
+
+
+def params_of(scope: Scope) -> dict:
+    """Return the bound values for a statement of the scope's shape."""
+    values = {"start": scope.start, "end": scope.end, "window_start": scope.window_start}
     if scope.department_ids is not None:
-        conditions.append(col(DutyEntry.department_id).in_(scope.department_ids))
-    if by_staff and scope.staff_id is not None:
-        conditions.append(DutyEntry.staff_id == scope.staff_id)
-    if by_text and scope.description is not None:
-        conditions.append(trimmed_description() == func.trim(literal(scope.description)))
+        values["department_ids"] = list(scope.department_ids)
+    if scope.staff_id is not None:
+        values["staff_id"] = scope.staff_id
+    if scope.description is not None:
+        values["description"] = scope.description
+    if scope.entry_id is not None:
+        values["entry_id"] = scope.entry_id
+    return values
+
+
+def _filters(shape: Shape, *, window: bool, by_staff: bool, by_text: bool) -> list:
+    start = bindparam("window_start" if window else "start")
+    conditions = [col(DutyEntry.work_date) >= start, col(DutyEntry.work_date) <= bindparam("end")]
+    if shape.departments:
+        ids = bindparam("department_ids", expanding=True)
+        conditions.append(col(DutyEntry.department_id).in_(ids))
+    if by_staff and shape.staff:
+        conditions.append(DutyEntry.staff_id == bindparam("staff_id"))
+    if by_text and shape.text:
+        conditions.append(trimmed_description() == func.trim(bindparam("description")))
     return conditions
 
 
-def entry_rows(session: Session, scope: Scope) -> list:
-    """Return each entry in scope with its per-row checks already decided in SQL."""
+@lru_cache(maxsize=32)
+def _entry_rows_statement(shape: Shape):
     member_dept, duty_dept = aliased(Department), aliased(Department)
     standard = func.coalesce(Duty.standard_hours, TaskType.standard_hours)
     own_duty = or_(
@@ -84,43 +110,64 @@ def entry_rows(session: Session, scope: Scope) -> list:
         .join(Staff, col(Staff.id) == DutyEntry.staff_id)
         .join(member_dept, member_dept.id == Staff.department_id)
         .join(duty_dept, duty_dept.id == Duty.department_id)
-        .where(*_filters(scope, scope.start, by_staff=True, by_text=False))
+        .where(*_filters(shape, window=False, by_staff=True, by_text=False))
     )
-    if scope.entry_id is not None:
-        stmt = stmt.where(DutyEntry.id == scope.entry_id)
-    return list(session.exec(stmt))
+    if shape.entry:
+        stmt = stmt.where(DutyEntry.id == bindparam("entry_id"))
+    return stmt
+
+
+def entry_rows(session: Session, scope: Scope) -> list:
+    """Return each entry in scope with its per-row checks already decided in SQL."""
+    return list(session.execute(_entry_rows_statement(shape_of(scope)), params_of(scope)))
+
+
+@lru_cache(maxsize=32)
+def _overfull_statement(shape: Shape):
+    return (
+        select(DutyEntry.staff_id, DutyEntry.work_date)
+        .where(*_filters(shape, window=False, by_staff=True, by_text=False))
+        .group_by(DutyEntry.staff_id, DutyEntry.work_date)
+        .having(func.sum(DutyEntry.hours) > bindparam("limit"))
+    )
 
 
 def overfull_days(session: Session, scope: Scope, limit: float) -> set[tuple[int, date]]:
     """Return (staff, day) pairs whose total hours exceed the limit."""
-    stmt = (
-        select(DutyEntry.staff_id, DutyEntry.work_date)
-        .where(*_filters(scope, scope.start, by_staff=True, by_text=False))
-        .group_by(DutyEntry.staff_id, DutyEntry.work_date)
-        .having(func.sum(DutyEntry.hours) > limit)
+    params = {**params_of(scope), "limit": limit}
+    rows = session.execute(_overfull_statement(shape_of(scope)), params)
+    return {(row[0], row[1]) for row in rows}
+
+
+@lru_cache(maxsize=32)
+def _repeated_statement(shape: Shape):
+    text = trimmed_description()
+    return (
+        select(DutyEntry.staff_id, text)
+        .where(*_filters(shape, window=True, by_staff=True, by_text=True))
+        .group_by(DutyEntry.staff_id, text)
+        .having(func.count(func.distinct(DutyEntry.work_date)) > 1)
     )
-    return {(row[0], row[1]) for row in session.exec(stmt)}
 
 
 def repeated_texts(session: Session, scope: Scope) -> set[tuple[int, str]]:
     """Return (staff, text) pairs one member wrote on more than one day."""
+    rows = session.execute(_repeated_statement(shape_of(scope)), params_of(scope))
+    return {(row[0], row[1]) for row in rows}
+
+
+@lru_cache(maxsize=32)
+def _copied_statement(shape: Shape):
     text = trimmed_description()
-    stmt = (
-        select(DutyEntry.staff_id, text)
-        .where(*_filters(scope, scope.window_start, by_staff=True, by_text=True))
-        .group_by(DutyEntry.staff_id, text)
-        .having(func.count(func.distinct(DutyEntry.work_date)) > 1)
+    return (
+        select(DutyEntry.department_id, text)
+        .where(*_filters(shape, window=True, by_staff=False, by_text=True))
+        .group_by(DutyEntry.department_id, text)
+        .having(func.count(func.distinct(DutyEntry.staff_id)) > 1)
     )
-    return {(row[0], row[1]) for row in session.exec(stmt)}
 
 
 def copied_texts(session: Session, scope: Scope) -> set[tuple[int, str]]:
     """Return (department, text) pairs written by more than one member of a department."""
-    text = trimmed_description()
-    stmt = (
-        select(DutyEntry.department_id, text)
-        .where(*_filters(scope, scope.window_start, by_staff=False, by_text=True))
-        .group_by(DutyEntry.department_id, text)
-        .having(func.count(func.distinct(DutyEntry.staff_id)) > 1)
-    )
-    return {(row[0], row[1]) for row in session.exec(stmt)}
+    rows = session.execute(_copied_statement(shape_of(scope)), params_of(scope))
+    return {(row[0], row[1]) for row in rows}

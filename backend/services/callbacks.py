@@ -4,24 +4,27 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert
 from sqlmodel import Session, delete, select
 
 from backend.models import ProcessedMessage, utcnow
 
 KEEP_PROCESSED_KEYS = timedelta(days=7)
 
+# Built once: these run on every callback, and building a statement costs more than running it.
+_STORED_REPLY = select(ProcessedMessage.reply_xml).where(ProcessedMessage.key == bindparam("key"))
+_RECORD = insert(ProcessedMessage)
+
 
 def stored_reply(session: Session, *, key: str) -> str | None:
     """Return the passive reply given to an already processed callback, or None if new."""
-    statement = select(ProcessedMessage.reply_xml).where(ProcessedMessage.key == key)
-    return session.exec(statement).first()
+    return session.connection().execute(_STORED_REPLY, {"key": key}).scalar()
 
 
 def record_processed(session: Session, *, key: str, reply_xml: str) -> None:
     """Remember that this callback was handled and what it was answered."""
-    # A plain INSERT: this runs on every callback, and the ORM unit of work costs more here.
-    session.exec(insert(ProcessedMessage).values(key=key, reply_xml=reply_xml, created_at=utcnow()))
+    values = {"key": key, "reply_xml": reply_xml, "created_at": utcnow()}
+    session.connection().execute(_RECORD, values)
 
 
 def purge_processed(session: Session, *, now: datetime | None = None) -> int:

@@ -4,46 +4,51 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
 from backend.models import Department, Duty, DutyEntry, KeyTask, KeyTaskDuty, TaskType
 
 FUNCTION_ORDER = {"core": 0, "general": 1, "auxiliary": 2}
 
+# Built once: the duty form asks these on most messages.
+_DUTIES = select(Duty).where(Duty.department_id == bindparam("department_id"), Duty.active)
+_RECENT_DUTIES = (
+    select(DutyEntry.duty_id, func.max(DutyEntry.id).label("last"))
+    .where(DutyEntry.staff_id == bindparam("staff_id"))
+    .group_by(DutyEntry.duty_id)
+    .order_by(func.max(DutyEntry.id).desc())
+    .limit(bindparam("limit"))
+)
+_KEY_TASKS = (
+    select(KeyTask)
+    .join(KeyTaskDuty, col(KeyTaskDuty.key_task_id) == KeyTask.id)
+    .where(KeyTaskDuty.duty_id == bindparam("duty_id"))
+    .order_by(col(KeyTask.year).desc(), col(KeyTask.id))
+)
+_TASK_TYPES = select(TaskType).order_by(col(TaskType.sort_order))
+
 
 def duties_of(session: Session, *, department_id: int) -> list[Duty]:
     """Return the department's active duties, core first, then by number."""
-    statement = select(Duty).where(Duty.department_id == department_id, Duty.active)
-    duties = session.exec(statement).all()
+    duties = session.execute(_DUTIES, {"department_id": department_id}).scalars().all()
     return sorted(duties, key=lambda d: (FUNCTION_ORDER.get(d.function_type, 9), d.seq))
 
 
 def recent_duty_ids(session: Session, *, staff_id: int, limit: int = 3) -> list[int]:
     """Return the duties the member logged most recently, newest first."""
-    statement = (
-        select(DutyEntry.duty_id, func.max(DutyEntry.id).label("last"))
-        .where(DutyEntry.staff_id == staff_id)
-        .group_by(DutyEntry.duty_id)
-        .order_by(func.max(DutyEntry.id).desc())
-        .limit(limit)
-    )
-    return [row[0] for row in session.exec(statement).all()]
+    rows = session.execute(_RECENT_DUTIES, {"staff_id": staff_id, "limit": limit})
+    return [row[0] for row in rows]
 
 
 def key_tasks_for_duty(session: Session, *, duty_id: int) -> list[KeyTask]:
     """Return the key tasks linked to a duty, newest year first."""
-    statement = (
-        select(KeyTask)
-        .join(KeyTaskDuty, col(KeyTaskDuty.key_task_id) == KeyTask.id)
-        .where(KeyTaskDuty.duty_id == duty_id)
-        .order_by(col(KeyTask.year).desc(), col(KeyTask.id))
-    )
-    return list(session.exec(statement).all())
+    return list(session.execute(_KEY_TASKS, {"duty_id": duty_id}).scalars())
 
 
 def task_types(session: Session) -> list[TaskType]:
     """Return the five task types in their usual order."""
-    return list(session.exec(select(TaskType).order_by(col(TaskType.sort_order))).all())
+    return list(session.execute(_TASK_TYPES).scalars())
 
 
 @dataclass(frozen=True)

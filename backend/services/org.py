@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from backend.models import Department, Staff
 
+# Built once: the look-up runs on every callback.
+_ACTIVE_STAFF = select(Staff).where(Staff.wecom_userid == bindparam("userid"), Staff.active)
+
 
 def find_active_staff(session: Session, *, wecom_userid: str) -> Staff | None:
     """Return the active member with this WeCom userid, or None for outsiders."""
-    statement = select(Staff).where(Staff.wecom_userid == wecom_userid, Staff.active)
-    return session.exec(statement).first()
+    return session.execute(_ACTIVE_STAFF, {"userid": wecom_userid}).scalars().first()
 
 
 def department_of(session: Session, *, staff: Staff) -> Department:

@@ -8,8 +8,9 @@ from typing import Any
 
 from sqlmodel import Session
 
-from backend.models import Conversation, Staff
+from backend.models import Staff
 from backend.services import conversations
+from backend.services.conversations import FormState
 from bot.replies import Reply, TextReply
 from handlers import cards
 from handlers.forms import texts
@@ -94,7 +95,7 @@ def handle_button(
     return handle(session, staff, parsed[1], now=now, key=key)
 
 
-def _resume(ctx: Context, form: Form, row: Conversation, text: str) -> list[Reply] | None:
+def _resume(ctx: Context, form: Form, row: FormState, text: str) -> list[Reply] | None:
     if text in texts.RESUME_WORDS:
         history = conversations.history_of(row)
         return _advance(ctx, form, row, history=history)
@@ -102,7 +103,7 @@ def _resume(ctx: Context, form: Form, row: Conversation, text: str) -> list[Repl
     return None
 
 
-def _answer(ctx: Context, form: Form, row: Conversation, text: str) -> list[Reply]:
+def _answer(ctx: Context, form: Form, row: FormState, text: str) -> list[Reply]:
     history = conversations.history_of(row)
     if text in texts.BACK_WORDS:
         return _back(ctx, form, row, history)
@@ -129,7 +130,7 @@ def _store(ctx: Context, key: str, value: Any, resets: tuple[str, ...]) -> None:
     ctx.answers[key] = value
 
 
-def _back(ctx: Context, form: Form, row: Conversation, history: list[str]) -> list[Reply]:
+def _back(ctx: Context, form: Form, row: FormState, history: list[str]) -> list[Reply]:
     if not history:
         return [TextReply(texts.AT_FIRST_STEP), *_ask(ctx, form, row.step)]
     previous = history.pop()
@@ -138,7 +139,7 @@ def _back(ctx: Context, form: Form, row: Conversation, history: list[str]) -> li
 
 
 def _confirm(
-    ctx: Context, form: Form, row: Conversation, text: str, history: list[str]
+    ctx: Context, form: Form, row: FormState, text: str, history: list[str]
 ) -> list[Reply]:
     if text in texts.CONFIRM_WORDS:
         try:
@@ -153,9 +154,7 @@ def _confirm(
     return [TextReply(texts.CONFIRM_INVALID + _confirm_hint(ctx, form))]
 
 
-def _edit(
-    ctx: Context, form: Form, row: Conversation, word: str, history: list[str]
-) -> list[Reply]:
+def _edit(ctx: Context, form: Form, row: FormState, word: str, history: list[str]) -> list[Reply]:
     step = form.step_by_label(word)
     if step is None or not step.applies(ctx):
         problem = texts.EDIT_UNKNOWN.format(word=word) if word else texts.CONFIRM_INVALID
@@ -164,7 +163,7 @@ def _edit(
     return _advance(ctx, form, row, history=history)
 
 
-def _advance(ctx: Context, form: Form, row: Conversation, *, history: list[str]) -> list[Reply]:
+def _advance(ctx: Context, form: Form, row: FormState, *, history: list[str]) -> list[Reply]:
     """Store the state and ask the first applicable unanswered step (or confirm)."""
     step = next((s for s in form.steps if s.applies(ctx) and s.key not in ctx.answers), None)
     key = step.key if step else CONFIRM
