@@ -16,8 +16,12 @@ READ_ONLY = "lvzhi_read_only"  # marks a read phase: a connection option and a s
 _READ_STATEMENTS = ("SELECT", "WITH", "PRAGMA", "BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK")
 
 
-class WriteAttempted(RuntimeError):
-    """Code running in a read scope tried to write; run it again in a write transaction."""
+class WriteAttempted(BaseException):
+    """Code running in a read scope tried to write; run it again in a write transaction.
+
+    A BaseException, like GeneratorExit: it is a signal to the caller of the read phase, and a
+    handler's `except Exception` must not swallow it and answer as if the write had happened.
+    """
 
 
 def make_engine(database_url: str) -> Engine:
