@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, render_template, request
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 
@@ -42,26 +42,71 @@ def create_app(
         clock=clock or (lambda: datetime.now(settings.timezone)),
     )
     _register_blueprints(app)
+    _init_web_security(app, settings)
     _register_error_pages(app)
     logging.basicConfig(level=logging.INFO)
     return app
 
 
 def _register_blueprints(app: Flask) -> None:
-    from backend import api, api_review, pages, wecom
+    from backend import api, api_review, console, pages, wecom
+    from backend import console_supervision, public_supervision
 
     app.register_blueprint(wecom.blueprint)
     app.register_blueprint(api.blueprint, url_prefix="/api/v1")
     app.register_blueprint(api_review.blueprint, url_prefix="/api/v1/review")
     app.register_blueprint(pages.blueprint)
+    app.register_blueprint(console.blueprint)
+    app.register_blueprint(public_supervision.blueprint)
+    app.register_blueprint(console_supervision.blueprint)
+    from backend import console_surveys, public_surveys
+
+    app.register_blueprint(public_surveys.blueprint)
+    app.register_blueprint(console_surveys.blueprint)
+    from backend import console_schedule
+
+    app.register_blueprint(console_schedule.blueprint)
+
+
+def _init_web_security(app: Flask, settings: Settings) -> None:
+    """CSRF on every form, hardened session cookies and the shared rate limiter."""
+    from flask_wtf.csrf import CSRFProtect
+
+    from backend.limits import init_limiter
+
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.PUBLIC_BASE_URL.startswith("https://"),
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
+        WTF_CSRF_TIME_LIMIT=8 * 3600,
+    )
+    csrf = CSRFProtect(app)
+    for name, blueprint in app.blueprints.items():
+        if name == "wecom" or name.startswith("api"):  # signed callbacks, bearer-token JSON API
+            csrf.exempt(blueprint)
+    init_limiter(app)
 
 
 def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
+        if request.path.startswith("/console"):
+            return _console_error_page(error)
         return jsonify(error=error.name, message=error.description), error.code
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         app.logger.exception("unhandled error")
         return jsonify(error="Internal Server Error", message="服务器内部错误，请稍后再试"), 500
+
+
+def _console_error_page(error: HTTPException):
+    titles = {400: "请求有误", 401: "请先登录", 403: "无权访问", 404: "找不到页面"}
+    titles[429] = "操作过于频繁"
+    message = error.description
+    if error.code == 400 and "CSRF" in str(message):
+        message = "页面已过期，请刷新后重试"
+    title = titles.get(error.code or 500, error.name)
+    page = render_template("console/error.html", code=error.code, title=title, message=message)
+    return page, error.code

@@ -128,5 +128,23 @@ def demo(web_port: int, emulator_port: int) -> None:
     run_demo(web_port=web_port, emulator_port=emulator_port)
 
 
+from backend.cli_console import account as _account_commands  # noqa: E402
+from backend.cli_console import export as _export_commands  # noqa: E402
+
+main.add_command(_account_commands)
+main.add_command(_export_commands)
+
+from backend.cli_report import report as _report_commands  # noqa: E402
+
+main.add_command(_report_commands)
+
+from backend.cli_schedule import calendar_group as _calendar_commands  # noqa: E402
+
+main.add_command(_calendar_commands)
+
+from backend.cli_supervision import supervision_group as _supervision_commands  # noqa: E402
+
+main.add_command(_supervision_commands)
+
 if __name__ == "__main__":
     main()

@@ -24,12 +24,16 @@ ENV_FILE = PROJECT_ROOT / ".env"
 
 def load_demo_county(settings: Settings, seed: int, weeks: int, staff: int, replace: bool):
     """Migrate the database and fill it with the deterministic demo county."""
+    from backend.cli_console import echo_demo_admin, ensure_demo_admin
     from backend.demo import seed_demo
 
     engine = make_engine(settings.DATABASE_URL)
     upgrade_database(engine)
     with session_scope(engine) as session:
-        return seed_demo(session, seed=seed, weeks=weeks, staff_count=staff, replace=replace)
+        summary = seed_demo(session, seed=seed, weeks=weeks, staff_count=staff, replace=replace)
+        credentials = ensure_demo_admin(session)
+    echo_demo_admin(credentials, settings.PUBLIC_BASE_URL)
+    return summary
 
 
 def write_demo_env(path: Path, *, web_port: int, emulator_port: int) -> None:
@@ -60,12 +64,17 @@ def run_demo(*, web_port: int, emulator_port: int) -> None:
     engine = make_engine(settings.DATABASE_URL)
     upgrade_database(engine)
     _seed_if_empty(engine)
+    from backend.cli_console import echo_demo_admin, ensure_demo_admin
+
+    with session_scope(engine) as session:
+        credentials = ensure_demo_admin(session)
     processes = _start_processes(web_port, emulator_port)
     try:
         _wait_until_up(f"http://127.0.0.1:{emulator_port}/_emulator/directory")
         _wait_until_up(f"http://127.0.0.1:{web_port}/api/v1/health")
         _push_directory(engine, f"http://127.0.0.1:{emulator_port}")
         _announce(web_port, emulator_port)
+        echo_demo_admin(credentials, f"http://127.0.0.1:{web_port}")
         _supervise(processes)
     finally:
         _stop(processes)

@@ -37,6 +37,12 @@ class Settings(BaseSettings):
     PUBLIC_BASE_URL: str = "http://127.0.0.1:8000"
     LVZHI_MAX_CALLBACK_BYTES: int = 64 * 1024
     LVZHI_HTTP_TIMEOUT: float = Field(default=8.0, gt=0, le=60)
+    # Reports: the administrators' group ("appchat:<chatid>" or "webhook:<robot key>", empty =
+    # no county posts), whether weekly summaries name members with missing days, and the
+    # reporting rate under which a section counts as low in the monthly report.
+    LVZHI_ADMIN_CHAT: str = ""
+    LVZHI_WEEKLY_LIST_MISSING: bool = True
+    LVZHI_LOW_REPORTING_RATE: float = Field(default=0.8, ge=0, le=1)
 
     @field_validator("WECOM_AES_KEY")
     @classmethod
@@ -69,6 +75,14 @@ class Settings(BaseSettings):
     @classmethod
     def _api_base_ends_with_slash(cls, value: str) -> str:
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("LVZHI_ADMIN_CHAT")
+    @classmethod
+    def _admin_chat_has_channel(cls, value: str) -> str:
+        channel, _, target = value.strip().partition(":")
+        if value.strip() and (channel not in ("appchat", "webhook") or not target.strip()):
+            raise ValueError("must be appchat:<chatid> or webhook:<robot key>, or empty")
+        return value.strip()
 
     @field_validator("DATABASE_URL")
     @classmethod

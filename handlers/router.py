@@ -18,10 +18,12 @@ from bot.messages import (
     UnsubscribeEvent,
 )
 from bot.replies import Reply, TextReply
-from handlers import commands, duty_entry, forms, texts
+from handlers import absence, commands, duty_entry, forms, reminder_cards, texts
 from handlers.forms import texts as form_texts
 from handlers.quick_entry import quick_entry
+from handlers.report_commands import REPORT_WORDS, report_command
 from handlers.review_chat import review_command
+from handlers.survey_chat import survey_command
 
 HELP_WORDS = {"帮助", "help", "?", "？", "菜单"}
 ENTRY_WORDS = {"填报", "记录", "填写", "日志"}
@@ -40,6 +42,9 @@ def dispatch(session: Session, message: Inbound, *, now: datetime) -> list[Reply
     if isinstance(message, TextMessage):
         return answer_text(session, staff, message.content.strip(), now=now, key=key)
     if isinstance(message, TemplateCardEvent):
+        card = reminder_cards.handle_card_button(session, staff, message.event_key, now=now)
+        if card is not None:
+            return card
         replies = forms.handle_button(session, staff, message.event_key, now=now, key=key)
         return replies if replies is not None else [TextReply(form_texts.CARD_STALE)]
     if isinstance(message, SubscribeEvent):
@@ -87,6 +92,12 @@ def _command(session: Session, staff: Staff, text: str, *, now: datetime) -> lis
         return [TextReply(form_texts.NOTHING_TO_RESUME)]
     if first in ("修改", "删除"):
         return commands.change_entry(session, staff, rest.strip(), now=now, delete=first == "删除")
+    if first == "问卷" or text.removeprefix("问卷").isdigit():
+        return survey_command(session, staff, text, now=now)
+    if absence.is_absence_command(text):
+        return absence.absence_command(session, staff, text, now=now)
+    if text in REPORT_WORDS:
+        return report_command(session, staff, text, now=now)
     if text.startswith(commands.WHO_PREFIXES):
         return commands.who_handles(session, text)
     if text.startswith(REVIEW_PREFIXES):

@@ -27,3 +27,19 @@ def purge_old_callbacks(engine) -> int:
 JOBS = [
     Job("purge-callbacks", {"trigger": "cron", "hour": 3, "minute": 17}, purge_old_callbacks),
 ]
+
+from scheduled.supervision import JOBS as SUPERVISION_JOBS  # noqa: E402  (needs Job above)
+
+JOBS += SUPERVISION_JOBS
+
+from scheduled.reminders import JOBS as REMINDER_JOBS  # noqa: E402  (needs Job above)
+
+JOBS += REMINDER_JOBS
+
+from scheduled.reports import JOBS as REPORT_JOBS  # noqa: E402  (needs Job above)
+
+JOBS += REPORT_JOBS
+
+from scheduled.surveys import JOBS as SURVEY_JOBS  # noqa: E402  (needs Job above)
+
+JOBS += SURVEY_JOBS

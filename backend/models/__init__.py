@@ -1,5 +1,7 @@
 """SQLModel tables; importing this package registers every table on `SQLModel.metadata`."""
 
+from backend.models.accounts import Account, AccountRole, AuditLog, ConsoleSetting, ConsoleTask
+from backend.models.analytics import ScoringConfig
 from backend.models.common import utcnow
 from backend.models.entries import DutyEntry, EntryStatus, TaskType
 from backend.models.infra import (
@@ -24,9 +26,50 @@ from backend.models.org import (
     Staff,
     StaffingType,
 )
+from backend.models.reports import ReportRequest
 from backend.models.review import ApiToken, MonthClosure, MonthReopening, ReviewCursor
+from backend.models.schedule import (
+    Absence,
+    AbsenceKind,
+    CalendarOverride,
+    Notice,
+    NoticeGroupPost,
+    NoticeRecipient,
+    ReminderSetting,
+)
+from backend.models.supervision import (
+    Rating,
+    RatingLevel,
+    SupervisionCode,
+    WorkOrder,
+    WorkOrderStatus,
+)
+from backend.models.surveys import (
+    Survey,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+    SurveyTarget,
+)
 
 __all__ = [
+    "Absence",
+    "AbsenceKind",
+    "CalendarOverride",
+    "Notice",
+    "NoticeGroupPost",
+    "NoticeRecipient",
+    "ReminderSetting",
+    "Rating",
+    "RatingLevel",
+    "SupervisionCode",
+    "WorkOrder",
+    "WorkOrderStatus",
+    "Account",
+    "AccountRole",
+    "AuditLog",
+    "ConsoleSetting",
+    "ConsoleTask",
     "ApiToken",
     "ChatTargetKind",
     "Conversation",
@@ -44,12 +87,19 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "ProcessedMessage",
+    "ReportRequest",
     "ReviewCursor",
     "Role",
     "SchedulerLease",
+    "ScoringConfig",
     "Section",
     "Staff",
     "StaffingType",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyQuestion",
+    "SurveyResponse",
+    "SurveyTarget",
     "TaskType",
     "WeComToken",
     "utcnow",

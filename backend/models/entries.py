@@ -43,6 +43,17 @@ class DutyEntry(SQLModel, table=True):
     __table_args__ = (
         Index("ix_dutyentry_staff_date", "staff_id", "work_date"),
         Index("ix_dutyentry_dept_date", "department_id", "work_date"),
+        # Covering index in GROUP BY order for county-wide analytics (revision c5_analytics).
+        Index(
+            "ix_dutyentry_analytics",
+            "staff_id",
+            "duty_id",
+            "task_type_code",
+            "work_date",
+            "hours",
+            "status",
+            "flags",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -1,0 +1,85 @@
+"""Administrators manage console accounts and read the audit log."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from sqlmodel import Session, select
+
+from backend.console import blueprint
+from backend.console.access import current_account, require_role
+from backend.console.common import audit
+from backend.db import session_scope
+from backend.models import Department
+from backend.models.accounts import ACCOUNT_ROLE_LABELS, Account
+from backend.runtime import runtime
+from backend.services import accounts
+
+
+@blueprint.get("/accounts")
+@require_role("admin")
+def accounts_page():
+    """List accounts, offer a new-account form, and show the latest audit lines."""
+    with Session(runtime().engine) as db:
+        rows = accounts.list_accounts(db)
+        departments = {d.id: d for d in db.exec(select(Department))}
+        log = accounts.recent_audit(db, limit=200)
+    return render_template(
+        "console/accounts.html", accounts=rows, departments=departments, log=log,
+        roles=ACCOUNT_ROLE_LABELS,
+    )  # fmt: skip
+
+
+@blueprint.post("/accounts")
+@require_role("admin")
+def account_add():
+    """Create an account."""
+    form = request.form
+    raw = form.get("department_id", "")
+    try:
+        with session_scope(runtime().engine) as db:
+            created = accounts.create_account(
+                db, username=form.get("username", "").strip(), password=form.get("password", ""),
+                role=form.get("role", ""), department_id=int(raw) if raw.isdigit() else None,
+            )  # fmt: skip
+            audit(db, "account_create", created.username, str(created.role))
+    except accounts.AccountError as exc:
+        abort(400, description=str(exc))
+    flash(f"已创建账号 {created.username}", "success")
+    return redirect(url_for("console.accounts_page"))
+
+
+def _other_account(db: Session, account_id: int) -> Account:
+    account = db.get(Account, account_id)
+    if account is None:
+        abort(404, description="找不到该账号")
+    if account.id == current_account().id:
+        abort(400, description="不能停用或修改自己正在使用的账号，请用其他管理员账号操作")
+    return account
+
+
+@blueprint.post("/accounts/<int:account_id>/active")
+@require_role("admin")
+def account_active(account_id: int):
+    """Enable or disable an account (its open sessions end at their next request)."""
+    active = request.form.get("active") == "1"
+    with session_scope(runtime().engine) as db:
+        account = _other_account(db, account_id)
+        accounts.set_active(db, account=account, active=active)
+        audit(db, "account_enable" if active else "account_disable", account.username)
+    flash("已更新账号状态", "success")
+    return redirect(url_for("console.accounts_page"))
+
+
+@blueprint.post("/accounts/<int:account_id>/password")
+@require_role("admin")
+def account_password(account_id: int):
+    """Set a new password for another account."""
+    try:
+        with session_scope(runtime().engine) as db:
+            account = _other_account(db, account_id)
+            accounts.set_password(db, account=account, password=request.form.get("password", ""))
+            audit(db, "account_password", account.username)
+    except accounts.AccountError as exc:
+        abort(400, description=str(exc))
+    flash("已重设密码", "success")
+    return redirect(url_for("console.accounts_page"))

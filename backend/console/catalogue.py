@@ -1,0 +1,171 @@
+"""Duty catalogues (三定职责清单): duties with function type and standard hours, task types,
+key tasks; the duty list itself is imported from Excel (see imports.py)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from backend.console import blueprint
+from backend.console.access import require_role
+from backend.console.common import audit, visible_departments
+from backend.db import session_scope
+from backend.excel.labels import FUNCTION_LABELS
+from backend.models import Department, Duty, DutyEntry, KeyTask, KeyTaskDuty, TaskType
+from backend.runtime import runtime
+
+
+@blueprint.get("/catalogue")
+@require_role()
+def catalogue():
+    """Show one department's duties and key tasks, and the task types."""
+    year = runtime().clock().year
+    with Session(runtime().engine) as db:
+        departments = visible_departments(db)
+        chosen = _chosen(departments)
+        duties, key_tasks = (_duties(db, chosen), _key_tasks(db, chosen)) if chosen else ([], [])
+        task_types = db.exec(select(TaskType).order_by(col(TaskType.sort_order))).all()
+    return render_template(
+        "console/catalogue.html", departments=departments, chosen=chosen, duties=duties,
+        key_tasks=key_tasks, task_types=task_types, functions=FUNCTION_LABELS, year=year,
+    )  # fmt: skip
+
+
+def _chosen(departments: list[Department]) -> Department | None:
+    raw = request.args.get("department", "")
+    if not raw:
+        return departments[0] if departments else None
+    found = next((d for d in departments if str(d.id) == raw), None)
+    if found is None:
+        abort(404, description="找不到该部门的数据")
+    return found
+
+
+def _duties(db: Session, department: Department) -> list[Duty]:
+    stmt = select(Duty).where(Duty.department_id == department.id)
+    return list(db.exec(stmt.order_by(col(Duty.active).desc(), col(Duty.seq))))
+
+
+def _key_tasks(db: Session, department: Department) -> list[tuple[KeyTask, list[int]]]:
+    tasks = db.exec(
+        select(KeyTask).where(KeyTask.department_id == department.id).order_by(
+            col(KeyTask.year).desc(), col(KeyTask.id))
+    ).all()  # fmt: skip
+    links = db.exec(
+        select(KeyTaskDuty.key_task_id, Duty.seq)
+        .join(Duty, col(Duty.id) == KeyTaskDuty.duty_id)
+        .where(col(KeyTaskDuty.key_task_id).in_([t.id for t in tasks] or [-1]))
+    ).all()
+    return [(t, sorted(seq for task_id, seq in links if task_id == t.id)) for t in tasks]
+
+
+@blueprint.post("/catalogue/duties/<int:duty_id>")
+@require_role("admin")
+def duty_update(duty_id: int):
+    """Change a duty's function type, default task type, standard hours or active flag."""
+    function = request.form.get("function_type", "")
+    if function not in FUNCTION_LABELS:
+        abort(400, description="职能类型须为核心职能、一般职能或辅助职能")
+    hours = _hours(request.form.get("standard_hours", ""))
+    task_type = request.form.get("default_task_type_code") or None
+    with session_scope(runtime().engine) as db:
+        duty = db.get(Duty, duty_id)
+        if duty is None:
+            abort(404, description="找不到该职责")
+        if task_type is not None and db.get(TaskType, task_type) is None:
+            abort(400, description="任务类型不存在")
+        before = (duty.function_type, duty.standard_hours, duty.default_task_type_code, duty.active)
+        duty.function_type, duty.standard_hours = function, hours
+        duty.default_task_type_code, duty.active = task_type, request.form.get("active") == "1"
+        audit(db, "duty_update", f"{duty.department_id}#{duty.seq}", f"{before}")
+        department_id = duty.department_id
+    flash("职责已更新", "success")
+    return redirect(url_for("console.catalogue", department=department_id))
+
+
+def _hours(raw: str) -> float | None:
+    if not raw.strip():
+        return None
+    try:
+        hours = float(raw)
+    except ValueError:
+        abort(400, description="标准工时应为数字")
+    if not 0 < hours <= 24:
+        abort(400, description="标准工时应大于 0 且不超过 24")
+    return hours
+
+
+@blueprint.post("/catalogue/task-types/<code>")
+@require_role("admin")
+def task_type_update(code: str):
+    """Change a task type's standard hours per entry."""
+    hours = _hours(request.form.get("standard_hours", ""))
+    if hours is None:
+        abort(400, description="请填写标准工时")
+    with session_scope(runtime().engine) as db:
+        task_type = db.get(TaskType, code)
+        if task_type is None:
+            abort(404, description="找不到该任务类型")
+        audit(db, "task_type_update", code, f"{task_type.standard_hours} -> {hours}")
+        task_type.standard_hours = hours
+    flash("标准工时已更新", "success")
+    return redirect(url_for("console.catalogue"))
+
+
+@blueprint.post("/catalogue/key-tasks")
+@require_role("admin")
+def key_task_add():
+    """Add an annual key task and link it to duties by their numbers."""
+    title = request.form.get("title", "").strip()
+    year, raw_department = request.form.get("year", ""), request.form.get("department_id", "")
+    if not title or len(title) > 500 or not year.isdigit() or not raw_department.isdigit():
+        abort(400, description="请填写年度、部门和重点工作内容（不超过 500 字）")
+    seqs = _seqs(request.form.get("duty_seqs", ""))
+    with session_scope(runtime().engine) as db:
+        department = db.get(Department, int(raw_department))
+        if department is None:
+            abort(404, description="找不到该部门")
+        duties = _duties_by_seq(db, department.id, seqs)
+        task = KeyTask(department_id=department.id, year=int(year), title=title)
+        db.add(task)
+        db.flush()
+        db.add_all(KeyTaskDuty(key_task_id=task.id, duty_id=duty.id) for duty in duties)
+        audit(db, "key_task_add", f"{department.name}/{year}", title)
+    flash("已添加重点工作", "success")
+    return redirect(url_for("console.catalogue", department=raw_department))
+
+
+def _seqs(raw: str) -> list[int]:
+    parts = [p for p in raw.replace("，", ",").replace("、", ",").split(",") if p.strip()]
+    if not all(p.strip().isdigit() for p in parts):
+        abort(400, description="关联职责请填写职责序号，用逗号分隔，如 1,3")
+    return sorted({int(p) for p in parts})
+
+
+def _duties_by_seq(db: Session, department_id: int, seqs: list[int]) -> list[Duty]:
+    stmt = select(Duty).where(Duty.department_id == department_id, col(Duty.seq).in_(seqs or [-1]))
+    duties = list(db.exec(stmt))
+    missing = sorted(set(seqs) - {d.seq for d in duties})
+    if missing:
+        abort(400, description=f"本部门没有序号为 {'、'.join(map(str, missing))} 的职责")
+    return duties
+
+
+@blueprint.post("/catalogue/key-tasks/<int:task_id>/delete")
+@require_role("admin")
+def key_task_delete(task_id: int):
+    """Delete a key task no entry refers to."""
+    with session_scope(runtime().engine) as db:
+        task = db.get(KeyTask, task_id)
+        if task is None:
+            abort(404, description="找不到该重点工作")
+        used = db.exec(select(DutyEntry.id).where(DutyEntry.key_task_id == task_id)).first()
+        if used is not None:
+            abort(400, description="已有履职记录关联这项重点工作，不能删除")
+        db.exec(delete(KeyTaskDuty).where(KeyTaskDuty.key_task_id == task_id))
+        db.delete(task)
+        audit(db, "key_task_delete", str(task_id), task.title)
+        department_id = task.department_id
+    flash("已删除重点工作", "success")
+    return redirect(url_for("console.catalogue", department=department_id))

@@ -1,0 +1,75 @@
+"""Administrator settings: the score weights and three-colour thresholds, and group targets."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from sqlmodel import Session, col, select
+
+from backend.analytics.config import load_scoring, save_scoring
+from backend.analytics.scoring import METRICS, RatingThresholds, Scoring
+from backend.analytics.texts import METRIC_TEXTS
+from backend.console import blueprint
+from backend.console.access import require_role
+from backend.console.common import audit
+from backend.db import session_scope
+from backend.models import ChatTargetKind, Department
+from backend.runtime import runtime
+
+TARGET_KINDS = {"": "无（使用上级部门的群）", "appchat": "应用群聊", "webhook": "群机器人"}
+
+
+@blueprint.get("/settings")
+@require_role("admin")
+def settings_page():
+    """Show the scoring settings and every department's group target."""
+    with Session(runtime().engine) as db:
+        scoring = load_scoring(db)
+        departments = list(db.exec(select(Department).order_by(col(Department.id))))
+    metrics = [(key, *METRIC_TEXTS.get(key, (key, ""))) for key in METRICS]
+    return render_template(
+        "console/settings.html", scoring=scoring, metrics=metrics, departments=departments,
+        target_kinds=TARGET_KINDS,
+    )  # fmt: skip
+
+
+@blueprint.post("/settings/scoring")
+@require_role("admin")
+def scoring_update():
+    """Save the score weights and the three-colour thresholds."""
+    try:
+        weights = {k: _number(request.form.get(f"weight_{k}", "0")) for k in METRICS}
+        thresholds = RatingThresholds(
+            yellow_from=_number(request.form.get("yellow_from", "")),
+            green_from=_number(request.form.get("green_from", "")),
+        )
+        scoring = Scoring(weights={k: w for k, w in weights.items() if w}, thresholds=thresholds)
+    except ValueError:
+        abort(400, description="权重须为非负数且至少一项大于 0；阈值须满足 0 ≤ 黄色 ≤ 绿色 ≤ 100")
+    with session_scope(runtime().engine) as db:
+        save_scoring(db, scoring=scoring)
+        audit(db, "scoring_update", "scoring", f"{dict(scoring.weights)} {thresholds}")
+    flash("评分设置已保存", "success")
+    return redirect(url_for("console.settings_page"))
+
+
+def _number(raw: str) -> float:
+    return float(raw.strip() or "0")
+
+
+@blueprint.post("/settings/targets/<int:department_id>")
+@require_role("admin")
+def target_update(department_id: int):
+    """Set where a department's group messages go: an app chat id or a robot webhook key."""
+    kind = request.form.get("kind", "")
+    target = request.form.get("target", "").strip()
+    if kind not in TARGET_KINDS or (kind and not target) or len(target) > 200:
+        abort(400, description="请选择群类型并填写群聊 ID 或机器人 key（不超过 200 字符）")
+    with session_scope(runtime().engine) as db:
+        department = db.get(Department, department_id)
+        if department is None:
+            abort(404, description="找不到该部门")
+        department.chat_target_kind = ChatTargetKind(kind) if kind else None
+        department.chat_target = target or None
+        audit(db, "group_target", department.name, f"{kind}:{target}")
+    flash(f"已更新“{department.name}”的工作群", "success")
+    return redirect(url_for("console.settings_page"))

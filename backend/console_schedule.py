@@ -1,0 +1,256 @@
+"""Console pages under /console/schedule: notices, reminder times and the working-day calendar."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from sqlmodel import Session, select
+
+from backend.console.access import current_account, require_role
+from backend.db import session_scope
+from backend.models import Department, Notice
+from backend.runtime import runtime
+from backend.services import calendar, notices, reminders
+from backend.services.accounts import record_audit
+
+blueprint = Blueprint("console_schedule", __name__, url_prefix="/console/schedule")
+MAX_UPLOAD = 2 * 1024 * 1024
+
+
+def _today() -> date:
+    return runtime().clock().date()
+
+
+def _departments(session: Session) -> list[Department]:
+    return list(session.exec(select(Department).order_by(Department.sort_order, Department.id)))
+
+
+def _refuse(template: str, message: str, **context):
+    flash(message, "error")
+    return render_template(template, **context), 400
+
+
+@blueprint.get("")
+@require_role("admin")
+def index():
+    """Open the notices page."""
+    return redirect(url_for(".notice_list"))
+
+
+# --- notices -----------------------------------------------------------------------------------
+
+
+@blueprint.get("/notices")
+@require_role("admin")
+def notice_list(form: dict | None = None):
+    """List sent notices with delivery and read figures, and the form to send one."""
+    with Session(runtime().engine) as session:
+        rows = [
+            (n, notices.notice_status(session, notice_id=n.id))
+            for n in notices.list_notices(session)
+        ]
+        return render_template(
+            "schedule/notices.html",
+            rows=rows,
+            departments=_departments(session),
+            form=form or {},
+            warnings=calendar.calendar_warnings(session, today=_today()),
+        )
+
+
+@blueprint.post("/notices")
+@require_role("admin")
+def notice_send():
+    """Send a notice to the chosen departments' staff and/or groups."""
+    form = request.form
+    department_ids = [int(d) for d in form.getlist("department_id") if d.isdigit()]
+    with session_scope(runtime().engine) as session:
+        try:
+            notice = notices.send_notice(
+                session,
+                title=form.get("title", ""),
+                body=form.get("body", ""),
+                department_ids=department_ids,
+                to_staff=form.get("to_staff") == "1",
+                to_groups=form.get("to_groups") == "1",
+                sender=current_account().username,
+            )
+        except notices.NoticeError as error:
+            session.rollback()
+            flash(str(error), "error")
+            page = notice_list(form={**form.to_dict(), "department_ids": department_ids})
+            return page, 400
+        record_audit(session, account=current_account(), action="notice.send", target=notice.title)
+        notice_id = notice.id
+    flash("通知已进入发送队列", "success")
+    return redirect(url_for(".notice_detail", notice_id=notice_id))
+
+
+@blueprint.get("/notices/<int:notice_id>")
+@require_role("admin")
+def notice_detail(notice_id: int):
+    """Show one notice: who it reached, who has not, who has read it."""
+    with Session(runtime().engine) as session:
+        notice = session.get(Notice, notice_id)
+        if notice is None:
+            return render_template(
+                "console/error.html", code=404, title="找不到页面", message="没有这条通知"
+            ), 404
+        return render_template(
+            "schedule/notice.html",
+            notice=notice,
+            status=notices.notice_status(session, notice_id=notice_id),
+            recipients=notices.recipient_states(session, notice_id=notice_id),
+        )
+
+
+# --- reminder times ----------------------------------------------------------------------------
+
+
+@blueprint.get("/reminders")
+@require_role("admin")
+def reminder_times():
+    """Show the global reminder times and each department's own."""
+    with Session(runtime().engine) as session:
+        return _reminder_page(session)
+
+
+def _reminder_page(session: Session, status: int = 200):
+    own = {d.id: reminders.setting_row(session, department_id=d.id) for d in _departments(session)}
+    page = render_template(
+        "schedule/reminders.html",
+        default=reminders.setting_row(session, department_id=None),
+        defaults=reminders.DEFAULT_TIMES,
+        departments=_departments(session),
+        own=own,
+    )
+    return page, status
+
+
+@blueprint.post("/reminders")
+@require_role("admin")
+def reminder_save():
+    """Save the global times, or one department's (department_id in the form)."""
+    raw = request.form.get("department_id", "")
+    department_id = int(raw) if raw.isdigit() else None
+    with session_scope(runtime().engine) as session:
+        if department_id is not None and session.get(Department, department_id) is None:
+            flash("没有这个部门", "error")
+            return _reminder_page(session, 400)
+        try:
+            reminders.save_times(
+                session, department_id=department_id, values=request.form.to_dict()
+            )
+        except reminders.ReminderSettingError as error:
+            session.rollback()
+            flash(str(error), "error")
+            return _reminder_page(session, 400)
+        target = "全局" if department_id is None else str(department_id)
+        record_audit(session, account=current_account(), action="reminder.times", target=target)
+    flash("提醒时间已保存", "success")
+    return redirect(url_for(".reminder_times"))
+
+
+@blueprint.post("/reminders/<int:department_id>/clear")
+@require_role("admin")
+def reminder_clear(department_id: int):
+    """Let a department follow the global times again."""
+    with session_scope(runtime().engine) as session:
+        if reminders.clear_department_times(session, department_id=department_id):
+            record_audit(
+                session,
+                account=current_account(),
+                action="reminder.clear",
+                target=str(department_id),
+            )
+    flash("该部门已改为使用全局提醒时间", "success")
+    return redirect(url_for(".reminder_times"))
+
+
+# --- calendar ----------------------------------------------------------------------------------
+
+
+@blueprint.get("/calendar")
+@require_role("admin")
+def calendar_page(status: int = 200):
+    """Show the year's overrides, the fallback warnings, and the forms to change them."""
+    year = request.args.get("year", type=int) or _today().year
+    if not 2000 <= year <= 2100:
+        year = _today().year
+    with Session(runtime().engine) as session:
+        page = render_template(
+            "schedule/calendar.html",
+            year=year,
+            overrides=calendar.list_overrides(session, year=year),
+            warnings=calendar.calendar_warnings(session, today=_today()),
+        )
+    return page, status
+
+
+@blueprint.post("/calendar/overrides")
+@require_role("admin")
+def override_save():
+    """Declare one day a working day or a day off."""
+    try:
+        day = date.fromisoformat(request.form.get("day", "").strip())
+    except ValueError:
+        flash("日期格式不对，请写成如 2027-01-01", "error")
+        return calendar_page(400)
+    kind = request.form.get("kind")
+    if kind not in ("workday", "holiday"):
+        flash("请选择“上班”或“放假”", "error")
+        return calendar_page(400)
+    with session_scope(runtime().engine) as session:
+        try:
+            calendar.set_override(
+                session, day=day, is_workday=kind == "workday", note=request.form.get("note", "")
+            )
+        except calendar.CalendarError as error:
+            session.rollback()
+            flash(str(error), "error")
+            return calendar_page(400)
+        record_audit(session, account=current_account(), action="calendar.set", target=str(day))
+    flash(f"{day} 已设为{'上班' if kind == 'workday' else '放假'}", "success")
+    return redirect(url_for(".calendar_page", year=day.year))
+
+
+@blueprint.post("/calendar/overrides/<day>/delete")
+@require_role("admin")
+def override_delete(day: str):
+    """Return one day to the statutory calendar."""
+    try:
+        parsed = date.fromisoformat(day)
+    except ValueError:
+        flash("日期格式不对", "error")
+        return calendar_page(400)
+    with session_scope(runtime().engine) as session:
+        calendar.remove_override(session, day=parsed)
+        record_audit(session, account=current_account(), action="calendar.remove", target=day)
+    flash(f"{parsed} 已恢复为法定日历", "success")
+    return redirect(url_for(".calendar_page", year=parsed.year))
+
+
+@blueprint.post("/calendar/import")
+@require_role("admin")
+def calendar_import():
+    """Import a year's holiday list from an Excel file (日期 | 放假/上班 | 说明)."""
+    upload = request.files.get("file")
+    data = upload.read(MAX_UPLOAD + 1) if upload else b""
+    if not data:
+        flash("请选择要导入的Excel文件", "error")
+        return calendar_page(400)
+    if len(data) > MAX_UPLOAD:
+        flash("文件超过2MB，请只保留日期、类型和说明三列", "error")
+        return calendar_page(400)
+    with session_scope(runtime().engine) as session:
+        try:
+            result = calendar.import_holiday_workbook(session, data=data)
+        except calendar.CalendarError as error:
+            session.rollback()
+            flash(str(error), "error")
+            return calendar_page(400)
+        years = "、".join(str(y) for y in sorted(result.years))
+        record_audit(session, account=current_account(), action="calendar.import", target=years)
+    flash(f"已导入{result.saved}天（{years}年）", "success")
+    return redirect(url_for(".calendar_page", year=min(result.years)))

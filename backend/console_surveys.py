@@ -1,0 +1,267 @@
+"""Console pages for surveys (/console/surveys): import, edit, publish, close, results, export."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from sqlmodel import Session, select
+
+from backend.console.access import current_account, require_role
+from backend.db import session_scope
+from backend.models import Department, Survey
+from backend.models.surveys import (
+    AUDIENCE_LABELS,
+    QUESTION_KIND_LABELS,
+    SURVEY_KIND_LABELS,
+    SurveyStatus,
+)
+from backend.runtime import runtime
+from backend.services import accounts, surveys
+from backend.surveys import charts, excel, export, qr
+from backend.surveys import questions as rules
+from backend.surveys.results import survey_results
+
+blueprint = Blueprint("console_surveys", __name__, url_prefix="/console/surveys")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LABELS = {"kinds": SURVEY_KIND_LABELS, "audiences": AUDIENCE_LABELS,
+          "question_kinds": QUESTION_KIND_LABELS}  # fmt: skip
+STATUS_LABELS = {"draft": "草稿", "published": "已发布", "closed": "已关闭"}
+TIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def _now() -> datetime:
+    return runtime().clock()
+
+
+def _survey(session: Session, survey_id: int) -> Survey:
+    survey = session.get(Survey, survey_id)
+    if survey is None:
+        abort(404, description="没有这份问卷")
+    return survey
+
+
+def _xlsx(data: bytes, name: str) -> Response:
+    response = Response(data, mimetype=XLSX)
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
+
+
+@blueprint.get("/")
+@require_role("admin", "head")
+def index():
+    """List the surveys and offer the template and the import."""
+    return _index_page()
+
+
+def _index_page(problems: list[str] | None = None, status: int = 200):
+    with Session(runtime().engine) as session:
+        rows = [(s, surveys.response_count(session, survey_id=s.id))
+                for s in surveys.list_surveys(session)]  # fmt: skip
+        html = render_template("surveys/console_index.html", rows=rows, problems=problems or [],
+                               statuses=STATUS_LABELS, now=_now(), **LABELS)  # fmt: skip
+    return html, status
+
+
+@blueprint.get("/template.xlsx")
+@require_role("admin")
+def template():
+    """Download the Excel template."""
+    return _xlsx(excel.template_xlsx(), "%E9%97%AE%E5%8D%B7%E6%A8%A1%E6%9D%BF.xlsx")
+
+
+def _upload_spec(session: Session):
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise excel.TemplateErrors([surveys.texts.NOT_A_WORKBOOK])
+    departments = dict(session.exec(select(Department.name, Department.id)).all())
+    zone = runtime().settings.timezone
+    return excel.parse_template(upload.read(), departments=departments, zone=zone)
+
+
+@blueprint.post("/import")
+@require_role("admin")
+def import_survey():
+    """Create a draft survey from an uploaded template."""
+    with Session(runtime().engine) as session:
+        try:
+            spec = _upload_spec(session)
+        except excel.TemplateErrors as errors:
+            problems = errors.problems
+        else:
+            problems = None
+    if problems:
+        return _index_page(problems, 400)
+    with session_scope(runtime().engine) as session:
+        survey = surveys.create_survey(session, spec=spec)
+        _audit(session, "survey.import", survey)
+        survey_id = survey.id
+    flash("问卷已导入为草稿，请核对后发布。", "success")
+    return redirect(url_for(".detail", survey_id=survey_id))
+
+
+def _audit(session: Session, action: str, survey: Survey, detail: str = "") -> None:
+    accounts.record_audit(session, account=current_account(), action=action,
+                          target=f"survey:{survey.id} {survey.title}", detail=detail)  # fmt: skip
+
+
+@blueprint.get("/<int:survey_id>")
+@require_role("admin", "head")
+def detail(survey_id: int):
+    """Show a survey's settings, questions, link and QR code."""
+    return _detail_page(survey_id)
+
+
+def _detail_page(survey_id: int, problems: list[str] | None = None, status: int = 200):
+    with Session(runtime().engine) as session:
+        survey = _survey(session, survey_id)
+        spec = surveys.spec_of(session, survey=survey)
+        questions = surveys.questions_of(session, survey_id=survey.id)
+        names = dict(session.exec(select(Department.id, Department.name)).all())
+        link = qr.survey_link(runtime().settings.PUBLIC_BASE_URL, survey.token)
+        html = render_template(
+            "surveys/console_detail.html", survey=survey, spec=spec, questions=questions,
+            options={q.id: rules.options_of(q) for q in questions}, names=names, link=link,
+            problems=problems or [], statuses=STATUS_LABELS, time_format=TIME_FORMAT,
+            zone=runtime().settings.timezone,
+            responses=surveys.response_count(session, survey_id=survey.id), **LABELS,
+        )  # fmt: skip
+    return html, status
+
+
+def _settings_spec(spec, zone):
+    form = request.form
+    try:
+        opens = datetime.strptime(form.get("opens_at", ""), TIME_FORMAT).replace(tzinfo=zone)
+        closes = datetime.strptime(form.get("closes_at", ""), TIME_FORMAT).replace(tzinfo=zone)
+    except ValueError:
+        return None, "开始和截止时间格式不对，请重新选择。"
+    title = form.get("title", "").strip()
+    if not title or len(title) > 200:
+        return None, "标题不能为空，最多200字。"
+    if closes <= opens:
+        return None, "截止时间应晚于开始时间。"
+    return dataclasses.replace(spec, title=title, opens_at=opens, closes_at=closes,
+                               introduction=form.get("introduction", "").strip()[:2000],
+                               anonymous=form.get("anonymous") == "1"), None  # fmt: skip
+
+
+def _change(survey_id: int, change, message: str):
+    """Run `change(session, survey)` in one transaction; show its problem (text, status) if any."""
+    with session_scope(runtime().engine) as session:
+        problem = change(session, _survey(session, survey_id))
+        if problem:
+            session.rollback()
+    if problem:
+        return _detail_page(survey_id, problem[0], problem[1])
+    flash(message, "success")
+    return redirect(url_for(".detail", survey_id=survey_id))
+
+
+@blueprint.post("/<int:survey_id>/settings")
+@require_role("admin")
+def edit_settings(survey_id: int):
+    """Change the title, introduction, open period and anonymity."""
+
+    def change(session: Session, survey: Survey):
+        zone = runtime().settings.timezone
+        spec, problem = _settings_spec(surveys.spec_of(session, survey=survey), zone)
+        if problem:
+            return [problem], 400
+        surveys.update_survey(session, survey=survey, spec=spec, questions=False)
+        _audit(session, "survey.edit", survey)
+        return None
+
+    return _change(survey_id, change, "已保存。")
+
+
+@blueprint.post("/<int:survey_id>/questions")
+@require_role("admin")
+def replace_questions(survey_id: int):
+    """Replace the survey (settings and questions) from a new template, while nobody answered."""
+
+    def change(session: Session, survey: Survey):
+        try:
+            spec = _upload_spec(session)
+            surveys.update_survey(session, survey=survey, spec=spec, questions=True)
+        except excel.TemplateErrors as errors:
+            return errors.problems, 400
+        except surveys.SurveyLocked as locked:
+            return [str(locked)], 409
+        _audit(session, "survey.replace", survey)
+        return None
+
+    return _change(survey_id, change, "题目已更新。")
+
+
+@blueprint.post("/<int:survey_id>/publish")
+@require_role("admin")
+def publish(survey_id: int):
+    """Publish the survey and queue the invitations."""
+
+    def change(session: Session, survey: Survey):
+        if survey.status != SurveyStatus.DRAFT:
+            return ["问卷已经发布过了。"], 409
+        count = surveys.publish(session, survey=survey, now=_now())
+        _audit(session, "survey.publish", survey, f"{count} invited")
+        return None
+
+    return _change(survey_id, change, "已发布，邀请已发出。")
+
+
+@blueprint.post("/<int:survey_id>/close")
+@require_role("admin")
+def close(survey_id: int):
+    """Close the survey now."""
+
+    def change(session: Session, survey: Survey):
+        surveys.close_survey(session, survey=survey)
+        _audit(session, "survey.close", survey)
+        return None
+
+    return _change(survey_id, change, "问卷已关闭，不再接受填写。")
+
+
+@blueprint.get("/<int:survey_id>/results")
+@require_role("admin", "head")
+def results(survey_id: int):
+    """Show response rates, scores, distributions with charts and free-text answers."""
+    with Session(runtime().engine) as session:
+        found = survey_results(session, survey=_survey(session, survey_id))
+        html = render_template("surveys/console_results.html", results=found,
+                               survey=found.survey, **LABELS)  # fmt: skip
+    return html
+
+
+@blueprint.get("/<int:survey_id>/chart/<int:question_id>.png")
+@require_role("admin", "head")
+def chart(survey_id: int, question_id: int):
+    """Draw one question's distribution."""
+    with Session(runtime().engine) as session:
+        found = survey_results(session, survey=_survey(session, survey_id))
+    result = next((r for r in found.questions if r.question.id == question_id), None)
+    if result is None:
+        abort(404, description="没有这道题")
+    title = f"{result.question.seq}. {result.question.text}"
+    return Response(charts.distribution_png(title, result.counts), mimetype="image/png")
+
+
+@blueprint.get("/<int:survey_id>/scores.png")
+@require_role("admin", "head")
+def scores_chart(survey_id: int):
+    """Draw the evaluated departments' scores."""
+    with Session(runtime().engine) as session:
+        found = survey_results(session, survey=_survey(session, survey_id))
+    rows = [(r.department, r.score) for r in found.scores if r.score is not None]
+    return Response(charts.scores_png(rows), mimetype="image/png")
+
+
+@blueprint.get("/<int:survey_id>/export.xlsx")
+@require_role("admin", "head")
+def export_xlsx(survey_id: int):
+    """Download every response and the summary as Excel."""
+    with Session(runtime().engine) as session:
+        found = survey_results(session, survey=_survey(session, survey_id))
+        data = export.export_xlsx(session, found)
+    return _xlsx(data, f"survey-{survey_id}.xlsx")

@@ -1,0 +1,1 @@
+"""Excel in and out: import templates, roster and duty-list imports, streamed exports."""

@@ -1,0 +1,13 @@
+"""Weekly summaries, monthly reports and notices (通报): figures in, PNG / PDF / XLSX bytes out.
+
+Interface for other areas:
+
+- `backend.reports.service.report_download(session, *, kind, period, today, options,
+  department_id=None) -> (filename, bytes)`: one file for a console download button. `kind`:
+  "weekly_image", "monthly_pdf", "monthly_xlsx" (need department_id), "county_pdf", "core_pdf",
+  "county_xlsx", "notice_pdf" (half-year or annual periods only). Periods come from
+  `backend.reports.periods.parse_period(kind, text, today=)` ("2026-W47", "2026-10", "2026-H1",
+  "2026"); options from `service.ReportOptions.from_settings(settings)`.
+- `service.weekly_files` / `monthly_files` / `county_files`: every file of a report.
+- Scheduled posting: `scheduled/reports.py`; chat requests: `backend.reports.requests`.
+"""
