@@ -48,6 +48,7 @@ TITLES = {
     "hours": "日均有效工时分布（按科室）",
     "reporting": "填报率（按科室）",
     "trend": "近{weeks}周趋势",
+    "no_trend": "周趋势",
 }
 
 Drawer = Callable[[Axes], None]
@@ -186,7 +187,7 @@ def draw_reporting_rates(ax: Axes, sections: Sequence[SectionMetrics]) -> None:
 
 def draw_trend(ax: Axes, points: Sequence[WeekPoint]) -> None:
     """Draw the weekly trend lines on `ax`."""
-    title = TITLES["trend"].format(weeks=len(points))
+    title = TITLES["trend"].format(weeks=len(points)) if points else TITLES["no_trend"]
     if not points:
         _empty(ax, title)
         return

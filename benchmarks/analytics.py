@@ -3,6 +3,12 @@
 Targets (issue 5): all metrics for all departments in under 3 s, and within 3x of one bare
 GROUP BY over the same table in the same run. `extra_timings` is where the weekly summary and the
 monthly report timings go (reports engineer: add yours there; each returns (label, seconds)).
+
+The baseline is the fastest of three bare GROUP BYs (SQLite's own plan by department, a plain
+table scan, and by task type over a covering index), so the ratio is the strictest of them.
+Runs alternate between baseline and metrics and keep the best of each, which keeps the ratio
+fair while other processes load the machine. The database lives on /dev/shm when there is one.
+Run: `.venv/bin/python benchmarks/analytics.py`.
 """
 
 from __future__ import annotations
@@ -217,7 +223,7 @@ def extra_timings(engine: Engine, county: BenchCounty) -> list[tuple[str, float]
             return charts.department_summary_chart(breakdown, trend)
 
         seconds, _ = best(weekly_image, RUNS)
-    return [("one department's weekly image (queries + render)", seconds)]
+    return [("one department's weekly image", seconds)]
 
 
 def main() -> None:
@@ -249,7 +255,7 @@ def compare(session: Session) -> tuple[tuple[str, float], float, list]:
         )
         full = min(full, seconds)
     for name, seconds in bare.items():
-        print(f"bare GROUP BY {name:<26} {seconds * 1000:8.1f} ms")
+        print(f"{'bare GROUP BY ' + name:<40} {seconds * 1000:8.1f} ms")
     fastest = min(bare.items(), key=lambda item: item[1])
     return fastest, full, metrics
 
@@ -258,10 +264,8 @@ def report(departments: int, bare: tuple[str, float], metrics_s: float, extras) 
     """Print the timings, the ratio to the fastest bare GROUP BY and the verdicts."""
     name, bare_s = bare
     ratio = metrics_s / bare_s
-    print(
-        f"all metrics, {departments} departments       {metrics_s * 1000:8.1f} ms  "
-        f"{ratio:4.2f}x the fastest bare GROUP BY ({name})"
-    )
+    label = f"all metrics, {departments} departments"
+    print(f"{label:<40} {metrics_s * 1000:8.1f} ms  {ratio:4.2f}x the fastest bare ({name})")
     for label, seconds in extras:
         print(f"{label:<40} {seconds * 1000:8.1f} ms")
     time_ok = "ok" if metrics_s < TARGET_SECONDS else "MISSED"

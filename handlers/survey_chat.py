@@ -18,6 +18,7 @@ from handlers.forms import Context, Invalid, Step
 
 PREFIX = "survey"
 RESUME = "继续"
+ASK_TARGET = "_ask_target"  # set when the member chooses which department to evaluate
 MAX_CARD_OPTIONS = 6
 _CACHE: dict[int, tuple[tuple[int, int], list[SurveyQuestion]]] = {}
 
@@ -66,7 +67,8 @@ def start_survey(session: Session, staff: Staff, survey_id: int, *, now: datetim
     pending = surveys.pending_choices(session, survey=survey, staff=staff)
     if not pending:
         return [TextReply(surveys.texts.ALREADY.format(title=survey.title))]
-    answers = {"target": pending[0].id if pending[0] else None} if len(pending) == 1 else {}
+    one = len(pending) == 1
+    answers = {"target": pending[0].id if pending[0] else None} if one else {ASK_TARGET: True}
     count = len(surveys.questions_of(session, survey_id=survey.id))
     intro = f"\n{survey.introduction}" if survey.introduction else ""
     opening = texts.START.format(title=survey.title, count=count, introduction=intro)
@@ -126,7 +128,9 @@ def _target_step(survey: Survey) -> Step:
             return chosen.id if chosen else None
         raise Invalid(texts.TARGET_INVALID.format(count=len(choices)))
 
-    return Step("target", "评价对象", prompt, parse)
+    return Step(
+        "target", "评价对象", prompt, parse, condition=lambda ctx: ASK_TARGET in ctx.answers
+    )
 
 
 def _prompt_text(question: SurveyQuestion, total: int) -> str:

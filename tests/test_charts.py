@@ -132,6 +132,12 @@ def test_summary_for_a_department_with_no_entries():
     with glyph_problems() as problems:
         png = charts.department_summary_chart(empty, [], title="县档案馆履职周报")
     check_png(png, problems)
+    register_cjk_font()
+    figure = Figure()
+    ax = figure.add_subplot()
+    charts.draw_trend(ax, [])
+    assert ax.get_title() == "周趋势"
+    assert [text.get_text() for text in ax.texts] == ["本期暂无履职数据"]
 
 
 def test_the_glyph_check_catches_a_font_without_chinese():

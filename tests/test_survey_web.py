@@ -11,11 +11,18 @@ from openpyxl import load_workbook
 from sqlmodel import Session, func, select
 
 from backend.models import OutboxMessage, Survey, SurveyAnswer, SurveyResponse
-from backend.services import accounts
+from backend.services import accounts, surveys
+from backend.surveys import audience as audiences
 from backend.surveys.excel import template_xlsx
 from tests.support.console import console_app, csrf_token, login_client
 from tests.support.org import add_small_county
-from tests.support.surveys import NOW, add_mutual_evaluation, add_self_evaluation, department
+from tests.support.surveys import (
+    NOW,
+    add_mutual_evaluation,
+    add_self_evaluation,
+    department,
+    staff_named,
+)
 
 PASSWORD = "survey-pass-2026"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -182,3 +189,25 @@ def test_the_public_form_is_rate_limited_per_address(web, engine):
     refused = client.post(f"/s/{survey.token}", data=form)
     assert refused.status_code == 429 and "提交太频繁" in refused.get_data(as_text=True)
     assert stored(engine, SurveyResponse) == 0
+
+
+def test_console_results_show_scores_rates_charts_and_free_texts(web, engine):
+    survey = make(engine)
+    with Session(engine) as session:
+        erin, market = staff_named(session, "erin"), department(session, "县市场监督管理局")
+        questions = surveys.questions_of(session, survey_id=survey.id)
+        values = dict(zip([q.id for q in questions], [1, 5, 98.5, "<b>配合</b>很好"], strict=True))
+        surveys.submit_response(session, survey=survey, values=values, channel="chat",
+                                respondent_key=audiences.respondent_key(survey, erin), now=NOW,
+                                staff=erin, evaluated_department_id=market.id)  # fmt: skip
+        session.commit()
+        question_id = questions[0].id
+    client = web.test_client()
+    login_client(client, "head", PASSWORD)
+    page = client.get(f"/console/surveys/{survey.id}/results").get_data(as_text=True)
+    assert "99.70" in page and "县市场监督管理局得分（1份）" in page
+    assert "&lt;b&gt;配合&lt;/b&gt;很好" in page  # free text shown, escaped
+    assert '<td>县民政局</td><td class="num">1</td>' in page and "100.00%" in page  # erin
+    chart = client.get(f"/console/surveys/{survey.id}/chart/{question_id}.png")
+    assert chart.status_code == 200 and chart.data.startswith(b"\x89PNG")
+    assert client.get(f"/console/surveys/{survey.id}/chart/9999.png").status_code == 404

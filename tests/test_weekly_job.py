@@ -128,6 +128,6 @@ def test_missing_days_excuse_registered_absences(stack):
     assert "陈静（办公室） 缺报5天" in text
     assert "王建国（办公室） 缺报2天" in text
     assert "李晓燕（食品安全监管股） 缺报1天" in text
-    assert "赵磊 缺报5天" in text  # in the affiliated lab, with no section
+    assert "赵磊（县食品药品检验所·未分科室） 缺报5天" in text  # institution, no section
     assert text.index("陈静") < text.index("王建国") < text.index("李晓燕")
     assert "张伟" not in text  # the head occupies a leadership post: not evaluated

@@ -100,7 +100,11 @@ class Figures:
 
     @property
     def reporting_rate(self) -> Ratio:
-        """填报率: staff-workdays with at least one entry ÷ staff-workdays expected."""
+        """填报率: staff-workdays with an entry ÷ staff-workdays expected.
+
+        Expected: each member's working days since joining, less days on leave or a trip
+        (请假/出差) on which they logged nothing.
+        """
         return Ratio(self.reported_days, self.expected_days)
 
     @property

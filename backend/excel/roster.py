@@ -83,35 +83,40 @@ def department_index(session: Session) -> dict[str, int]:
 
 
 def _validate(row: SheetRow, departments: dict[str, int], errors: list[RowError]):
-    cells, number = row.cells, row.number
+    cells = row.cells
 
     def fail(column: str, reason: str) -> None:
-        errors.append(RowError(number, column, reason))
+        errors.append(RowError(row.number, column, reason))
 
+    department_id = _department_id(cells, departments, fail)
+    name, userid = _bounded(cells, "姓名", 50, fail, required=True), _userid(cells, fail)
+    staffing = _choice(cells, "编制类型", STAFFING_BY_LABEL, fail, required=True)
+    flags = [_flag(cells, t, fail) for t in ("占领导职数", "主要负责人", "面向群众")]
+    role = _choice(cells, "角色", ROLES, fail) or "staff"
+    active, joined = _flag(cells, "在职", fail, default=True), _joined(cells, fail)
+    section, post = _bounded(cells, "科室", 100, fail), _bounded(cells, "职务", 50, fail)
+    if errors:
+        return None
+    return RosterRow(row.number, department_id, section, name, userid, staffing, post,
+                     *flags, role, active, joined)  # fmt: skip
+
+
+def _department_id(cells: dict, departments: dict[str, int], fail) -> int | None:
     department = reader.text(cells.get("部门"))
-    department_id = departments.get(department)
     if not department:
         fail("部门", "必填")
-    elif department_id is None:
+    elif department not in departments:
         fail("部门", f"找不到部门“{department}”，请先在“组织”中添加或同步")
-    name = _bounded(cells, "姓名", 50, fail, required=True)
+    return departments.get(department)
+
+
+def _userid(cells: dict, fail) -> str:
     userid = reader.text(cells.get("企业微信账号"))
     if not userid:
         fail("企业微信账号", "必填")
     elif not USERID.match(userid):
         fail("企业微信账号", "只能包含字母、数字和 _ . @ -，不超过 64 位")
-    staffing = _choice(cells, "编制类型", STAFFING_BY_LABEL, fail, required=True)
-    flags = {t: _flag(cells, t, fail) for t in ("占领导职数", "主要负责人", "面向群众")}
-    role = _choice(cells, "角色", ROLES, fail) or "staff"
-    active = _flag(cells, "在职", fail, default=True)
-    joined = _joined(cells, fail)
-    section, post = _bounded(cells, "科室", 100, fail), _bounded(cells, "职务", 50, fail)
-    if errors:
-        return None
-    return RosterRow(
-        number, department_id, section, name, userid, staffing, post, flags["占领导职数"],
-        flags["主要负责人"], flags["面向群众"], role, active, joined,
-    )  # fmt: skip
+    return userid
 
 
 def _bounded(cells: dict, column: str, limit: int, fail, *, required: bool = False) -> str:

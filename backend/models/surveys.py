@@ -136,9 +136,12 @@ class SurveyResponse(SQLModel, table=True):
 class SurveyAnswer(SQLModel, table=True):
     """One answer value: a chosen option (one row per option), a number or a text."""
 
+    # Covers the distribution query (GROUP BY question, option, number) without table reads.
+    __table_args__ = (Index("ix_surveyanswer_question_values", "question_id", "option", "number"),)
+
     id: int | None = Field(default=None, primary_key=True)
     response_id: int = Field(foreign_key="surveyresponse.id", index=True)
-    question_id: int = Field(foreign_key="surveyquestion.id", index=True)
+    question_id: int = Field(foreign_key="surveyquestion.id")
     option: int | None = None
     number: float | None = None
     text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

@@ -151,9 +151,8 @@ def missing_workdays(
             Absence.end_date >= start,
         )
     ).all()
-    joined = dict(
-        session.exec(select(Staff.id, Staff.joined_on).where(col(Staff.id).in_(staff_ids)))
-    )
+    members = select(Staff.id, Staff.joined_on).where(col(Staff.id).in_(staff_ids))
+    joined = {staff: day for staff, day in session.exec(members).all()}
     covered = {(staff, day) for staff, day in logged}
     covered |= {
         (staff, day) for staff, first, last in away for day in workdays if first <= day <= last

@@ -117,14 +117,20 @@ def department_scores(session: Session, *, survey: Survey) -> list[ScoreRow]:
 
 def question_results(session: Session, *, questions: list[SurveyQuestion]) -> list[QuestionResult]:
     """Return the distribution of every question (choices, ratings, score buckets, texts)."""
-    ids = [q.id for q in questions]
-    options, numbers = _option_counts(session, ids), _number_counts(session, ids)
+    counts = _value_counts(session, [q.id for q in questions])
+    several = [q.id for q in questions if q.kind in (QuestionKind.MULTIPLE, QuestionKind.TEXT)]
     texts = _texts(session, [q.id for q in questions if q.kind == QuestionKind.TEXT])
-    answered = _answered(session, ids)
+    answered = _answered(session, several)
     results = []
     for q in questions:
-        result = QuestionResult(q, answered=answered.get(q.id, 0), texts=texts.get(q.id, []))
-        _fill(result, options.get(q.id, {}), numbers.get(q.id, {}))
+        options, numbers = counts[q.id]["option"], counts[q.id]["number"]
+        total = (
+            answered.get(q.id, 0)
+            if q.id in several
+            else sum(options.values()) + sum(numbers.values())
+        )
+        result = QuestionResult(q, answered=total, texts=texts.get(q.id, []))
+        _fill(result, options, numbers)
         results.append(result)
     return results
 
@@ -145,31 +151,25 @@ def _fill(result: QuestionResult, options: dict, numbers: dict) -> None:
         result.mean = round(sum(v * c for v, c in numbers.items()) / total, 2)
 
 
-def _option_counts(session: Session, ids: list[int]) -> dict[int, dict[int, int]]:
+def _value_counts(session: Session, ids: list[int]) -> dict[int, dict[str, dict]]:
+    """Count answers per (question, option) and (question, number) in one indexed GROUP BY."""
     query = (
-        select(SurveyAnswer.question_id, SurveyAnswer.option, func.count())
-        .where(col(SurveyAnswer.question_id).in_(ids), col(SurveyAnswer.option).is_not(None))
-        .group_by(SurveyAnswer.question_id, SurveyAnswer.option)
+        select(SurveyAnswer.question_id, SurveyAnswer.option, SurveyAnswer.number, func.count())
+        .where(col(SurveyAnswer.question_id).in_(ids))
+        .group_by(SurveyAnswer.question_id, SurveyAnswer.option, SurveyAnswer.number)
     )
-    found: dict[int, dict[int, int]] = defaultdict(dict)
-    for question_id, option, count in session.exec(query).all():
-        found[question_id][option] = count
-    return found
-
-
-def _number_counts(session: Session, ids: list[int]) -> dict[int, dict[float, int]]:
-    query = (
-        select(SurveyAnswer.question_id, SurveyAnswer.number, func.count())
-        .where(col(SurveyAnswer.question_id).in_(ids), col(SurveyAnswer.number).is_not(None))
-        .group_by(SurveyAnswer.question_id, SurveyAnswer.number)
-    )
-    found: dict[int, dict[float, int]] = defaultdict(dict)
-    for question_id, number, count in session.exec(query).all():
-        found[question_id][float(number)] = count
+    found: dict[int, dict[str, dict]] = defaultdict(lambda: {"option": {}, "number": {}})
+    for question_id, option, number, count in session.exec(query).all():
+        if option is not None:
+            found[question_id]["option"][option] = count
+        elif number is not None:
+            found[question_id]["number"][float(number)] = count
     return found
 
 
 def _answered(session: Session, ids: list[int]) -> dict[int, int]:
+    if not ids:
+        return {}
     query = (
         select(SurveyAnswer.question_id, func.count(distinct(SurveyAnswer.response_id)))
         .where(col(SurveyAnswer.question_id).in_(ids))

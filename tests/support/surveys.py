@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from backend.models import Department, Survey
+from backend.models import Department, Staff, Survey
 from backend.models.surveys import AudienceKind, QuestionKind, SurveyKind
 from backend.services import surveys
 from backend.surveys.spec import Audience, QuestionSpec, SurveySpec
@@ -21,6 +21,11 @@ HELPS = (("政策指导", 50.0), ("业务协同", 30.0), ("信息共享", 20.0),
 def department(session: Session, name: str) -> Department:
     """Return the department with this name."""
     return session.exec(select(Department).where(Department.name == name)).one()
+
+
+def staff_named(session: Session, userid: str) -> Staff:
+    """Return the staff member with this WeCom userid."""
+    return session.exec(select(Staff).where(Staff.wecom_userid == userid)).one()
 
 
 def self_evaluation_questions() -> tuple[QuestionSpec, ...]:

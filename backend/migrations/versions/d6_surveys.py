@@ -98,7 +98,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('surveyanswer', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_surveyanswer_question_id'), ['question_id'], unique=False)
+        batch_op.create_index('ix_surveyanswer_question_values', ['question_id', 'option', 'number'], unique=False)
         batch_op.create_index(batch_op.f('ix_surveyanswer_response_id'), ['response_id'], unique=False)
 
 
