@@ -52,8 +52,11 @@ def account() -> None:
 @click.option("--role", type=click.Choice(["admin", "head", "reviewer"]), required=True)
 @click.option("--department", default=None, help="Department name or id (head and reviewer).")
 @click.option("--password", default=None, help="Omit to be prompted; '-' to generate one.")
-def account_create(username: str, role: str, department: str | None, password: str | None):
-    """Create a console account."""
+@click.option("--staff", "staff_userid", default=None, help="WeCom userid of the member it is.")
+def account_create(
+    username: str, role: str, department: str | None, password: str | None, staff_userid: str | None
+):
+    """Create a console account (linked to a member: never reviews their own entries)."""
     from backend.db import session_scope
     from backend.services.accounts import AccountError, create_account, record_audit
 
@@ -64,6 +67,7 @@ def account_create(username: str, role: str, department: str | None, password: s
         password = secrets.token_urlsafe(12)
     with session_scope(_engine()) as session:
         department_id = find_department(session, department).id if department else None
+        staff_id = _staff_id(session, staff_userid) if staff_userid else None
         try:
             created = create_account(
                 session,
@@ -71,6 +75,7 @@ def account_create(username: str, role: str, department: str | None, password: s
                 password=password,
                 role=role,
                 department_id=department_id,
+                staff_id=staff_id,
             )
         except AccountError as exc:
             raise click.ClickException(str(exc)) from None
@@ -78,6 +83,15 @@ def account_create(username: str, role: str, department: str | None, password: s
     click.echo(f"已创建账号 {created.username}（{role}）")
     if generated:
         click.echo(f"密码: {password}")
+
+
+def _staff_id(session, userid: str) -> int:
+    from backend.services.org import find_active_staff
+
+    staff = find_active_staff(session, wecom_userid=userid)
+    if staff is None:
+        raise click.ClickException(f"找不到在职人员 {userid}")
+    return staff.id
 
 
 @account.command("password")

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import chinese_calendar
 
 log = logging.getLogger(__name__)
 
 _warned_years: set[int] = set()
+# A State Council holiday list has well over five weekday days off; a local holiday or two is not
+# a list, so it does not silence the warning about a year chinesecalendar does not know.
+MIN_LISTED_DAYS_OFF = 5
 
 
 @dataclass(frozen=True)
@@ -30,8 +34,15 @@ class WorkCalendar:
         return statutory_is_workday(day)
 
     def covers(self, year: int) -> bool:
-        """Tell whether the overrides hold an administrator's list for `year`."""
-        return any(day.year == year for day in self.overrides)
+        """Tell whether the overrides hold a year's holiday list (not just a local day or two)."""
+        return year in self._listed_years
+
+    @cached_property
+    def _listed_years(self) -> set[int]:
+        weekdays_off = Counter(
+            day.year for day, workday in self.overrides.items() if not workday and day.weekday() < 5
+        )
+        return {year for year, count in weekdays_off.items() if count >= MIN_LISTED_DAYS_OFF}
 
     def next_workday(self, day: date) -> date:
         """Return the first working day after `day`."""

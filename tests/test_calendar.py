@@ -91,6 +91,14 @@ def test_an_unknown_year_falls_back_to_monday_to_friday_with_a_warning(session, 
     assert calendar_warnings(session, today=date(2025, 12, 1)) == []
 
 
+def test_a_local_holiday_alone_does_not_silence_the_warning(session):
+    set_override(session, day=date(2027, 1, 4), is_workday=False, note="县庆")
+    calendar = load_calendar(session)
+    assert not calendar.is_workday(date(2027, 1, 4)) and calendar.is_workday(date(2027, 1, 5))
+    assert calendar.unknown_years([2027]) == [2027]
+    assert len(calendar_warnings(session, today=date(2027, 1, 5))) == 2  # 2027 and 2028
+
+
 def test_an_imported_holiday_list_makes_2027_work(session, caplog):
     result = import_holiday_workbook(session, data=_workbook(HOLIDAYS_2027))
     assert (result.saved, result.years) == (10, {2027})

@@ -101,3 +101,21 @@ def test_a_bad_upload_is_refused_with_its_reason(sqlite_stack, admin):
 
 def _bytes_io(data: bytes) -> io.BytesIO:
     return io.BytesIO(data)
+
+
+@pytest.mark.browser
+def test_the_calendar_page_in_a_browser(sqlite_stack, admin, page, artifacts):
+    from tests.support.console import login
+
+    login(page, sqlite_stack.web_url, "admin", "admin-pass-123")
+    page.goto(sqlite_stack.web_url + "/console/schedule/calendar?year=2027")
+    assert WARNING in page.locator(".calendar-warning").first.inner_text()
+    page.fill("input[name=day]", "2027-01-04")
+    page.select_option("select[name=kind]", "holiday")
+    page.fill("input[name=note]", "县庆放假")
+    page.click("form[aria-label=设置一天] button[type=submit]")
+    page.wait_for_selector("text=2027-01-04 已设为放假")
+    assert "县庆放假" in page.locator("table").inner_text()
+    # One local holiday is not a year's list: the warning stays until the list is imported.
+    assert page.locator(".calendar-warning").count() == 1
+    page.screenshot(path=str(artifacts / "schedule-calendar.png"), full_page=True)

@@ -312,3 +312,21 @@ def test_dashboard_ranks_departments_and_draws_charts_within_scope(stack, county
     assert head.get(f"/console/dashboard/function.png?department={civil}").status_code == 200
     assert head.get(f"/console/dashboard/function.png?department={market}").status_code == 404
     assert "县市场监督管理局" not in head.get("/console/").get_data(as_text=True)
+
+
+def test_an_account_linked_to_a_member_never_reviews_their_own_entries(stack, county):
+    admin, token = client_for(stack, "admin")
+    market = county["departments"]["县市场监督管理局"]
+    form = {"csrf_token": token, "username": "bobreviews", "password": "bob-pass-123",
+            "role": "reviewer", "department_id": str(market), "staff_userid": "bob"}  # fmt: skip
+    unknown = admin.post("/console/accounts", data={**form, "staff_userid": "nobody"})
+    assert unknown.status_code == 400 and "找不到在职人员 nobody" in unknown.get_data(as_text=True)
+    assert admin.post("/console/accounts", data=form).status_code == 302
+    bob = stack.app.test_client()
+    bob_token = login_client(bob, "bobreviews", "bob-pass-123")
+    page = bob.get("/console/review").get_data(as_text=True)
+    assert "=1+1" not in page and "检查城关镇" in page
+    own = bob.post(
+        f"/console/review/{county['entries']['bob']}/approve", data={"csrf_token": bob_token}
+    )
+    assert own.status_code == 403

@@ -53,6 +53,17 @@ def test_account_create_with_prompted_password(engine):
         assert session.exec(select(AuditLog.action)).all() == ["account_create"]
 
 
+def test_account_linked_to_a_member(engine):
+    result = run("account", "create", "carol-r", "--role", "reviewer", "--department", "2",
+                 "--staff", "carol", "--password", "carol-pass-1")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with Session(engine) as session:
+        assert find_account(session, "carol-r").staff_id is not None
+    missing = run("account", "create", "x-r", "--role", "admin", "--staff", "nobody",
+                  "--password", "long-pass-1")  # fmt: skip
+    assert missing.exit_code != 0 and "找不到在职人员 nobody" in missing.output
+
+
 def test_account_create_refuses_bad_input_in_chinese(engine):
     no_department = run(
         "account", "create", "x-head", "--role", "head", "--password", "long-pass-1"

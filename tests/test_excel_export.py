@@ -26,9 +26,9 @@ def county(session):
     return {d.name: d.id for d in session.exec(select(Department))}
 
 
-def _export(session, filters=EntryFilters()) -> bytes:
+def _export(session, filters: EntryFilters | None = None) -> bytes:
     buffer = io.BytesIO()
-    export_entries(session, filters, buffer, zone=ZONE)
+    export_entries(session, filters or EntryFilters(), buffer, zone=ZONE)
     return buffer.getvalue()
 
 

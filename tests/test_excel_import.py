@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from backend.excel.duties import import_duties
 from backend.excel.reader import WorkbookError

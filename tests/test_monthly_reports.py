@@ -88,7 +88,7 @@ def _download(stack, message: dict) -> bytes:
     return requests.get(stack.emulator.url + message["media"]["url"], timeout=10).content
 
 
-def test_monthly_reports_wait_for_the_first_working_day_and_post_once(groups, tmp_path):
+def test_monthly_reports_wait_for_the_first_working_day_and_post_once(groups, tmp_path, artifacts):
     stack, settings = groups, _settings(groups)
     # 1–7 October 2026 are the National Day holidays: September's reports wait until the 8th.
     assert monthly_reports(stack.engine, now=_at(date(2026, 10, 5)), settings=settings) == 0
@@ -98,7 +98,9 @@ def test_monthly_reports_wait_for_the_first_working_day_and_post_once(groups, tm
     market = _posted(stack, robot=WEBHOOK_KEY)
     assert [m["msgtype"] for m in market] == ["file", "file", "markdown"]
     assert market[0]["media"]["filename"] == "县市场监督管理局部门履职评估分析报告-2026-09.pdf"
-    text = pdf_text(_download(stack, market[0]), tmp_path)
+    pdf = _download(stack, market[0])
+    (artifacts / "monthly-report.pdf").write_bytes(pdf)
+    text = pdf_text(pdf, tmp_path)
     assert "县市场监督管理局部门履职评估分析报告" in text
     assert "被审核退回1条" in text and "描述与职责不符" in text
     assert "负责消费者权益保护，受理投诉举报" in text  # a duty never performed

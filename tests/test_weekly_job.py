@@ -58,7 +58,7 @@ def _group_of(message: dict) -> str:
     return message.get("robot") or message.get("chatid")
 
 
-def test_weekly_job_posts_each_department_once_and_the_county_summary(demo_stack):
+def test_weekly_job_posts_each_department_once_and_the_county_summary(demo_stack, artifacts):
     stack = demo_stack
     with Session(stack.engine) as session:
         departments = {d.chat_target: d.name for d in reporting_departments(session)}
@@ -85,6 +85,7 @@ def test_weekly_job_posts_each_department_once_and_the_county_summary(demo_stack
         stack.emulator.url + by_group[next(iter(departments))][0]["media"]["url"], timeout=10
     )
     assert image.content.startswith(b"\x89PNG") and len(image.content) < 2 * 1024 * 1024
+    (artifacts / "weekly-summary.png").write_bytes(image.content)
 
     assert weekly_summaries(stack.engine, now=MONDAY_9AM, settings=_settings(stack)) == 0
     later = datetime(2026, 11, 24, 15, 0, tzinfo=SHANGHAI)  # a catch-up later in the week

@@ -39,16 +39,21 @@ class _Facts:
         workdays = calendar.workdays_between(start, end)
         cells = queries.entry_cells(session, start=start, end=end, scope=scope)
         self.catalogue = queries.duty_catalogue(session, scope=scope)
-        duty_types = {duty: kind for duty, (_, kind) in self.catalogue.items()}
-        missing = {cell.duty_id for cell in cells} - duty_types.keys()
-        duty_types.update(queries.all_duty_types(session, missing))
         days_off = _days_off(start, end, set(workdays))
-        reported = queries.reported_days(
-            session, start=start, end=end, days_off=days_off, scope=scope
+        self.people = compute.person_facts(
+            queries.members(session, scope=scope),
+            cells,
+            queries.reported_days(session, start=start, end=end, days_off=days_off, scope=scope),
+            workdays,
+            self._duty_types(session, cells),
+            _excused_days(session, start, end, scope, workdays),
         )
-        members = queries.members(session, scope=scope)
-        excused = _excused_days(session, start, end, scope, workdays)
-        self.people = compute.person_facts(members, cells, reported, workdays, duty_types, excused)
+
+    def _duty_types(self, session: Session, cells: list[queries.EntryCell]) -> dict:
+        """Map every duty in the catalogue or in an entry (inactive, other unit) to its type."""
+        types = {duty: kind for duty, (_, kind) in self.catalogue.items()}
+        missing = {cell.duty_id for cell in cells} - types.keys()
+        return types | queries.all_duty_types(session, missing)
 
     def duties_of(self, department_ids: Collection[int]) -> set[int]:
         """Return the active duties of the given departments."""
@@ -69,7 +74,7 @@ def department_breakdown(
     return DepartmentBreakdown(
         department=whole,
         sections=_sections(session, facts, department_id, scope),
-        staffing_types=_staffing_types(facts, people, facts.duties_of(scope)),
+        staffing_types=_staffing_types(people, facts.duties_of(scope)),
         people=_people(session, facts, department_id, scope),
         start=start,
         end=end,
@@ -108,7 +113,7 @@ def staffing_type_metrics(
     """Compute the figures per staffing type, for one department or (None) the whole county."""
     if department_id is None:
         facts = _Facts(session, None, start, end, calendar)
-        return _staffing_types(facts, list(facts.people.values()), set(facts.catalogue))
+        return _staffing_types(list(facts.people.values()), set(facts.catalogue))
     return department_breakdown(
         session, department_id=department_id, start=start, end=end, calendar=calendar
     ).staffing_types
@@ -228,9 +233,7 @@ def _section_order(facts: PersonFacts) -> tuple:
     return (member.department_id, member.section_id is None, member.section_id or 0)
 
 
-def _staffing_types(
-    facts: _Facts, people: list[PersonFacts], catalogue: set[int]
-) -> list[StaffingTypeMetrics]:
+def _staffing_types(people: list[PersonFacts], catalogue: set[int]) -> list[StaffingTypeMetrics]:
     groups = compute.group_by(people, lambda m: m.staffing_type)
     return [
         StaffingTypeMetrics(kind, STAFFING_TYPE_LABELS[kind], compute.figures_of(group, catalogue))

@@ -13,6 +13,7 @@ from backend.models import Department
 from backend.models.accounts import ACCOUNT_ROLE_LABELS, Account
 from backend.runtime import runtime
 from backend.services import accounts
+from backend.services.org import find_active_staff
 
 
 @blueprint.get("/accounts")
@@ -40,12 +41,22 @@ def account_add():
             created = accounts.create_account(
                 db, username=form.get("username", "").strip(), password=form.get("password", ""),
                 role=form.get("role", ""), department_id=int(raw) if raw.isdigit() else None,
+                staff_id=_staff_id(db, form.get("staff_userid", "").strip()),
             )  # fmt: skip
             audit(db, "account_create", created.username, str(created.role))
     except accounts.AccountError as exc:
         abort(400, description=str(exc))
     flash(f"已创建账号 {created.username}", "success")
     return redirect(url_for("console.accounts_page"))
+
+
+def _staff_id(db: Session, userid: str) -> int | None:
+    if not userid:
+        return None
+    staff = find_active_staff(db, wecom_userid=userid)
+    if staff is None:
+        abort(400, description=f"找不到在职人员 {userid}")
+    return staff.id
 
 
 def _other_account(db: Session, account_id: int) -> Account:

@@ -54,6 +54,15 @@ def _nav_context() -> dict:
     return {"console_nav": links, "console_account": account}
 
 
+def registered(path: str) -> bool:
+    """Tell whether a GET page is registered at this path (other areas' pages come and go)."""
+    wanted = path.rstrip("/")
+    return any(
+        rule.rule.rstrip("/") == wanted and "GET" in (rule.methods or ())
+        for rule in current_app.url_map.iter_rules()
+    )
+
+
 def _is_active(path: str) -> bool:
     if path == "/console/":
         return request.path in ("/console", "/console/")

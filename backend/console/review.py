@@ -19,7 +19,7 @@ from backend.console.common import PAGE_SIZE, audit, page_number, visible_depart
 from backend.db import session_scope
 from backend.models import DutyEntry
 from backend.review.errors import ReviewError
-from backend.review.pending import pending_counts, pending_views
+from backend.review.pending import pending_counts, pending_date_range, pending_views
 from backend.runtime import runtime
 from backend.services import review
 
@@ -32,9 +32,10 @@ def review_queue():
     """List submitted entries waiting for review within the account's departments."""
     account, page = current_account(), page_number()
     flagged_only = request.args.get("flagged") == "1"
-    with Session(runtime().engine) as db:
+    with session_scope(runtime().engine) as db:
         allowed = visible_department_ids(db, account)
         scope = None if allowed is None else sorted(allowed)
+        _refresh_flags(db, scope)
         views = pending_views(
             db, department_ids=scope, reviewer_id=account.staff_id, flagged_only=flagged_only,
             limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
@@ -46,6 +47,13 @@ def review_queue():
         flagged_only=flagged_only, may_review=account.role in REVIEWERS, departments=departments,
         pages=-(-(flagged if flagged_only else flagged + unflagged) // PAGE_SIZE),
     )  # fmt: skip
+
+
+def _refresh_flags(db: Session, scope: list[int] | None) -> None:
+    """Recompute the waiting entries' flags (a colleague's later copy flags both)."""
+    span = pending_date_range(db, department_ids=scope)
+    if span is not None:
+        review.refresh_flags(db, department_ids=scope, start=span[0], end=span[1])
 
 
 def _act(entry_id: int, action) -> None:

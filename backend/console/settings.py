@@ -11,11 +11,17 @@ from backend.analytics.texts import METRIC_TEXTS
 from backend.console import blueprint
 from backend.console.access import require_role
 from backend.console.common import audit
+from backend.console.nav import registered
 from backend.db import session_scope
 from backend.models import ChatTargetKind, Department
 from backend.runtime import runtime
 
 TARGET_KINDS = {"": "无（使用上级部门的群）", "appchat": "应用群聊", "webhook": "群机器人"}
+ELSEWHERE = [
+    ("/console/schedule/reminders", "提醒时间"),
+    ("/console/schedule/calendar", "节假日与调休"),
+    ("/console/supervision", "评价量表"),
+]
 
 
 @blueprint.get("/settings")
@@ -26,9 +32,10 @@ def settings_page():
         scoring = load_scoring(db)
         departments = list(db.exec(select(Department).order_by(col(Department.id))))
     metrics = [(key, *METRIC_TEXTS.get(key, (key, ""))) for key in METRICS]
+    elsewhere = [(path, label) for path, label in ELSEWHERE if registered(path)]
     return render_template(
         "console/settings.html", scoring=scoring, metrics=metrics, departments=departments,
-        target_kinds=TARGET_KINDS,
+        target_kinds=TARGET_KINDS, elsewhere=elsewhere,
     )  # fmt: skip
 
 

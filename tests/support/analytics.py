@@ -187,9 +187,8 @@ def _row(member, duty, task_type, hours, day, turn) -> dict:
     }
 
 
-def _noise(session, leader: Staff, member: Staff, unused: list[Duty] | Duty) -> None:
+def _noise(session, leader: Staff, member: Staff, duty: Duty) -> None:
     """Entries that must not count: a leader's, and a member's outside the period."""
-    duty = unused
     rows = [
         _row(leader, duty, "business", 8.0, KNOWN_START, 9001),
         _row(member, duty, "business", 8.0, date(2025, 12, 31), 9002),
