@@ -1,4 +1,1 @@
-"""scheduled package."""
-
-# Load the job list first, so an area module imported on its own finds `Job` defined.
-import scheduled.jobs  # noqa: F401
+"""The scheduler process and its job list."""

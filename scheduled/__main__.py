@@ -2,4 +2,5 @@
 
 from scheduled.runner import main
 
-main()
+if __name__ == "__main__":
+    main()

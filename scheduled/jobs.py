@@ -1,21 +1,11 @@
-"""The job list, as data: each job is a name, a trigger and a few lines of work."""
+"""The job list, as data: every area's jobs plus the housekeeping ones."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from backend.db import session_scope
 from backend.services.callbacks import purge_processed
-
-
-@dataclass(frozen=True)
-class Job:
-    """One scheduled job."""
-
-    name: str
-    trigger: dict  # APScheduler add_job trigger arguments, in the scheduler's time zone
-    run: Callable
+from scheduled import reminders, reports, supervision, surveys
+from scheduled.job import Job
 
 
 def purge_old_callbacks(engine) -> int:
@@ -24,22 +14,8 @@ def purge_old_callbacks(engine) -> int:
         return purge_processed(session)
 
 
-JOBS = [
+HOUSEKEEPING = [
     Job("purge-callbacks", {"trigger": "cron", "hour": 3, "minute": 17}, purge_old_callbacks),
 ]
 
-from scheduled.supervision import JOBS as SUPERVISION_JOBS  # noqa: E402  (needs Job above)
-
-JOBS += SUPERVISION_JOBS
-
-from scheduled.reminders import JOBS as REMINDER_JOBS  # noqa: E402  (needs Job above)
-
-JOBS += REMINDER_JOBS
-
-from scheduled.reports import JOBS as REPORT_JOBS  # noqa: E402  (needs Job above)
-
-JOBS += REPORT_JOBS
-
-from scheduled.surveys import JOBS as SURVEY_JOBS  # noqa: E402  (needs Job above)
-
-JOBS += SURVEY_JOBS
+JOBS: list[Job] = [*HOUSEKEEPING, *reminders.JOBS, *reports.JOBS, *surveys.JOBS, *supervision.JOBS]

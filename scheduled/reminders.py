@@ -28,7 +28,7 @@ from backend.services.reminders import Missing, ReminderTimes
 from backend.workdays import WorkCalendar
 from scheduled import reminder_texts as texts
 from scheduled.clock import process_clock
-from scheduled.jobs import Job
+from scheduled.job import Job
 
 log = logging.getLogger(__name__)
 

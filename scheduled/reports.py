@@ -16,7 +16,7 @@ from backend.reports.periods import last_complete
 from backend.reports.service import ReportOptions
 from backend.settings import Settings, cached_settings
 from scheduled.clock import process_clock
-from scheduled.jobs import Job
+from scheduled.job import Job
 
 log = logging.getLogger(__name__)
 

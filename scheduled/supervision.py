@@ -8,7 +8,7 @@ from backend.db import session_scope
 from backend.services.job_runs import claim_run, finish_run
 from backend.settings import cached_settings
 from backend.supervision.work_orders import ALERT_JOB, send_due_alerts
-from scheduled.jobs import Job
+from scheduled.job import Job
 
 
 def check_work_order_deadlines(engine, now: datetime | None = None) -> int:

@@ -8,7 +8,7 @@ from backend.db import session_scope
 from backend.services import surveys
 from backend.services.job_runs import claim_run, finish_run
 from scheduled.clock import process_clock
-from scheduled.jobs import Job
+from scheduled.job import Job
 
 REMINDER_JOB = "survey-reminders"
 REMIND_BEFORE = timedelta(hours=24)

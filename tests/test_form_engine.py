@@ -86,7 +86,7 @@ def test_state_lives_only_in_the_database(stack, alice: Member):
     assert [e.hours for e in _entries(stack)] == [3.0]
 
 
-def _survey(session, name: str) -> Form:
+def _rating_form(session, name: str) -> Form:
     def parse_score(ctx: Context, text: str) -> int:
         if not text.isdigit() or not 1 <= int(text) <= 5:
             raise Invalid("请回复1到5的数字。")
@@ -105,10 +105,10 @@ def _survey(session, name: str) -> Form:
 
 
 def test_the_engine_runs_any_form(stack, alice: Member):
-    forms.register_factory("survey", _survey)
+    forms.register_factory("toy-rating", _rating_form)
     with Session(stack.engine) as session:
         staff = session.exec(select(Staff).where(Staff.wecom_userid == "alice")).one()
-        form = forms.form_named(session, "survey:1")
+        form = forms.form_named(session, "toy-rating:1")
         forms.start(session, staff, form, now=MONDAY)
         session.commit()
     stack.clock.frozen = MONDAY

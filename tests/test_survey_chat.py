@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
-import pytest
 import requests
 from sqlmodel import Session, func, select
 
@@ -14,7 +13,6 @@ from backend.db import make_engine
 from backend.models import Conversation, SurveyAnswer, SurveyResponse
 from backend.models.surveys import SurveyKind
 from backend.services import surveys
-from handlers import forms, survey_chat
 from tests.support.chat import Member
 from tests.support.surveys import NOW, add_mutual_evaluation, add_self_evaluation
 
@@ -25,12 +23,6 @@ CAROL = ["1"] * 10 + ["3"] * 5 + ["10"] * 3 + ["95.5"] * 3 + ["4"] * 2 + ["跳�
 EXPECTED = {"alice": 96.5, "bob": 82.0, "carol": 79.325}
 # Answer rows: 21 one-value answers, one row per chosen option, texts given (bob's "无" is a text).
 ROWS = (21 + 4 + 1) + (21 + 6 + 2) + (21 + 2 + 1)
-
-
-@pytest.fixture(autouse=True)
-def _survey_forms():
-    """Make sure `survey:N` builds our forms (tests/test_form_engine.py registers a toy one)."""
-    forms.register_factory(survey_chat.PREFIX, survey_chat.build_form)
 
 
 def make_survey(stack):
