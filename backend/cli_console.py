@@ -191,14 +191,12 @@ def _filters(session, start, end, department, status, flagged):
 
 
 def _write(out: str, kind: str, options: dict) -> int:
-    from sqlmodel import Session
-
+    from backend.db import read_scope
     from backend.excel.export import export_entries, export_summary
-    from backend.excel.source import reading_engine
     from backend.settings import load_settings
 
     target, engine = export_path(out), _engine()
-    with Session(reading_engine(engine)) as session:
+    with read_scope(engine) as session:
         filters = _filters(session, **options)
         if kind == "entries":
             return export_entries(session, filters, str(target), zone=load_settings().timezone)

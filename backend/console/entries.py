@@ -14,10 +14,10 @@ from backend.console import blueprint
 from backend.console.access import current_account, require_role
 from backend.console.common import PAGE_SIZE, audit, filter_choices, page_number, scoped_filters
 from backend.console.tasks import Outcome, start_task
+from backend.db import read_scope
 from backend.excel.export import entry_statement, export_entries, export_summary, format_row
 from backend.excel.filters import EntryFilters
 from backend.excel.labels import STATUS_LABELS, SUMMARY_KINDS
-from backend.excel.source import reading_engine
 from backend.models import DutyEntry
 from backend.runtime import runtime
 
@@ -86,11 +86,11 @@ def _filename(kind: str, filters: EntryFilters) -> str:
 
 def export_work(kind: str, filters: EntryFilters, filename: str):
     """Return the background work that writes one export and hands back the file."""
-    engine, zone = reading_engine(runtime().engine), runtime().settings.timezone
+    engine, zone = runtime().engine, runtime().settings.timezone
 
     def work(progress) -> Outcome:
         with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as buffer:
-            with Session(engine) as db:
+            with read_scope(engine) as db:  # beside the bot's writes, not in their way
                 if kind == "entries":
                     rows = export_entries(db, filters, buffer, zone=zone, progress=progress)
                 else:
