@@ -6,11 +6,12 @@ from datetime import datetime
 from pathlib import Path
 
 import click
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, or_, select
 
-from backend.db import make_engine, session_scope
+from backend.db import make_engine, read_scope, session_scope
 from backend.models import Department
-from backend.reports import service
+from backend.reports import data, service
 from backend.reports.periods import EXAMPLES, PeriodError, parse_period
 from backend.reports.queries import reporting_departments
 from backend.reports.service import ReportOptions
@@ -49,20 +50,32 @@ def _period(kind: str, text: str | None, settings: Settings):
 
 def _write(out: Path, files: list[service.File]) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    for name, data in files:
-        (out / name).write_bytes(data)
-        click.echo(f"已生成 {out / name}（{len(data) // 1024} KB）")
+    for name, blob in files:
+        (out / name).write_bytes(blob)
+        click.echo(f"已生成 {out / name}（{len(blob) // 1024} KB）")
 
 
-def _send(session: Session, target, files, what: str) -> None:
+def _send(engine: Engine, target, files, what: str) -> None:
     if target is None:
         click.echo(f"{what}没有设置工作群，未发送", err=True)
         return
-    count = service.post_files(session, target=target, files=files)
+    with session_scope(engine) as session:
+        count = service.post_files(session, target=target, files=files)
     click.echo(f"已加入发送队列：{what}，{count} 条消息")
 
 
 NO_ADMIN_CHAT = "未设置管理员工作群（LVZHI_ADMIN_CHAT，如 webhook:机器人key），无法发送"
+
+
+def _department_files(engine: Engine, kind: str, unit_id: int, period, today, options):
+    """Load a department's report in a read snapshot, then render it without holding it."""
+    with read_scope(engine) as session:
+        report = data.department_report(
+            session, department_id=unit_id, period=period, monthly=kind != "week"
+        )
+    if kind == "week":
+        return service.weekly_files_of(report, options=options)
+    return service.monthly_files_of(report, today=today, options=options)
 
 
 @click.group("report")
@@ -80,16 +93,16 @@ def _department_command(kind: str):
         options = ReportOptions.from_settings(settings)
         chosen = _period(kind, period, settings)
         today = datetime.now(settings.timezone).date()
-        with session_scope(make_engine(settings.DATABASE_URL)) as session:
-            for unit in _departments(session, department):
-                span = {"department_id": unit.id, "period": chosen, "options": options}
-                if kind == "week":
-                    files = service.weekly_files(session, **span)
-                else:
-                    files = service.monthly_files(session, today=today, **span)
-                _write(out, files)
-                if send:
-                    _send(session, service.group_target(unit), files, unit.name)
+        engine = make_engine(settings.DATABASE_URL)
+        with read_scope(engine) as session:
+            units = [
+                (u.id, u.name, service.group_target(u)) for u in _departments(session, department)
+            ]
+        for unit_id, name, target in units:
+            files = _department_files(engine, kind, unit_id, chosen, today, options)
+            _write(out, files)
+            if send:
+                _send(engine, target, files, name)
 
     return command
 
@@ -105,11 +118,13 @@ def _county_command(kind: str):
         target = ReportOptions.from_settings(settings).admin_target
         if send and target is None:
             raise click.ClickException(NO_ADMIN_CHAT)
-        with session_scope(make_engine(settings.DATABASE_URL)) as session:
-            files = service.county_files(session, period=chosen, today=today)
-            _write(out, files)
-            if send:
-                _send(session, target, files, "管理员工作群")
+        engine = make_engine(settings.DATABASE_URL)
+        with read_scope(engine) as session:
+            county = data.county_report(session, period=chosen)
+        files = service.county_files_of(county, today=today)
+        _write(out, files)
+        if send:
+            _send(engine, target, files, "管理员工作群")
 
     return command
 

@@ -1,10 +1,12 @@
 """Handle one decrypted WeCom callback exactly once: dedupe, dispatch, passive reply, outbox.
 
-Most messages only read the organisation and move a form along. They are answered in two short
-steps: dispatch on a read snapshot (no write lock, so workers answer side by side), then one
-brief write transaction that stores the form state, the queued replies and the processed key.
-A message whose handling writes anything else (an entry saved, a review decision) runs again
-in a single write transaction, as does one whose conversation changed in between.
+On SQLite, whose write lock covers the whole database, most messages (which only read the
+organisation and move a form along) are answered in two short steps: dispatch on a read snapshot
+(no write lock, so workers answer side by side), then one brief write transaction that stores the
+form state, the queued replies and the processed key. A message whose handling writes anything
+else (an entry saved, a review decision) runs again in a single write transaction, as does one
+whose conversation changed in between. PostgreSQL locks rows, so there every message is handled
+in one transaction.
 """
 
 from __future__ import annotations
@@ -58,6 +60,9 @@ def process_message(
 def _handle(
     engine: Engine, message: Inbound, dispatch: Dispatch, *, corp_id: str, now: datetime
 ) -> str:
+    if engine.dialect.name != "sqlite":
+        # PostgreSQL locks rows, not the database: one transaction already runs side by side.
+        return _in_one_transaction(engine, message, dispatch, corp_id=corp_id, now=now)
     try:
         return _read_then_write(engine, message, dispatch, corp_id=corp_id, now=now)
     except (WriteAttempted, conversations.ConversationChanged, IntegrityError):

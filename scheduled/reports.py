@@ -4,15 +4,13 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
-from backend.db import session_scope
-from backend.models import Department
+from backend.db import read_scope
 from backend.reports import posting, requests
-from backend.reports.periods import last_complete
+from backend.reports.periods import Period, last_complete
 from backend.reports.service import ReportOptions
 from backend.settings import Settings, cached_settings
 from scheduled.clock import process_clock
@@ -27,53 +25,53 @@ def _context(settings: Settings | None, now: datetime | None):
     return ReportOptions.from_settings(settings), today
 
 
-def _department_ids(engine: Engine) -> list[int]:
-    with Session(engine) as session:
-        return [d.id for d in posting.departments(session)]
-
-
 def weekly_summaries(engine: Engine, *, now=None, settings: Settings | None = None) -> int:
     """Post last week's summary to each department group and the county summary, once."""
     options, today = _context(settings, now)
     period = last_complete("week", today)
-    with Session(engine) as session:
-        posts = posting.weekly_posts(session, period=period)
-    images = posting.render_weekly_images(posts)
+    with read_scope(engine) as session:
+        loaded = posting.weekly_posts(session, period=period)
     posted = 0
-    for post, image in zip(posts, images, strict=True):
-        with session_scope(engine) as session:
-            posted += posting.post_weekly(session, post=post, image=image, options=options)
-    with session_scope(engine) as session:
-        posted += posting.post_county(session, period=period, today=today, options=options)
-    return posted
+    for one in loaded:
+        posted += posting.publish(engine, posting.render_weekly(one, options=options))
+    return posted + _county(engine, period, today, options)
 
 
 def monthly_reports(engine: Engine, *, now=None, settings: Settings | None = None) -> int:
     """From the first working day of a month, post last month's reports once."""
     options, today = _context(settings, now)
     period = last_complete("month", today)
-    with Session(engine) as session:
+    with read_scope(engine) as session:
         if not posting.first_workday_reached(session, period=period, today=today):
             return 0
+        department_ids = [d.id for d in posting.departments(session)]
     posted = 0
-    for department_id in _department_ids(engine):
-        with session_scope(engine) as session:
-            department = session.get(Department, department_id)
-            posted += posting.post_department_monthly(
-                session, department=department, period=period, today=today, options=options
+    for department_id in department_ids:
+        with read_scope(engine) as session:
+            loaded = posting.load_department_monthly(
+                session, department_id=department_id, period=period
             )
-    with session_scope(engine) as session:
-        posted += posting.post_county(session, period=period, today=today, options=options)
-    return posted
+        if loaded is not None:
+            post = posting.render_department_monthly(loaded, today=today, options=options)
+            posted += posting.publish(engine, post)
+    return posted + _county(engine, period, today, options)
+
+
+def _county(engine: Engine, period: Period, today: date, options: ReportOptions) -> int:
+    with read_scope(engine) as session:
+        loaded = posting.load_county(session, period=period, options=options)
+    if loaded is None:
+        return 0
+    return int(posting.publish(engine, posting.render_county(loaded, today=today)))
 
 
 def _county_notice(engine: Engine, kind: str, now, settings: Settings | None) -> int:
     options, today = _context(settings, now)
     period = last_complete(kind, today)
-    with session_scope(engine) as session:
+    with read_scope(engine) as session:
         if not posting.first_workday_reached(session, period=period, today=today):
             return 0
-        return int(posting.post_county(session, period=period, today=today, options=options))
+    return _county(engine, period, today, options)
 
 
 def half_year_notice(engine: Engine, *, now=None, settings: Settings | None = None) -> int:
@@ -89,15 +87,14 @@ def annual_notice(engine: Engine, *, now=None, settings: Settings | None = None)
 def requested_reports(engine: Engine, *, now=None, settings: Settings | None = None) -> int:
     """Render the reports department heads asked for in chat and queue them to their groups."""
     options, today = _context(settings, now)
-    with Session(engine) as session:
+    with read_scope(engine) as session:
         pending = requests.pending_requests(session)
     posted = 0
     for request_id in pending:
         try:
-            with session_scope(engine) as session:
-                posted += requests.fulfil_request(
-                    session, request_id=request_id, today=today, options=options
-                )
+            posted += requests.fulfil_request(
+                engine, request_id=request_id, today=today, options=options
+            )
         except Exception:  # one bad request must not block the others; it is retried
             log.exception("report request %s failed", request_id)
     return posted

@@ -22,6 +22,7 @@ from backend.console.access import (
 )
 from backend.console.common import visible_departments
 from backend.console.metrics import dashboard_metrics
+from backend.db import read_scope
 from backend.runtime import runtime
 from backend.services.calendar import load_calendar
 
@@ -42,16 +43,28 @@ class RankedUnit:
     colour: str
 
 
+@dataclass(frozen=True)
+class ChartChoice:
+    """A department offered in the chart selector (plain data: it outlives the read scope)."""
+
+    id: int
+    name: str
+
+
 @blueprint.get("/")
 @require_role()
 def dashboard():
     """Show counts, hours, review backlog, the score table and charts for this month."""
     account, today = current_account(), runtime().clock().date()
-    with Session(runtime().engine) as db:
+    with read_scope(runtime().engine) as db:  # reads only: a snapshot beside the writers
         allowed = visible_department_ids(db, account)
         metrics = dashboard_metrics(db, allowed=allowed, today=today)
         ranking = _ranking(db, allowed, today)
-        tops = [d for d in visible_departments(db) if d.parent_id is None or allowed is not None]
+        tops = [
+            ChartChoice(d.id, d.name)
+            for d in visible_departments(db)
+            if d.parent_id is None or allowed is not None
+        ]
     chosen = _chart_department(tops)
     return render_template(
         "console/dashboard.html", metrics=metrics, today=today, ranking=ranking,
@@ -76,7 +89,7 @@ def _ranking(db: Session, allowed: set[int] | None, today: date) -> list[RankedU
     return sorted(ranked, key=lambda r: -r.score)
 
 
-def _chart_department(tops: list) -> int | None:
+def _chart_department(tops: list[ChartChoice]) -> int | None:
     raw = request.args.get("department", "")
     if raw.isdigit() and any(d.id == int(raw) for d in tops):
         return int(raw)
@@ -91,7 +104,7 @@ def dashboard_chart(kind: str):
     if kind not in CHARTS or not raw.isdigit():
         abort(404, description="没有这张图")
     today = runtime().clock().date()
-    with Session(runtime().engine) as db:
+    with read_scope(runtime().engine) as db:
         ensure_visible(db, current_account(), int(raw))
         calendar = load_calendar(db)
         try:

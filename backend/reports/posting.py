@@ -1,4 +1,5 @@
-"""Post each period's reports once: claim a run key per department, render, queue in the outbox."""
+"""Post each period's reports once: load in a read snapshot, render without any lock, then claim
+the run key and queue the files in one short write transaction."""
 
 from __future__ import annotations
 
@@ -6,23 +7,31 @@ import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from backend.db import session_scope
 from backend.models import Department
 from backend.reports import texts
-from backend.reports.data import DepartmentReport, department_report, load_calendar
+from backend.reports.data import (
+    CountyReport,
+    DepartmentReport,
+    county_report,
+    department_report,
+    load_calendar,
+)
 from backend.reports.periods import Period
 from backend.reports.queries import reporting_departments
 from backend.reports.service import (
+    File,
     ReportOptions,
-    county_files,
-    county_weekly_note,
+    county_files_of,
     group_target,
-    monthly_files,
+    monthly_files_of,
     post_files,
     weekly_files_of,
 )
-from backend.reports.weekly import weekly_image
+from backend.reports.weekly import county_markdown, weekly_image
 from backend.services.job_runs import claim_run, finish_run, run_exists
 
 log = logging.getLogger(__name__)
@@ -34,25 +43,45 @@ def run_key(period: Period, unit: str) -> str:
     return f"{JOB_NAMES[period.kind]}:{period.key}:{unit}"
 
 
-def _once(session: Session, key: str, period: Period, post) -> bool:
-    """Run `post()` unless `key` already ran; the claim commits with the queued messages."""
-    if not claim_run(session, key=key, job=JOB_NAMES[period.kind]):
-        return False
-    count = post()
-    finish_run(session, key=key, detail=f"{count} messages")
-    return True
-
-
 @dataclass(frozen=True)
-class WeeklyPost:
-    """A department's weekly summary, loaded and waiting for its image."""
+class Loaded:
+    """A report's data, loaded for a run key that had not run yet, and where it goes."""
 
     key: str
     target: tuple[str, str]
-    report: DepartmentReport
+    report: DepartmentReport | CountyReport
 
 
-def weekly_posts(session: Session, *, period: Period) -> list[WeeklyPost]:
+@dataclass(frozen=True)
+class Post:
+    """Rendered files (and an optional note) waiting to be queued once under their run key."""
+
+    key: str
+    target: tuple[str, str]
+    files: list[File]
+    note: str | None = None
+
+
+def publish(engine: Engine, post: Post) -> bool:
+    """Claim the run key, queue the files and finish the run in one short write transaction.
+
+    False when the key was claimed meanwhile (another scheduler posted it): the files are dropped.
+    """
+    with session_scope(engine) as session:
+        if not claim_run(session, key=post.key, job=post.key.partition(":")[0]):
+            log.info("%s was posted meanwhile: rendered files dropped", post.key)
+            return False
+        count = post_files(
+            session, target=post.target, files=post.files, note=post.note, dedupe=post.key
+        )
+        finish_run(session, key=post.key, detail=f"{count} messages")
+    return True
+
+
+# --- weekly -------------------------------------------------------------------------------
+
+
+def weekly_posts(session: Session, *, period: Period) -> list[Loaded]:
     """Load the week of every department with a group chat whose summary is not posted yet."""
     posts = []
     for department in reporting_departments(session):
@@ -61,69 +90,64 @@ def weekly_posts(session: Session, *, period: Period) -> list[WeeklyPost]:
             log.info("department %s has no group chat: weekly summary skipped", department.id)
         elif not run_exists(session, key=key):
             report = department_report(session, department_id=department.id, period=period)
-            posts.append(WeeklyPost(key, target, report))
+            posts.append(Loaded(key, target, report))
     return posts
 
 
-def render_weekly_images(posts: list[WeeklyPost]) -> list[bytes]:
-    """Render every post's combined chart image."""
-    return [weekly_image(post.report) for post in posts]
+def render_weekly(loaded: Loaded, *, options: ReportOptions) -> Post:
+    """Render a department's weekly image and markdown (pure)."""
+    log.info("rendering %s", loaded.key)
+    image = weekly_image(loaded.report)
+    return Post(
+        loaded.key, loaded.target, weekly_files_of(loaded.report, options=options, image=image)
+    )
 
 
-def post_weekly(
-    session: Session, *, post: WeeklyPost, image: bytes, options: ReportOptions
-) -> bool:
-    """Queue the department's image and markdown, once for the week."""
-    files = weekly_files_of(post.report, options=options, image=image)
-    period = post.report.period
-
-    def send() -> int:
-        return post_files(session, target=post.target, files=files, dedupe=post.key)
-
-    return _once(session, post.key, period, send)
+# --- monthly and county -------------------------------------------------------------------
 
 
-def post_department_monthly(
-    session: Session,
-    *,
-    department: Department,
-    period: Period,
-    today: date,
-    options: ReportOptions,
-) -> bool:
-    """Post the department's PDF report and XLSX data once for the month."""
-    target = group_target(department)
-    if target is None:
-        return False
-    key = run_key(period, f"dept-{department.id}")
-    note = texts.MONTHLY_POST_NOTE.format(department=department.name, label=period.label)
-
-    def post() -> int:
-        files = monthly_files(
-            session, department_id=department.id, period=period, today=today, options=options
-        )
-        return post_files(session, target=target, files=files, note=note, dedupe=key)
-
-    return _once(session, key, period, post)
+def load_department_monthly(
+    session: Session, *, department_id: int, period: Period
+) -> Loaded | None:
+    """Load a department's month, or None when it has no group or its report was posted."""
+    department = session.get(Department, department_id)
+    target, key = group_target(department), run_key(period, f"dept-{department_id}")
+    if target is None or run_exists(session, key=key):
+        return None
+    report = department_report(session, department_id=department_id, period=period, monthly=True)
+    return Loaded(key, target, report)
 
 
-def post_county(session: Session, *, period: Period, today: date, options: ReportOptions) -> bool:
-    """Post the county summary (weekly markdown, or ranking files) to the administrators' group."""
+def render_department_monthly(loaded: Loaded, *, today: date, options: ReportOptions) -> Post:
+    """Render the department's PDF report and XLSX data with the note that goes with them."""
+    log.info("rendering %s", loaded.key)
+    report = loaded.report
+    files = monthly_files_of(report, today=today, options=options)
+    note = texts.MONTHLY_POST_NOTE.format(department=report.name, label=report.period.label)
+    return Post(loaded.key, loaded.target, files, note)
+
+
+def load_county(session: Session, *, period: Period, options: ReportOptions) -> Loaded | None:
+    """Load every department's figures, or None without an admin group or when already posted."""
     target = options.admin_target
     if target is None:
         log.info("LVZHI_ADMIN_CHAT is empty: county %s report skipped", period.key)
-        return False
+        return None
     key = run_key(period, "county")
+    if run_exists(session, key=key):
+        return None
+    return Loaded(key, target, county_report(session, period=period))
 
-    def post() -> int:
-        if period.kind == "week":
-            note = county_weekly_note(session, period=period)
-            return post_files(session, target=target, files=[], note=note, dedupe=key)
-        files = county_files(session, period=period, today=today)
-        note = texts.COUNTY_POST_NOTE.format(title=files[0][0].removesuffix(".pdf"))
-        return post_files(session, target=target, files=files, note=note, dedupe=key)
 
-    return _once(session, key, period, post)
+def render_county(loaded: Loaded, *, today: date) -> Post:
+    """Render the county summary: weekly markdown, or the ranking files with a note."""
+    log.info("rendering %s", loaded.key)
+    county = loaded.report
+    if county.period.kind == "week":
+        return Post(loaded.key, loaded.target, [], county_markdown(county))
+    files = county_files_of(county, today=today)
+    note = texts.COUNTY_POST_NOTE.format(title=files[0][0].removesuffix(".pdf"))
+    return Post(loaded.key, loaded.target, files, note)
 
 
 def departments(session: Session) -> list[Department]:

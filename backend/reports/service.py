@@ -79,9 +79,15 @@ def monthly_files(
     report = data.department_report(
         session, department_id=department_id, period=period, monthly=True
     )
-    low = options.low_reporting_rate
-    pdf = monthly.monthly_pdf(report, today=today, low_threshold=low)
-    names = {"department": report.name, "key": period.key}
+    return monthly_files_of(report, today=today, options=options)
+
+
+def monthly_files_of(
+    report: data.DepartmentReport, *, today: date, options: ReportOptions
+) -> list[File]:
+    """Render the PDF report and XLSX data of a loaded monthly report (pure)."""
+    pdf = monthly.monthly_pdf(report, today=today, low_threshold=options.low_reporting_rate)
+    names = {"department": report.name, "key": report.period.key}
     return [
         (texts.FILE_DEPT_MONTHLY.format(**names), pdf),
         (texts.FILE_DEPT_DATA.format(**names), monthly_xlsx.monthly_xlsx(report)),
@@ -90,10 +96,14 @@ def monthly_files(
 
 def county_files(session: Session, *, period: Period, today: date) -> list[File]:
     """Render the administrators' files: ranking, core-function report (or 通报), and data."""
-    county = data.county_report(session, period=period)
-    key = period.key
+    return county_files_of(data.county_report(session, period=period), today=today)
+
+
+def county_files_of(county: data.CountyReport, *, today: date) -> list[File]:
+    """Render the files of a loaded county report (pure)."""
+    key = county.period.key
     files = [(texts.FILE_COUNTY.format(key=key), county_reports.ranking_pdf(county, today=today))]
-    if period.kind in ("half", "year"):
+    if county.period.kind in ("half", "year"):
         files.append(
             (texts.FILE_NOTICE.format(key=key), county_reports.notice_pdf(county, today=today))
         )
@@ -112,6 +122,8 @@ def report_download(
     department_id: int | None = None,
 ) -> File:
     """Return (filename, bytes) of one report file for a download button.
+
+    It only reads: call it in `backend.db.read_scope` so it never holds the write lock.
 
     kind: "weekly_image", "monthly_pdf", "monthly_xlsx" (need department_id), "county_pdf",
     "core_pdf", "notice_pdf", "county_xlsx".

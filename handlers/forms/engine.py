@@ -165,7 +165,7 @@ def _edit(ctx: Context, form: Form, row: FormState, word: str, history: list[str
 
 def _advance(ctx: Context, form: Form, row: FormState, *, history: list[str]) -> list[Reply]:
     """Store the state and ask the first applicable unanswered step (or confirm)."""
-    step = next((s for s in form.steps if s.applies(ctx) and s.key not in ctx.answers), None)
+    step = next((s for s in form.steps if s.key not in ctx.answers and s.applies(ctx)), None)
     key = step.key if step else CONFIRM
     conversations.save(
         ctx.session, row=row, step=key, answers=ctx.answers, history=history, now=ctx.now
