@@ -49,23 +49,27 @@ def create_app(
 
 
 def _register_blueprints(app: Flask) -> None:
-    from backend import api, api_review, console, pages, wecom
-    from backend import console_supervision, public_supervision
+    from backend import (
+        api,
+        api_review,
+        console,
+        console_schedule,
+        console_supervision,
+        console_surveys,
+        pages,
+        public_supervision,
+        public_surveys,
+        wecom,
+    )
 
     app.register_blueprint(wecom.blueprint)
     app.register_blueprint(api.blueprint, url_prefix="/api/v1")
     app.register_blueprint(api_review.blueprint, url_prefix="/api/v1/review")
     app.register_blueprint(pages.blueprint)
-    app.register_blueprint(console.blueprint)
-    app.register_blueprint(public_supervision.blueprint)
-    app.register_blueprint(console_supervision.blueprint)
-    from backend import console_surveys, public_surveys
-
-    app.register_blueprint(public_surveys.blueprint)
-    app.register_blueprint(console_surveys.blueprint)
-    from backend import console_schedule
-
-    app.register_blueprint(console_schedule.blueprint)
+    for area in (console, console_schedule, console_surveys, console_supervision):
+        app.register_blueprint(area.blueprint)
+    for public in (public_surveys, public_supervision):
+        app.register_blueprint(public.blueprint)
 
 
 def _init_web_security(app: Flask, settings: Settings) -> None:

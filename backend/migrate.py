@@ -28,7 +28,7 @@ def upgrade_database(engine: Engine) -> None:
             # Several workers may start at once; let one migrate while the others wait.
             connection.execute(text("SELECT pg_advisory_xact_lock(7720261123)"))
         config.attributes["connection"] = connection
-        command.upgrade(config, "heads")
+        command.upgrade(config, "head")
 
 
 def make_revision(database_url: str, message: str) -> None:

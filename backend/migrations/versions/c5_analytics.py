@@ -1,7 +1,7 @@
 """analytics: scoring configuration and a covering index on duty entries
 
 Revision ID: c5_analytics
-Revises: 5cf48a644413
+Revises: b2_scheduling
 Create Date: 2026-11-23 16:10:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 
 
 revision: str = 'c5_analytics'
-down_revision: str | None = '5cf48a644413'
+down_revision: str | None = 'b2_scheduling'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """report requests from chat
 
 Revision ID: c6_reports
-Revises: 5cf48a644413
+Revises: c5_analytics
 Create Date: 2026-11-23 16:40:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 
 
 revision: str = 'c6_reports'
-down_revision: str | None = '5cf48a644413'
+down_revision: str | None = 'c5_analytics'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """surveys: questionnaires, questions, evaluated departments, responses and answers
 
 Revision ID: d6_surveys
-Revises: 5cf48a644413
+Revises: c6_reports
 Create Date: 2026-11-23 16:00:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 
 
 revision: str = 'd6_surveys'
-down_revision: str | None = '5cf48a644413'
+down_revision: str | None = 'c6_reports'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """console accounts, audit log, console tasks and settings
 
 Revision ID: e7_console
-Revises: 5cf48a644413
+Revises: d6_surveys
 Create Date: 2026-11-23 16:00:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 
 
 revision: str = 'e7_console'
-down_revision: str | None = '5cf48a644413'
+down_revision: str | None = 'd6_surveys'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

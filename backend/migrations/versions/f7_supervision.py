@@ -1,7 +1,7 @@
 """QR supervision: codes, ratings and work orders
 
 Revision ID: f7_supervision
-Revises: 5cf48a644413
+Revises: e7_console
 Create Date: 2026-11-23 15:50:56.528787
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 
 
 revision: str = 'f7_supervision'
-down_revision: str | None = '5cf48a644413'
+down_revision: str | None = 'e7_console'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
