@@ -7,8 +7,15 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["callback.py", "review.py", "reminders.py", "export.py", "surveys.py", "reports.py"]
-BENCHMARKS.append("analytics.py")
+BENCHMARKS = [
+    "callback.py",
+    "review.py",
+    "reminders.py",
+    "analytics.py",
+    "reports.py",
+    "surveys.py",
+    "export.py",
+]
 
 if __name__ == "__main__":
     sys.path.insert(0, str(HERE.parent))
