@@ -53,6 +53,7 @@ def _register_blueprints(app: Flask) -> None:
         api,
         api_review,
         console,
+        console_reports,
         console_schedule,
         console_supervision,
         console_surveys,
@@ -66,7 +67,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api.blueprint, url_prefix="/api/v1")
     app.register_blueprint(api_review.blueprint, url_prefix="/api/v1/review")
     app.register_blueprint(pages.blueprint)
-    for area in (console, console_schedule, console_surveys, console_supervision):
+    for area in (console, console_reports, console_schedule, console_surveys, console_supervision):
         app.register_blueprint(area.blueprint)
     for public in (public_surveys, public_supervision):
         app.register_blueprint(public.blueprint)

@@ -25,12 +25,12 @@ class PauseAtRendering(logging.Handler):
     def __init__(self, prefix: str) -> None:
         super().__init__(logging.INFO)
         self.prefix = prefix
-        self.reached, self.release = threading.Event(), threading.Event()
+        self.reached, self.resume = threading.Event(), threading.Event()
 
     def emit(self, record: logging.LogRecord) -> None:
         if record.getMessage().startswith(self.prefix) and not self.reached.is_set():
             self.reached.set()
-            self.release.wait(60)
+            self.resume.wait(60)
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def pause_at():
 
     yield install
     for logger, handler, level in installed:
-        handler.release.set()
+        handler.resume.set()
         logger.removeHandler(handler)
         logger.setLevel(level)
 
@@ -75,7 +75,7 @@ def _answered_while_paused(pause: PauseAtRendering, job: threading.Thread, membe
         assert job.is_alive(), "the job must still be rendering while the member is answered"
         return None if chat.is_alive() else reply
     finally:
-        pause.release.set()
+        pause.resume.set()
         job.join(120)
         chat.join(60)
 

@@ -2,7 +2,7 @@
 
 It draws with `backend.charts`' public panel functions; a fixed layout instead of matplotlib's
 constrained layout and light PNG compression make it about twice as fast, which matters when
-one job renders every department's image.
+one job renders every department's image. The canvas is opaque, so it is packed as RGB.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from io import BytesIO
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 from backend import charts
 from backend.fonts import register_cjk_font
@@ -58,6 +59,14 @@ def summary_image(report: DepartmentReport, *, title: str) -> bytes:
         box = [left / WIDTH_IN, top / height, (WIDTH_IN - left - RIGHT_IN) / WIDTH_IN]
         draw(figure.add_axes([*box, panel_height / height]))
     figure.suptitle(f"{title}\n{report.period.label}", fontsize=14, y=1 - 0.15 / height, va="top")
+    return _png(figure)
+
+
+def _png(figure: Figure) -> bytes:
+    """Encode the opaque canvas as an RGB PNG: the same pixels as RGBA, a quarter less to pack."""
+    canvas = figure.canvas
+    canvas.draw()
+    pixels = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
     buffer = BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI, pil_kwargs={"compress_level": 1})
+    pixels.convert("RGB").save(buffer, format="png", compress_level=1)
     return buffer.getvalue()
