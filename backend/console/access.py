@@ -19,6 +19,7 @@ from typing import TypeVar
 from flask import abort, g, redirect, request, session, url_for
 from sqlmodel import Session, select
 
+from backend.db import read_scope
 from backend.models import Department, Role, Staff
 from backend.models.accounts import Account, AccountRole
 from backend.runtime import runtime
@@ -52,7 +53,7 @@ def current_account() -> Account | None:
 def _load_account(account_id) -> Account | None:
     if not isinstance(account_id, int):
         return None
-    with Session(runtime().engine, expire_on_commit=False) as db:
+    with read_scope(runtime().engine) as db:  # every console request: stay off the write lock
         account = db.get(Account, account_id)
         if account is None or not account.active:
             return None

@@ -185,8 +185,3 @@ def _content(name: str, blob: bytes) -> OutgoingContent:
     if name.endswith(".md"):
         return OutgoingContent("markdown", {"content": blob.decode()})
     return OutgoingContent("file", {}, blob, name)
-
-
-def county_weekly_note(session: Session, *, period: Period) -> str:
-    """Write the county-wide weekly markdown with the department ranking."""
-    return weekly.county_markdown(data.county_report(session, period=period))

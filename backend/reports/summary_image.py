@@ -68,5 +68,5 @@ def _png(figure: Figure) -> bytes:
     canvas.draw()
     pixels = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
     buffer = BytesIO()
-    pixels.convert("RGB").save(buffer, format="png", compress_level=1)
+    pixels.convert("RGB").save(buffer, format="png", compress_level=1, dpi=(DPI, DPI))
     return buffer.getvalue()
