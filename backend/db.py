@@ -95,6 +95,12 @@ def read_phase(session: Session) -> Iterator[Session]:
         session.info.pop(READ_ONLY, None)
 
 
+def require_write(session: Session) -> None:
+    """Stop a read phase at once when the code about to run will write (saves wasted reads)."""
+    if session.info.get(READ_ONLY):
+        raise WriteAttempted("a write is coming")
+
+
 @event.listens_for(Session, "before_flush")
 def _refuse_flush(session, _context, _instances) -> None:
     if session.info.get(READ_ONLY) and (session.new or session.dirty or session.deleted):

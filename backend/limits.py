@@ -7,7 +7,7 @@ enough to slow down password guessing and rating floods from one address.
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -20,6 +20,14 @@ limiter = Limiter(
 )
 
 
+UNLIMITED_BLUEPRINTS = {"wecom"}  # signed WeCom callbacks: hot path, nothing to limit per address
+
+
 def init_limiter(app: Flask) -> None:
     """Attach the shared limiter to an app."""
     limiter.init_app(app)
+
+
+@limiter.request_filter
+def _unlimited() -> bool:
+    return request.blueprint in UNLIMITED_BLUEPRINTS

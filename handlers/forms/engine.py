@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from backend.db import require_write
 from backend.models import Staff
 from backend.services import conversations
 from backend.services.conversations import FormState
@@ -142,6 +143,7 @@ def _confirm(
     ctx: Context, form: Form, row: FormState, text: str, history: list[str]
 ) -> list[Reply]:
     if text in texts.CONFIRM_WORDS:
+        require_write(ctx.session)  # finishing a form saves something: skip the read phase
         try:
             replies = form.finish(ctx)
         except Invalid as problem:
