@@ -87,6 +87,8 @@ def _renew(engine: Engine, holder: str) -> bool:
 def main() -> None:
     """Run the scheduler until SIGTERM or Ctrl-C."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # The reminder tick runs every 20 s: log our jobs' own messages, not each tick's start and end.
+    logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
     settings = cached_settings()
     process_clock()  # start the (test-shiftable) clock now, not at the first job
     engine = make_engine(settings.DATABASE_URL)
