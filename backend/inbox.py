@@ -114,7 +114,7 @@ def _answer(replies: list[Reply], message: Inbound, corp_id: str, now: datetime)
 
 def _queue(session: Session, message: Inbound, answer: Answer) -> None:
     for content in answer.queued:
-        outbox.enqueue_to_users(session, user_ids=[message.user_id], content=content)
+        outbox.queue_reply(session, user_id=message.user_id, content=content)
 
 
 def apology_xml(message: Inbound, *, corp_id: str, now: datetime) -> str:

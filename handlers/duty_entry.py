@@ -146,8 +146,17 @@ def _key_tasks(ctx: Context) -> list[KeyTask]:
     return cache[duty_id]
 
 
+KEY_TASK_COUNT = "key_task_count"  # [duty id, its key tasks when chosen]: kept with the answers
+
+
 def _has_key_tasks(ctx: Context) -> bool:
-    return "duty" in ctx.answers and bool(_key_tasks(ctx))
+    # Asked on every later message; remembering the count saves a query per message.
+    if "duty" not in ctx.answers:
+        return False
+    known = ctx.answers.get(KEY_TASK_COUNT)
+    if not known or known[0] != ctx.answers["duty"]:
+        known = ctx.answers[KEY_TASK_COUNT] = [ctx.answers["duty"], len(_key_tasks(ctx))]
+    return known[1] > 0
 
 
 def _ask_key_task(ctx: Context) -> str:

@@ -8,13 +8,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import insert, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from backend.models import OutboxMessage, OutboxStatus, utcnow
 
 MAX_RECIPIENTS_PER_CALL = 1000
+_INSERT = insert(OutboxMessage)
 MAX_ATTEMPTS = 15
 LEASE = timedelta(minutes=2)
 CHANNELS = ("app", "appchat", "webhook")
@@ -45,6 +46,26 @@ def enqueue_to_users(
         key = None if dedupe_key is None else f"{dedupe_key}#{index // MAX_RECIPIENTS_PER_CALL}"
         rows.append(_enqueue(session, "app", {"users": batch}, content, key))
     return rows
+
+
+def queue_reply(session: Session, *, user_id: str, content: OutgoingContent) -> None:
+    """Queue one follow-up chat reply to one user (the callback's hot path: a plain INSERT)."""
+    now = utcnow()
+    session.connection().execute(
+        _INSERT,
+        {
+            "channel": "app",
+            "target": json.dumps({"users": [user_id]}, ensure_ascii=False),
+            "msgtype": content.msgtype,
+            "payload": json.dumps(content.body, ensure_ascii=False),
+            "blob": content.data,
+            "filename": content.filename,
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        },
+    )
 
 
 def enqueue_to_group(
