@@ -1,6 +1,6 @@
 """Time every metric for every department over 1,000,000 entries on SQLite.
 
-Targets (issue 5): all metrics for all departments in under 3 s, and within 3x of one bare
+Targets: all metrics for all departments in under 3 s, and within 3x of one bare
 GROUP BY over the same table in the same run. `extra_timings` times one department's weekly
 image on the same data; the weekly and monthly report targets are measured in `reports.py`.
 
