@@ -86,8 +86,8 @@ def _validate(row: SheetRow, departments: dict, task_types: dict, errors: list[R
         fail("职责内容", "必填")
     elif len(title) > 500:
         fail("职责内容", "不能超过 500 字")
-    function = _lookup(cells, "职能类型", FUNCTION_BY_LABEL, fail, required=True)
-    task_type = _lookup(cells, "默认任务类型", task_types, fail)
+    function = reader.choice(cells, "职能类型", FUNCTION_BY_LABEL, fail, required=True)
+    task_type = reader.choice(cells, "默认任务类型", task_types, fail)
     hours = _hours(cells, fail)
     if errors:
         return None
@@ -112,19 +112,6 @@ def _seq(cells: dict, fail) -> int | None:
     else:
         return int(raw)
     return None
-
-
-def _lookup(cells: dict, column: str, options: dict, fail, *, required: bool = False):
-    raw = reader.text(cells.get(column))
-    if not raw:
-        if required:
-            fail(column, "必填")
-        return None
-    if raw not in options:
-        names = "、".join(k for k in options if not k.isascii())
-        fail(column, f"“{raw}”不是有效取值，应为：{names}")
-        return None
-    return options[raw]
 
 
 def _hours(cells: dict, fail) -> float | None:

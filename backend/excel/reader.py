@@ -147,3 +147,17 @@ def number(value: object) -> float | None:
     if isinstance(value, bool):
         raise ValueError("not a number")
     return float(value) if isinstance(value, int | float) else float(text(value))
+
+
+def choice(cells: dict, column: str, options: dict, fail, *, required: bool = False):
+    """Return the option a cell names, or None after reporting a blank or unknown value."""
+    raw = text(cells.get(column))
+    if not raw:
+        if required:
+            fail(column, "必填")
+        return None
+    if raw not in options:
+        names = "、".join(k for k in options if not k.isascii())
+        fail(column, f"“{raw}”不是有效取值，应为：{names}")
+        return None
+    return options[raw]

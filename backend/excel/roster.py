@@ -90,9 +90,9 @@ def _validate(row: SheetRow, departments: dict[str, int], errors: list[RowError]
 
     department_id = _department_id(cells, departments, fail)
     name, userid = _bounded(cells, "姓名", 50, fail, required=True), _userid(cells, fail)
-    staffing = _choice(cells, "编制类型", STAFFING_BY_LABEL, fail, required=True)
+    staffing = reader.choice(cells, "编制类型", STAFFING_BY_LABEL, fail, required=True)
     flags = [_flag(cells, t, fail) for t in ("占领导职数", "主要负责人", "面向群众")]
-    role = _choice(cells, "角色", ROLES, fail) or "staff"
+    role = reader.choice(cells, "角色", ROLES, fail) or "staff"
     active, joined = _flag(cells, "在职", fail, default=True), _joined(cells, fail)
     section, post = _bounded(cells, "科室", 100, fail), _bounded(cells, "职务", 50, fail)
     if errors:
@@ -126,19 +126,6 @@ def _bounded(cells: dict, column: str, limit: int, fail, *, required: bool = Fal
     elif len(value) > limit:
         fail(column, f"不能超过 {limit} 字")
     return value
-
-
-def _choice(cells: dict, column: str, options: dict, fail, *, required: bool = False):
-    value = reader.text(cells.get(column))
-    if not value:
-        if required:
-            fail(column, "必填")
-        return None
-    if value not in options:
-        choices = "、".join(k for k in options if not k.isascii())
-        fail(column, f"“{value}”不是有效取值，应为：{choices}")
-        return None
-    return options[value]
 
 
 def _flag(cells: dict, column: str, fail, *, default: bool = False) -> bool:
