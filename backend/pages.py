@@ -1,8 +1,10 @@
-"""Plain pages: the front page pointing to what runs where."""
+"""Plain pages: the front page pointing to what runs where, and the Chinese web font."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, Response, send_file
+
+from backend import fonts
 
 blueprint = Blueprint("pages", __name__)
 
@@ -22,3 +24,9 @@ FRONT_PAGE = """<!doctype html>
 def front_page() -> str:
     """Show what this server is."""
     return FRONT_PAGE
+
+
+@blueprint.get("/fonts/cjk.otf")
+def cjk_font() -> Response:
+    """Serve the Chinese font to phones and browsers that have none (console and public pages)."""
+    return send_file(fonts.font_path(), mimetype="font/otf", max_age=30 * 86400)

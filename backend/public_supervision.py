@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, make_response, render_template, request, send_file
+from flask import Blueprint, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlmodel import Session
 from werkzeug.exceptions import NotFound, TooManyRequests
 
-from backend import fonts
 from backend.db import session_scope
 from backend.limits import limiter
 from backend.models import Department, Rating
@@ -203,12 +202,6 @@ def follow_up(ticket: str):
                 status_code=error.status,
             )
         return _status_page(session, order, ticket=ticket, form=_form(), notice=texts.THANKS)
-
-
-@blueprint.get("/font/cjk.otf")
-def font():
-    """Serve the Chinese font for phones and browsers that have none."""
-    return send_file(fonts.font_path(), mimetype="font/otf", max_age=30 * 86400)
 
 
 # --- errors: a Chinese page, never JSON or a 500 ---------------------------------------------

@@ -9,17 +9,17 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request, send_file
+from flask import Blueprint, Response, render_template, request
 from flask_wtf.csrf import CSRFError
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlmodel import Session
 from werkzeug.exceptions import TooManyRequests
 
-from backend import fonts
 from backend.db import session_scope
 from backend.limits import limiter
 from backend.models import Survey, SurveyQuestion
 from backend.models.surveys import QuestionKind
+from backend.qr import qr_png, qr_svg
 from backend.runtime import runtime
 from backend.services import surveys
 from backend.surveys import audience as audiences
@@ -167,14 +167,8 @@ def qr_code(token: str, kind: str):
     if survey is None or kind not in ("png", "svg"):
         return _message(texts.UNKNOWN_SURVEY, 404)
     link = qr.survey_link(runtime().settings.PUBLIC_BASE_URL, survey.token)
-    data = qr.qr_png(link) if kind == "png" else qr.qr_svg(link)
+    data = qr_png(link) if kind == "png" else qr_svg(link)
     return Response(data, mimetype="image/png" if kind == "png" else "image/svg+xml")
-
-
-@blueprint.get("/font/cjk.otf")
-def font():
-    """Serve the Chinese font for phones that have none."""
-    return send_file(fonts.font_path(), mimetype="font/otf", max_age=30 * 86400)
 
 
 @blueprint.errorhandler(CSRFError)

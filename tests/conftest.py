@@ -16,7 +16,7 @@ from backend.migrate import upgrade_database
 from tests.support.chat import Member
 from tests.support.org import add_small_county
 from tests.support.postgres import PostgresServer
-from tests.support.stack import Stack, start_stack, wipe_database
+from tests.support.stack import TEST_WECOM, Stack, start_stack, wipe_database
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
@@ -140,3 +140,19 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def cli_county(monkeypatch, tmp_path) -> Iterator:
+    """The small county in a SQLite file that `lvzhi` commands find through the environment."""
+    monkeypatch.chdir(tmp_path)
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    for key, value in {**TEST_WECOM, "DATABASE_URL": url}.items():
+        monkeypatch.setenv(key, str(value))
+    engine = make_engine(url)
+    upgrade_database(engine)
+    with Session(engine) as session:
+        add_small_county(session)
+        session.commit()
+    yield engine
+    engine.dispose()

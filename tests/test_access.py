@@ -23,7 +23,7 @@ PUBLIC_RULES = {
     "/console/login",
     "/console/login/wecom",
     "/console/login/wecom/return",
-    "/console/font/cjk.otf",
+    "/fonts/cjk.otf",
     "/static/<path:filename>",
 }
 PUBLIC_PREFIXES = ("/q/", "/s/")  # the QR supervision and survey pages citizens open

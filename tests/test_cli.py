@@ -36,24 +36,12 @@ def test_bad_setting_stops_with_a_named_message(monkeypatch, tmp_path):
     assert "WECOM_AES_KEY" in result.output
 
 
-def test_api_token_create_prints_a_working_token(monkeypatch, tmp_path):
+def test_api_token_create_prints_a_working_token(cli_county):
     from sqlmodel import Session
 
     from backend.auth_tokens import verify_token
-    from backend.db import make_engine
-    from backend.migrate import upgrade_database
-    from tests.support.org import add_small_county
-    from tests.support.stack import TEST_WECOM
 
-    monkeypatch.chdir(tmp_path)
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    for key, value in {**TEST_WECOM, "DATABASE_URL": url}.items():
-        monkeypatch.setenv(key, str(value))
-    engine = make_engine(url)
-    upgrade_database(engine)
-    with Session(engine) as session:
-        add_small_county(session)
-        session.commit()
+    engine = cli_county
     result = CliRunner().invoke(main, ["api-token", "create", "carol", "--label", "测试"])
     assert result.exit_code == 0, result.output
     with Session(engine) as session:

@@ -8,28 +8,16 @@ from sqlmodel import Session, select
 
 from backend.cli import main
 from backend.cli_console import ensure_demo_admin
-from backend.db import make_engine
-from backend.migrate import upgrade_database
 from backend.models import AuditLog
 from backend.services.accounts import authenticate, find_account
 from tests.support.excel import add_sample_entries, read_back
-from tests.support.org import add_small_county
-from tests.support.stack import TEST_WECOM
 
 
 @pytest.fixture
-def engine(monkeypatch, tmp_path):
-    monkeypatch.chdir(tmp_path)
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    for key, value in {**TEST_WECOM, "DATABASE_URL": url}.items():
-        monkeypatch.setenv(key, str(value))
-    engine = make_engine(url)
-    upgrade_database(engine)
-    with Session(engine) as session:
-        add_small_county(session)
-        session.commit()
+def engine(cli_county):
+    with Session(cli_county) as session:
         add_sample_entries(session)
-    return engine
+    return cli_county
 
 
 def run(*args: str, input: str | None = None):

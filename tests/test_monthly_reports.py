@@ -20,10 +20,15 @@ from backend.workdays import workdays_between
 from scheduled.reports import half_year_notice, monthly_reports, requested_reports
 from tests.support.chat import Member
 from tests.support.org import APPCHAT_ID, WEBHOOK_KEY
-from tests.support.reports import pdf_text
+from tests.support.reports import (
+    ADMIN_ROBOT,
+    add_admin_robot,
+    admin_settings,
+    deliver_all,
+    pdf_text,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-ADMIN_ROBOT = "5f0c2d1e-bbbb-4ccc-8ddd-abcdefabcdef"
 
 
 def _at(day: date, hour: int = 9) -> datetime:
@@ -62,21 +67,8 @@ def _add_entries(stack, start: date, end: date) -> None:
 def groups(stack):
     """The small county with October and November entries and an administrators' robot."""
     _add_entries(stack, date(2026, 9, 1), date(2026, 11, 20))
-    directory = stack.emulator_call("GET", "/_emulator/directory").json()
-    directory["robots"].append({"key": ADMIN_ROBOT, "name": "编办管理员群"})
-    stack.emulator_call("PUT", "/_emulator/directory", json=directory)
+    add_admin_robot(stack)
     return stack
-
-
-def _settings(stack):
-    return stack.settings.model_copy(update={"LVZHI_ADMIN_CHAT": f"webhook:{ADMIN_ROBOT}"})
-
-
-def _deliver_all(stack) -> int:
-    sent = 0
-    while (stats := stack.deliver()).sent:
-        sent += stats.sent
-    return sent
 
 
 def _posted(stack, **where) -> list[dict]:
@@ -89,12 +81,12 @@ def _download(stack, message: dict) -> bytes:
 
 
 def test_monthly_reports_wait_for_the_first_working_day_and_post_once(groups, tmp_path, artifacts):
-    stack, settings = groups, _settings(groups)
+    stack, settings = groups, admin_settings(groups)
     # 1–7 October 2026 are the National Day holidays: September's reports wait until the 8th.
     assert monthly_reports(stack.engine, now=_at(date(2026, 10, 5)), settings=settings) == 0
     assert monthly_reports(stack.engine, now=_at(date(2026, 10, 8)), settings=settings) == 3
     assert monthly_reports(stack.engine, now=_at(date(2026, 10, 9)), settings=settings) == 0
-    _deliver_all(stack)
+    deliver_all(stack)
     market = _posted(stack, robot=WEBHOOK_KEY)
     assert [m["msgtype"] for m in market] == ["file", "file", "markdown"]
     assert market[0]["media"]["filename"] == "县市场监督管理局部门履职评估分析报告-2026-09.pdf"
@@ -148,10 +140,10 @@ def test_monthly_report_includes_citizen_ratings(groups, tmp_path):
 
 
 def test_half_year_notice_ranks_departments_once(groups, tmp_path):
-    stack, settings = groups, _settings(groups)
+    stack, settings = groups, admin_settings(groups)
     assert half_year_notice(stack.engine, now=_at(date(2026, 7, 1)), settings=settings) == 1
     assert half_year_notice(stack.engine, now=_at(date(2026, 7, 2)), settings=settings) == 0
-    _deliver_all(stack)
+    deliver_all(stack)
     files = [m for m in _posted(stack, robot=ADMIN_ROBOT) if m["msgtype"] == "file"]
     names = [m["media"]["filename"] for m in files]
     assert "部门履职评估情况通报-2026-H1.pdf" in names
@@ -162,7 +154,7 @@ def test_half_year_notice_ranks_departments_once(groups, tmp_path):
 
 
 def test_head_asks_for_the_monthly_report_in_chat(groups, tmp_path):
-    stack, settings = groups, _settings(groups)
+    stack, settings = groups, admin_settings(groups)
     dave, alice = Member(stack.emulator.url, "dave"), Member(stack.emulator.url, "alice")
     assert "已收到，正在生成月度报告" in dave.says("本月报告")[0]
     assert "正在生成中" in dave.says("本月报告")[0]
@@ -170,14 +162,14 @@ def test_head_asks_for_the_monthly_report_in_chat(groups, tmp_path):
     assert "本周汇总 / 本月报告" in alice.says("帮助")[0]
     assert requested_reports(stack.engine, settings=settings, now=datetime.now(SHANGHAI)) == 2
     assert requested_reports(stack.engine, settings=settings, now=datetime.now(SHANGHAI)) == 0
-    _deliver_all(stack)
+    deliver_all(stack)
     files = [m for m in _posted(stack, robot=WEBHOOK_KEY) if m["msgtype"] == "file"]
     names = [f["media"]["filename"] for f in files]
     assert len(names) == 2 and names[0].endswith(".pdf") and names[1].endswith(".xlsx")
     assert "县市场监督管理局" in pdf_text(_download(stack, files[0]), tmp_path)
     assert "已收到" in dave.says("本周汇总")[0]
     requested_reports(stack.engine, settings=settings, now=datetime.now(SHANGHAI))
-    _deliver_all(stack)
+    deliver_all(stack)
     assert [m["msgtype"] for m in _posted(stack, robot=WEBHOOK_KEY)][-2:] == ["image", "markdown"]
 
 

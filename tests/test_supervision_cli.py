@@ -13,27 +13,13 @@ from click.testing import CliRunner
 from sqlmodel import Session
 
 from backend.cli import main
-from backend.db import make_engine
-from backend.migrate import upgrade_database
 from backend.services import supervision
-from tests.support.org import add_small_county
-from tests.support.stack import TEST_WECOM
 from tests.support.supervision import add_codes
 
 
 @pytest.fixture
-def county(monkeypatch, tmp_path):
-    monkeypatch.chdir(tmp_path)
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    for key, value in {**TEST_WECOM, "DATABASE_URL": url}.items():
-        monkeypatch.setenv(key, str(value))
-    engine = make_engine(url)
-    upgrade_database(engine)
-    with Session(engine) as session:
-        add_small_county(session)
-        session.commit()
-    yield engine
-    engine.dispose()
+def county(cli_county):
+    return cli_county
 
 
 def test_codes_are_issued_once_and_listed(county):

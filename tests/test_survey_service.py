@@ -13,6 +13,7 @@ from sqlmodel import Session, func, select
 
 from backend.models import OutboxMessage, Staff, SurveyAnswer, SurveyResponse
 from backend.models.surveys import AudienceKind, QuestionKind
+from backend.qr import qr_png, qr_svg
 from backend.services import surveys
 from backend.services.job_runs import run_exists
 from backend.surveys import audience as audiences
@@ -202,7 +203,7 @@ def test_results_charts_and_a_formula_safe_export(session, county):
 def test_qr_codes_point_at_the_short_link():
     link = qr.survey_link("https://lvzhi.example.cn/", "AbC123xy")
     assert link == "https://lvzhi.example.cn/s/AbC123xy"
-    assert qr.qr_png(link).startswith(b"\x89PNG") and b"<svg" in qr.qr_svg(link)
+    assert qr_png(link).startswith(b"\x89PNG") and b"<svg" in qr_svg(link)
 
 
 def test_anonymous_responses_keep_no_name_but_still_count_once(session, county):

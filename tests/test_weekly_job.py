@@ -17,11 +17,16 @@ from backend.reports.periods import parse_period
 from backend.reports.queries import reporting_departments
 from backend.reports.service import ReportOptions, weekly_files
 from scheduled.reports import weekly_summaries
-from tests.support.reports import no_glyph_warnings
+from tests.support.reports import (
+    ADMIN_ROBOT,
+    add_admin_robot,
+    admin_settings,
+    deliver_all,
+    no_glyph_warnings,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY_9AM = datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)
-ADMIN_ROBOT = "0a1b2c3d-aaaa-4bbb-8ccc-0123456789ab"
 
 
 def _demo_county(session: Session) -> None:
@@ -32,21 +37,8 @@ def _demo_county(session: Session) -> None:
 def demo_stack(sqlite_stack):
     """The emulator and app on SQLite with the demo county and an administrators' robot."""
     sqlite_stack.reset(_demo_county)
-    directory = sqlite_stack.emulator_call("GET", "/_emulator/directory").json()
-    directory["robots"].append({"key": ADMIN_ROBOT, "name": "编办管理员群"})
-    sqlite_stack.emulator_call("PUT", "/_emulator/directory", json=directory)
+    add_admin_robot(sqlite_stack)
     return sqlite_stack
-
-
-def _settings(stack):
-    return stack.settings.model_copy(update={"LVZHI_ADMIN_CHAT": f"webhook:{ADMIN_ROBOT}"})
-
-
-def _deliver_all(stack) -> int:
-    sent = 0
-    while (stats := stack.deliver()).sent:
-        sent += stats.sent
-    return sent
 
 
 def _group_messages(stack) -> list[dict]:
@@ -65,10 +57,10 @@ def test_weekly_job_posts_each_department_once_and_the_county_summary(demo_stack
         kinds = {d.chat_target_kind for d in reporting_departments(session)}
     assert kinds == {ChatTargetKind.WEBHOOK, ChatTargetKind.APPCHAT}
     posted = no_glyph_warnings(
-        lambda: weekly_summaries(stack.engine, now=MONDAY_9AM, settings=_settings(stack))
+        lambda: weekly_summaries(stack.engine, now=MONDAY_9AM, settings=admin_settings(stack))
     )
     assert posted == 15
-    assert _deliver_all(stack) == 2 * len(departments) + 1
+    assert deliver_all(stack) == 2 * len(departments) + 1
     by_group: dict[str, list[dict]] = {}
     for message in _group_messages(stack):
         by_group.setdefault(_group_of(message), []).append(message)
@@ -87,10 +79,10 @@ def test_weekly_job_posts_each_department_once_and_the_county_summary(demo_stack
     assert image.content.startswith(b"\x89PNG") and len(image.content) < 2 * 1024 * 1024
     (artifacts / "weekly-summary.png").write_bytes(image.content)
 
-    assert weekly_summaries(stack.engine, now=MONDAY_9AM, settings=_settings(stack)) == 0
+    assert weekly_summaries(stack.engine, now=MONDAY_9AM, settings=admin_settings(stack)) == 0
     later = datetime(2026, 11, 24, 15, 0, tzinfo=SHANGHAI)  # a catch-up later in the week
-    assert weekly_summaries(stack.engine, now=later, settings=_settings(stack)) == 0
-    assert _deliver_all(stack) == 0
+    assert weekly_summaries(stack.engine, now=later, settings=admin_settings(stack)) == 0
+    assert deliver_all(stack) == 0
     assert len(_group_messages(stack)) == 2 * len(departments) + 1
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import secrets
 from urllib.parse import urlencode, urlsplit
 
-from flask import flash, redirect, render_template, request, send_file, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 
-from backend import fonts
 from backend.console import blueprint
 from backend.console.access import current_account, sign_in, sign_out
 from backend.db import session_scope
@@ -133,9 +132,3 @@ def _wecom_refused(message: str):
 def _client():
     rt = runtime()
     return build_client(rt.settings, rt.engine)
-
-
-@blueprint.get("/font/cjk.otf")
-def cjk_font():
-    """Serve the Chinese font to browsers that have none (public: the login page needs it)."""
-    return send_file(fonts.font_path(), mimetype="font/otf", max_age=30 * 86400)

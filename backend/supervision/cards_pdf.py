@@ -15,8 +15,8 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.patches import Rectangle
 
 from backend.fonts import register_cjk_font
+from backend.qr import qr_matrix
 from backend.supervision import texts
-from backend.supervision.qr import qr_matrix
 
 A4 = (8.27, 11.69)
 COLUMNS, ROWS = 2, 3

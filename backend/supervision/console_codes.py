@@ -11,12 +11,13 @@ from backend.console_supervision import blueprint
 from backend.db import session_scope
 from backend.models import Department, Staff
 from backend.models.supervision import SupervisionCode
+from backend.qr import qr_png, qr_svg
 from backend.runtime import runtime
 from backend.services import supervision
 from backend.services.accounts import record_audit
 from backend.supervision import queries, texts
 from backend.supervision.cards_pdf import DeskCard, desk_cards_pdf
-from backend.supervision.qr import public_url, qr_png, qr_svg
+from backend.supervision.qr import public_url
 
 
 @blueprint.get("/codes")

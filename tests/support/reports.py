@@ -1,4 +1,4 @@
-"""Report test helpers: PDF text and page rendering through poppler, glyph-warning capture."""
+"""Report test helpers: the administrators' robot, delivery, PDF text and pages, glyph warnings."""
 
 from __future__ import annotations
 
@@ -54,3 +54,26 @@ def no_glyph_warnings(render: Callable[[], object]) -> object:
     missing = [str(w.message) for w in caught if "Glyph" in str(w.message)]
     assert missing == [], missing
     return result
+
+
+ADMIN_ROBOT = "0a1b2c3d-aaaa-4bbb-8ccc-0123456789ab"
+
+
+def add_admin_robot(stack) -> None:
+    """Give the emulator the administrators' group robot that county reports post to."""
+    directory = stack.emulator_call("GET", "/_emulator/directory").json()
+    directory["robots"].append({"key": ADMIN_ROBOT, "name": "编办管理员群"})
+    stack.emulator_call("PUT", "/_emulator/directory", json=directory)
+
+
+def admin_settings(stack):
+    """Return the stack's settings with the administrators' group pointing at that robot."""
+    return stack.settings.model_copy(update={"LVZHI_ADMIN_CHAT": f"webhook:{ADMIN_ROBOT}"})
+
+
+def deliver_all(stack) -> int:
+    """Deliver the outbox until nothing is left to send; return how many were sent."""
+    sent = 0
+    while (stats := stack.deliver()).sent:
+        sent += stats.sent
+    return sent
