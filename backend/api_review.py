@@ -8,17 +8,16 @@ from flask import Blueprint, g, jsonify, request
 from sqlmodel import Session
 
 from backend import auth_tokens
+from backend.db import writing
+from backend.inputs import MAX_ID, parse_day, parse_int
+from backend.models import Staff
 from backend.review import labels
+from backend.review.current import pending_page
 from backend.review.errors import InvalidRequest, NotAllowed, NotFound, ReviewError
-from backend.review.pending import (
-    entry_view,
-    pending_counts,
-    pending_date_range,
-    pending_views,
-    reviewable_department_ids,
-)
+from backend.review.pending import entry_view
 from backend.runtime import runtime
 from backend.services import review
+from backend.web_db import request_session
 
 blueprint = Blueprint("api_review", __name__)
 MAX_PAGE = 200
@@ -26,29 +25,31 @@ MAX_PAGE = 200
 
 @blueprint.before_request
 def _authenticate():
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    g.review_session = Session(runtime().engine, expire_on_commit=False)
-    staff = None
-    if scheme.lower() == "bearer":
-        staff = auth_tokens.verify_token(g.review_session, token.strip())
+    """Let a valid bearer token through; the POSTs stamp its last use in their write."""
+    staff = auth_tokens.verify_token(request_session(), _token()) if _token() else None
     if staff is None:
         return jsonify(error="unauthorized", message=labels.UNAUTHORIZED), 401
+    request_session().expire_all()  # drop the token's last-used stamp: a GET never writes
     g.reviewer = staff
     return None
 
 
-@blueprint.teardown_request
-def _close_session(_error):
-    session = g.pop("review_session", None)
-    if session is not None:
-        session.close()
-
-
 @blueprint.errorhandler(ReviewError)
 def _refused(error: ReviewError):
-    g.review_session.rollback()
     return jsonify(error=type(error).__name__, message=error.message), error.status
+
+
+def _token() -> str:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def _reviewer(db: Session) -> Staff:
+    """Return the caller in the write transaction, stamping the token's last use there."""
+    staff = auth_tokens.verify_token(db, _token())
+    if staff is None:  # revoked a moment ago
+        raise NotAllowed(labels.UNAUTHORIZED)
+    return staff
 
 
 def _now():
@@ -62,37 +63,32 @@ def _body() -> dict:
     return body
 
 
-def _int(value, message: str = labels.BAD_NUMBER) -> int:
-    try:
-        return int(str(value))
-    except ValueError:
-        raise InvalidRequest(message) from None
+def _int(value, message: str = labels.BAD_NUMBER, *, lo: int = -MAX_ID) -> int:
+    number = None if isinstance(value, bool) else parse_int(value, lo, MAX_ID)
+    if number is None:
+        raise InvalidRequest(message)
+    return number
 
 
 def _entry_id(raw: str) -> int:
-    try:
-        return int(raw)
-    except ValueError:
-        raise NotFound(labels.NOT_FOUND) from None
+    number = parse_int(raw, 1, MAX_ID)
+    if number is None:
+        raise NotFound(labels.NOT_FOUND)
+    return number
 
 
 def _date(value) -> date:
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise InvalidRequest(labels.BAD_DATE) from None
-
-
-def _done(payload: dict, status: int = 200):
-    g.review_session.commit()
-    return jsonify(payload), status
+    day = parse_day(value) if isinstance(value, str) else None
+    if day is None:
+        raise InvalidRequest(labels.BAD_DATE)
+    return day
 
 
 @blueprint.get("/entries")
 def list_pending():
-    """List submitted entries the caller may review, flagged first."""
-    session = g.review_session
-    allowed = reviewable_department_ids(session, g.reviewer)
+    """List submitted entries the caller may review, flagged first (flags as they stand now)."""
+    session = request_session()
+    allowed = review.reviewable_department_ids(session, g.reviewer)
     if allowed == []:
         raise NotAllowed(labels.NOT_REVIEWER)
     departments = allowed
@@ -103,40 +99,26 @@ def list_pending():
     limit = min(max(_int(request.args.get("limit", 50)), 1), MAX_PAGE)
     offset = max(_int(request.args.get("offset", 0)), 0)
     flagged_only = request.args.get("flagged") in ("1", "true")
-    _refresh_pending(session, departments)
-    return _done(_pending_payload(session, departments, flagged_only, limit, offset))
-
-
-def _pending_payload(session: Session, departments, flagged_only: bool, limit: int, offset: int):
-    reviewer_id = g.reviewer.id
-    views = pending_views(
+    queue = pending_page(
         session,
         department_ids=departments,
-        reviewer_id=reviewer_id,
+        reviewer_id=g.reviewer.id,
         flagged_only=flagged_only,
         limit=limit,
         offset=offset,
     )
-    flagged, unflagged = pending_counts(
-        session, department_ids=departments, reviewer_id=reviewer_id
-    )
-    counts = {"flagged": flagged, "unflagged": unflagged}
-    return {"entries": [view.as_json() for view in views], "counts": counts}
-
-
-def _refresh_pending(session: Session, departments: list[int] | None) -> None:
-    span = pending_date_range(session, department_ids=departments)
-    if span is not None:
-        review.refresh_flags(session, department_ids=departments, start=span[0], end=span[1])
+    counts = {"flagged": queue.flagged, "unflagged": queue.unflagged}
+    return jsonify({"entries": [view.as_json() for view in queue.views], "counts": counts})
 
 
 @blueprint.post("/entries/<raw_id>/approve")
 def approve(raw_id: str):
     """Approve one entry."""
-    entry = review.approve_entry(
-        g.review_session, reviewer=g.reviewer, entry_id=_entry_id(raw_id), now=_now()
-    )
-    return _done({"entry": entry_view(g.review_session, entry.id).as_json()})
+    entry_id = _entry_id(raw_id)
+    with writing(runtime().engine) as db:
+        entry = review.approve_entry(db, reviewer=_reviewer(db), entry_id=entry_id, now=_now())
+        view = entry_view(db, entry.id)
+    return jsonify({"entry": view.as_json()})
 
 
 @blueprint.post("/entries/<raw_id>/return")
@@ -146,39 +128,41 @@ def return_(raw_id: str):
     reason = _body().get("reason")
     if not isinstance(reason, str):
         raise InvalidRequest(labels.REASON_REQUIRED)
-    entry = review.return_entry(
-        g.review_session, reviewer=g.reviewer, entry_id=entry_id, reason=reason, now=_now()
-    )
-    return _done({"entry": entry_view(g.review_session, entry.id).as_json()})
+    with writing(runtime().engine) as db:
+        entry = review.return_entry(
+            db, reviewer=_reviewer(db), entry_id=entry_id, reason=reason, now=_now()
+        )
+        view = entry_view(db, entry.id)
+    return jsonify({"entry": view.as_json()})
 
 
 @blueprint.post("/bulk-approve")
 def bulk_approve():
     """Approve every unflagged submitted entry of a department and period."""
     body = _body()
-    count = review.bulk_approve_unflagged(
-        g.review_session,
-        reviewer=g.reviewer,
-        department_id=_int(body.get("department_id")),
-        start=_date(body.get("start")),
-        end=_date(body.get("end")),
-        now=_now(),
-    )
-    return _done({"approved": count})
+    department_id = _int(body.get("department_id"))
+    start, end = _date(body.get("start")), _date(body.get("end"))
+    with writing(runtime().engine) as db:
+        count = review.bulk_approve_unflagged(
+            db, reviewer=_reviewer(db), department_id=department_id, start=start, end=end,
+            now=_now(),
+        )  # fmt: skip
+    return jsonify({"approved": count})
 
 
 @blueprint.post("/months/<month>/close")
 def close(month: str):
     """Close a month (administrators)."""
-    closure = review.close_month(g.review_session, admin=g.reviewer, month=month, now=_now())
-    return _done({"year_month": closure.year_month, "closed_at": closure.closed_at.isoformat()})
+    with writing(runtime().engine) as db:
+        closure = review.close_month(db, admin=_reviewer(db), month=month, now=_now())
+    return jsonify({"year_month": closure.year_month, "closed_at": closure.closed_at.isoformat()})
 
 
 @blueprint.post("/months/<month>/reopen")
 def reopen(month: str):
     """Reopen a closed month with a reason (administrators)."""
-    reason = _body().get("reason")
-    record = review.reopen_month(
-        g.review_session, admin=g.reviewer, month=month, reason=str(reason or ""), now=_now()
-    )
-    return _done({"year_month": record.year_month, "reason": record.reason})
+    reason = str(_body().get("reason") or "")
+    with writing(runtime().engine) as db:
+        admin = _reviewer(db)
+        record = review.reopen_month(db, admin=admin, month=month, reason=reason, now=_now())
+    return jsonify({"year_month": record.year_month, "reason": record.reason})

@@ -1,4 +1,4 @@
-"""The Flask app factory shared by the web server, the scheduler and the CLI."""
+"""The Flask app factory: the web app (callback, console, API, public pages) on one runtime."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from flask import Flask, jsonify, render_template, request
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 
-from backend.db import make_engine
+from backend.inputs import BoundedInt, refuse_nul_characters
 from backend.migrate import upgrade_database
-from backend.runtime import EXTENSION_KEY, Runtime
+from backend.runtime import EXTENSION_KEY, build_runtime
 from backend.settings import Settings, cached_settings
-from bot.crypto import CallbackCrypto
+from backend.web_db import init_request_sessions
+from backend.web_guards import init_web_guards
 
 
 def create_app(
@@ -25,23 +26,19 @@ def create_app(
     migrate: bool = True,
 ) -> Flask:
     """Build the web app: callback endpoint, JSON API and pages, on an upgraded database."""
-    import handlers  # the one place backend reaches handlers (design.md)
-
     settings = settings or cached_settings()
-    engine = engine or make_engine(settings.DATABASE_URL)
+    runtime = build_runtime(settings, engine=engine, clock=clock)
     if migrate:
-        upgrade_database(engine)
+        upgrade_database(runtime.engine)
     app = Flask(__name__)
+    app.url_map.converters["int"] = BoundedInt  # before any route: ids past the range are a 404
+    app.before_request(refuse_nul_characters)
     app.config.update(SECRET_KEY=settings.SECRET_KEY)
     app.json.ensure_ascii = False
-    app.extensions[EXTENSION_KEY] = Runtime(
-        settings=settings,
-        engine=engine,
-        crypto=CallbackCrypto(settings.WECOM_TOKEN, settings.WECOM_AES_KEY, settings.WECOM_CORP_ID),
-        dispatch=handlers.dispatch,
-        clock=clock or (lambda: datetime.now(settings.timezone)),
-    )
+    app.extensions[EXTENSION_KEY] = runtime
+    init_request_sessions(app)
     _register_blueprints(app)
+    init_web_guards(app, settings)  # before CSRF reads a form: bodies are bounded first
     _init_web_security(app, settings)
     _register_error_pages(app)
     logging.basicConfig(level=logging.INFO)
@@ -90,7 +87,7 @@ def _init_web_security(app: Flask, settings: Settings) -> None:
     for name, blueprint in app.blueprints.items():
         if name == "wecom" or name.startswith("api"):  # signed callbacks, bearer-token JSON API
             csrf.exempt(blueprint)
-    init_limiter(app)
+    init_limiter(app, settings)
 
 
 def _register_error_pages(app: Flask) -> None:

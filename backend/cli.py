@@ -7,14 +7,8 @@ import sys
 
 import click
 
-from backend.settings import Settings, SettingsError, load_settings
-
-
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except SettingsError as exc:
-        raise click.ClickException(str(exc)) from None
+from backend.cli_runtime import command_runtime
+from backend.cli_runtime import command_settings as _settings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,12 +29,9 @@ def main() -> None:
 )
 def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Run the web app (callback, console, API, public pages) under gunicorn."""
-    from backend.db import make_engine
-    from backend.migrate import upgrade_database
     from backend.server import run_gunicorn
 
-    settings = _settings()
-    upgrade_database(make_engine(settings.DATABASE_URL))
+    command_runtime(upgrade=True)  # migrate once here, before gunicorn forks its workers
     run_gunicorn(host=host, port=port, workers=workers, threads=threads)
 
 
@@ -73,10 +64,7 @@ def db() -> None:
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Create or upgrade the database schema to the newest version."""
-    from backend.db import make_engine
-    from backend.migrate import upgrade_database
-
-    upgrade_database(make_engine(_settings().DATABASE_URL))
+    command_runtime(upgrade=True)
     click.echo("数据库已是最新版本 (database is up to date)")
 
 
@@ -107,10 +95,10 @@ def api_token() -> None:
 def api_token_create(userid: str, label: str) -> None:
     """Create an API token for the member with this WeCom userid and print it once."""
     from backend.auth_tokens import create_token
-    from backend.db import make_engine, session_scope
+    from backend.db import writing
     from backend.services.org import find_active_staff
 
-    with session_scope(make_engine(_settings().DATABASE_URL)) as session:
+    with writing(command_runtime().engine) as session:
         staff = find_active_staff(session, wecom_userid=userid)
         if staff is None:
             raise click.ClickException(f"找不到在职人员 {userid}")

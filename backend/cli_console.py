@@ -11,16 +11,9 @@ GENERATE = "-"
 
 
 def _engine():
-    from backend.db import make_engine
-    from backend.migrate import upgrade_database
-    from backend.settings import SettingsError, load_settings
+    from backend.cli_runtime import command_runtime
 
-    try:
-        engine = make_engine(load_settings().DATABASE_URL)
-    except SettingsError as exc:
-        raise click.ClickException(str(exc)) from None
-    upgrade_database(engine)
-    return engine
+    return command_runtime(upgrade=True).engine
 
 
 def find_department(session, name_or_id: str):
@@ -57,7 +50,7 @@ def account_create(
     username: str, role: str, department: str | None, password: str | None, staff_userid: str | None
 ):
     """Create a console account (linked to a member: never reviews their own entries)."""
-    from backend.db import session_scope
+    from backend.db import writing
     from backend.services.accounts import AccountError, create_account, record_audit
 
     if password is None:
@@ -65,7 +58,7 @@ def account_create(
     generated = password == GENERATE
     if generated:
         password = secrets.token_urlsafe(12)
-    with session_scope(_engine()) as session:
+    with writing(_engine()) as session:
         department_id = find_department(session, department).id if department else None
         staff_id = _staff_id(session, staff_userid) if staff_userid else None
         try:
@@ -99,12 +92,12 @@ def _staff_id(session, userid: str) -> int:
 @click.option("--password", default=None, help="Omit to be prompted.")
 def account_password(username: str, password: str | None) -> None:
     """Set a new password for an account."""
-    from backend.db import session_scope
+    from backend.db import writing
     from backend.services.accounts import AccountError, find_account, record_audit, set_password
 
     if password is None:
         password = click.prompt("新密码", hide_input=True, confirmation_prompt=True)
-    with session_scope(_engine()) as session:
+    with writing(_engine()) as session:
         found = find_account(session, username)
         if found is None:
             raise click.ClickException(f"找不到账号 {username}")
@@ -119,11 +112,10 @@ def account_password(username: str, password: str | None) -> None:
 @account.command("list")
 def account_list() -> None:
     """List console accounts."""
-    from sqlmodel import Session
-
+    from backend.db import reading
     from backend.services.accounts import list_accounts
 
-    with Session(_engine()) as session:
+    with reading(_engine()) as session:
         for row in list_accounts(session):
             state = "" if row.active else "（已停用）"
             click.echo(f"{row.username}\t{row.role}\t{row.department_id or '-'}{state}")
@@ -191,15 +183,16 @@ def _filters(session, start, end, department, status, flagged):
 
 
 def _write(out: str, kind: str, options: dict) -> int:
-    from backend.db import read_scope
+    from backend.cli_runtime import command_runtime
+    from backend.db import reading
     from backend.excel.export import export_entries, export_summary
-    from backend.settings import load_settings
 
-    target, engine = export_path(out), _engine()
-    with read_scope(engine) as session:
+    target, runtime = export_path(out), command_runtime(upgrade=True)
+    with reading(runtime.engine) as session:  # a read snapshot: the bot keeps writing meanwhile
         filters = _filters(session, **options)
         if kind == "entries":
-            return export_entries(session, filters, str(target), zone=load_settings().timezone)
+            zone = runtime.settings.timezone
+            return export_entries(session, filters, str(target), zone=zone)
         return export_summary(session, filters, kind, str(target))
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import os
 import secrets
 import signal
@@ -13,10 +12,12 @@ from pathlib import Path
 
 import click
 import requests
-from sqlmodel import Session, select
+from sqlmodel import select
 
-from backend.db import make_engine, session_scope
+from backend.db import reading, writing
 from backend.migrate import upgrade_database
+from backend.runtime import build_runtime
+from backend.secret_strength import new_aes_key, new_secret_key, new_wecom_token, write_private_text
 from backend.settings import PROJECT_ROOT, Settings, load_settings
 
 ENV_FILE = PROJECT_ROOT / ".env"
@@ -27,9 +28,9 @@ def load_demo_county(settings: Settings, seed: int, weeks: int, staff: int, repl
     from backend.cli_console import echo_demo_admin, ensure_demo_admin
     from backend.demo import seed_demo
 
-    engine = make_engine(settings.DATABASE_URL)
+    engine = build_runtime(settings).engine
     upgrade_database(engine)
-    with session_scope(engine) as session:
+    with writing(engine) as session:
         summary = seed_demo(session, seed=seed, weeks=weeks, staff_count=staff, replace=replace)
         credentials = ensure_demo_admin(session)
     echo_demo_admin(credentials, settings.PUBLIC_BASE_URL)
@@ -37,21 +38,20 @@ def load_demo_county(settings: Settings, seed: int, weeks: int, staff: int, repl
 
 
 def write_demo_env(path: Path, *, web_port: int, emulator_port: int) -> None:
-    """Write a `.env` for a local demo against the emulator, with fresh random secrets."""
-    aes_key = base64.b64encode(secrets.token_bytes(32)).decode().rstrip("=")
+    """Write a `.env` (mode 0600) for a local demo against the emulator, with fresh secrets."""
     lines = [
         f"DATABASE_URL=sqlite:///{PROJECT_ROOT / 'var' / 'lvzhi.db'}",
         "WECOM_CORP_ID=wwdemo0000000001",
         "WECOM_AGENT_ID=1000002",
         f"WECOM_SECRET={secrets.token_urlsafe(32)}",
-        f"WECOM_TOKEN={secrets.token_urlsafe(16)}",
-        f"WECOM_AES_KEY={aes_key}",
+        f"WECOM_TOKEN={new_wecom_token()}",
+        f"WECOM_AES_KEY={new_aes_key()}",
         f"WECOM_API_BASE=http://127.0.0.1:{emulator_port}/cgi-bin/",
         "LVZHI_TIMEZONE=Asia/Shanghai",
-        f"SECRET_KEY={secrets.token_urlsafe(32)}",
+        f"SECRET_KEY={new_secret_key()}",
         f"PUBLIC_BASE_URL=http://127.0.0.1:{web_port}",
     ]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_private_text(path, "\n".join(lines) + "\n")
 
 
 def run_demo(*, web_port: int, emulator_port: int) -> None:
@@ -60,13 +60,12 @@ def run_demo(*, web_port: int, emulator_port: int) -> None:
     if not ENV_FILE.exists():
         write_demo_env(ENV_FILE, web_port=web_port, emulator_port=emulator_port)
         click.echo(f"已生成演示配置 {ENV_FILE}")
-    settings = load_settings()
-    engine = make_engine(settings.DATABASE_URL)
+    engine = build_runtime(load_settings()).engine
     upgrade_database(engine)
     _seed_if_empty(engine)
     from backend.cli_console import echo_demo_admin, ensure_demo_admin
 
-    with session_scope(engine) as session:
+    with writing(engine) as session:
         credentials = ensure_demo_admin(session)
     processes = _start_processes(web_port, emulator_port)
     try:
@@ -84,10 +83,13 @@ def _seed_if_empty(engine) -> None:
     from backend.demo import seed_demo
     from backend.models import Department
 
-    with session_scope(engine) as session:
-        if session.exec(select(Department)).first() is None:
-            click.echo("正在生成示范县数据…")
-            click.echo(f"示范县数据已载入: {seed_demo(session)}")
+    with reading(engine) as session:
+        empty = session.exec(select(Department)).first() is None
+    if empty:
+        click.echo("正在生成示范县数据…")
+        with writing(engine) as session:
+            summary = seed_demo(session)
+        click.echo(f"示范县数据已载入: {summary}")
 
 
 def _start_processes(web_port: int, emulator_port: int) -> list[subprocess.Popen]:
@@ -115,7 +117,7 @@ def _wait_until_up(url: str, timeout: float = 60.0) -> None:
 def _push_directory(engine, emulator_url: str) -> None:
     from backend.emulator_link import push_directory
 
-    with Session(engine) as session:
+    with reading(engine) as session:
         push_directory(session, emulator_url)
 
 

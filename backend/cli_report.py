@@ -9,22 +9,16 @@ import click
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, or_, select
 
-from backend.db import make_engine, read_scope, session_scope
+from backend.cli_runtime import command_runtime
+from backend.db import reading, writing
 from backend.models import Department
 from backend.reports import data, service
 from backend.reports.periods import EXAMPLES, PeriodError, parse_period
 from backend.reports.queries import reporting_departments
 from backend.reports.service import ReportOptions
-from backend.settings import Settings, SettingsError, load_settings
+from backend.settings import Settings
 
 PERIOD_HELP = "期间，如 {example}；省略则为上一个完整期间。"
-
-
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except SettingsError as exc:
-        raise click.ClickException(str(exc)) from None
 
 
 def _departments(session: Session, wanted: str | None) -> list[Department]:
@@ -59,7 +53,7 @@ def _send(engine: Engine, target, files, what: str) -> None:
     if target is None:
         click.echo(f"{what}没有设置工作群，未发送", err=True)
         return
-    with session_scope(engine) as session:
+    with writing(engine) as session:
         count = service.post_files(session, target=target, files=files)
     click.echo(f"已加入发送队列：{what}，{count} 条消息")
 
@@ -69,7 +63,7 @@ NO_ADMIN_CHAT = "未设置管理员工作群（LVZHI_ADMIN_CHAT，如 webhook:�
 
 def _department_files(engine: Engine, kind: str, unit_id: int, period, today, options):
     """Load a department's report in a read snapshot, then render it without holding it."""
-    with read_scope(engine) as session:
+    with reading(engine) as session:
         report = data.department_report(
             session, department_id=unit_id, period=period, monthly=kind != "week"
         )
@@ -89,12 +83,12 @@ def _department_command(kind: str):
     @click.option("--out", "-o", default=".", type=click.Path(file_okay=False, path_type=Path))
     @click.option("--send", is_flag=True, help="同时发送到部门工作群（经发送队列）。")
     def command(department: str | None, period: str | None, out: Path, send: bool) -> None:
-        settings = _settings()
+        runtime = command_runtime()
+        settings, engine = runtime.settings, runtime.engine
         options = ReportOptions.from_settings(settings)
         chosen = _period(kind, period, settings)
-        today = datetime.now(settings.timezone).date()
-        engine = make_engine(settings.DATABASE_URL)
-        with read_scope(engine) as session:
+        today = runtime.clock().date()
+        with reading(engine) as session:
             units = [
                 (u.id, u.name, service.group_target(u)) for u in _departments(session, department)
             ]
@@ -112,14 +106,14 @@ def _county_command(kind: str):
     @click.option("--out", "-o", default=".", type=click.Path(file_okay=False, path_type=Path))
     @click.option("--send", is_flag=True, help="同时发送到管理员工作群（LVZHI_ADMIN_CHAT）。")
     def command(period: str | None, out: Path, send: bool) -> None:
-        settings = _settings()
+        runtime = command_runtime()
+        settings, engine = runtime.settings, runtime.engine
         chosen = _period(kind, period, settings)
-        today = datetime.now(settings.timezone).date()
+        today = runtime.clock().date()
         target = ReportOptions.from_settings(settings).admin_target
         if send and target is None:
             raise click.ClickException(NO_ADMIN_CHAT)
-        engine = make_engine(settings.DATABASE_URL)
-        with read_scope(engine) as session:
+        with reading(engine) as session:
             county = data.county_report(session, period=chosen)
         files = service.county_files_of(county, today=today)
         _write(out, files)

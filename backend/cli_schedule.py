@@ -7,16 +7,9 @@ from pathlib import Path
 
 import click
 
-from backend.db import make_engine, session_scope
+from backend.cli_runtime import command_runtime
+from backend.db import reading, writing
 from backend.services import calendar
-from backend.settings import SettingsError, load_settings
-
-
-def _engine():
-    try:
-        return make_engine(load_settings().DATABASE_URL)
-    except SettingsError as exc:
-        raise click.ClickException(str(exc)) from None
 
 
 @click.group("calendar")
@@ -28,9 +21,10 @@ def calendar_group() -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_holidays(path: Path) -> None:
     """Import an Excel list (日期 | 放假/上班 | 说明), e.g. the State Council's 2027 schedule."""
-    with session_scope(_engine()) as session:
+    data = path.read_bytes()
+    with writing(command_runtime().engine) as session:
         try:
-            result = calendar.import_holiday_workbook(session, data=path.read_bytes())
+            result = calendar.import_holiday_workbook(session, data=data)
         except calendar.CalendarError as exc:
             raise click.ClickException(str(exc)) from None
     years = "、".join(str(y) for y in sorted(result.years))
@@ -42,7 +36,7 @@ def import_holidays(path: Path) -> None:
 def show(year: int | None) -> None:
     """List a year's overrides and warn about years without a holiday list."""
     today = date.today()
-    with session_scope(_engine()) as session:
+    with reading(command_runtime().engine) as session:
         for warning in calendar.calendar_warnings(session, today=today):
             click.echo(f"警告：{warning}")
         rows = calendar.list_overrides(session, year=year or today.year)

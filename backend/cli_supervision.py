@@ -18,17 +18,18 @@ def supervision_group() -> None:
 @supervision_group.command("codes")
 def issue_codes() -> None:
     """Create the missing QR codes (every department, every public-facing post) and list them."""
-    from sqlmodel import Session, select
+    from sqlmodel import select
 
+    from backend.db import reading, writing
     from backend.models import Department
     from backend.services import supervision
     from backend.settings import load_settings
     from backend.supervision.qr import public_url
 
-    base = load_settings().PUBLIC_BASE_URL
-    with Session(_engine()) as session:
+    base, engine = load_settings().PUBLIC_BASE_URL, _engine()
+    with writing(engine) as session:
         created = supervision.issue_codes(session)
-        session.commit()
+    with reading(engine) as session:
         for department in session.exec(select(Department).order_by(Department.id)):
             for code in supervision.codes_of_department(session, department_id=department.id):
                 label = code.post_title or "单位码"
@@ -41,23 +42,22 @@ def issue_codes() -> None:
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def desk_cards(department: str, output: Path) -> None:
     """Write the A4 desk-card sheet (PDF) of a department, by name or number."""
-    from sqlmodel import Session
-
+    from backend.db import reading
     from backend.services import supervision
     from backend.settings import load_settings
     from backend.supervision.cards_pdf import DeskCard, desk_cards_pdf
     from backend.supervision.qr import public_url
 
     base = load_settings().PUBLIC_BASE_URL
-    with Session(_engine()) as session:
+    with reading(_engine()) as session:
         unit = find_department(session, department)
         cards = [
             DeskCard(unit.name, person, title, public_url(base, code), code)
             for code, person, title in supervision.card_facts(session, department_id=unit.id)
         ]
-        if not cards:
-            raise click.ClickException(f"{unit.name} 还没有二维码：请先运行 supervision codes")
-        output.write_bytes(desk_cards_pdf(cards, title=f"{unit.name} 码上监督桌牌"))
+    if not cards:
+        raise click.ClickException(f"{unit.name} 还没有二维码：请先运行 supervision codes")
+    output.write_bytes(desk_cards_pdf(cards, title=f"{unit.name} 码上监督桌牌"))
     click.echo(f"已写入 {output}（{len(cards)} 张桌牌）")
 
 
@@ -68,13 +68,12 @@ def desk_cards(department: str, output: Path) -> None:
 @click.option("--end", type=click.DateTime(["%Y-%m-%d"]), default=None)
 def export_ratings(output: Path, department: str | None, start, end) -> None:
     """Export the ratings to Excel (formula-safe text)."""
-    from sqlmodel import Session
-
+    from backend.db import reading
     from backend.settings import load_settings
     from backend.supervision.export import ratings_xlsx
     from backend.supervision.queries import RatingFilter, iter_ratings
 
-    with Session(_engine()) as session:
+    with reading(_engine()) as session:
         unit = find_department(session, department) if department else None
         flt = RatingFilter(
             department_id=unit.id if unit else None, start=_day(start), end=_day(end)

@@ -8,11 +8,16 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlmodel import Session, select
 
 from backend.console.access import current_account, require_role
-from backend.db import session_scope
+from backend.console.jobs import start_job
+from backend.db import writing
+from backend.excel.reader import WorkbookError, check_archive
+from backend.inputs import parse_day, parse_int
 from backend.models import Department, Notice
 from backend.runtime import runtime
 from backend.services import calendar, notices, reminders
 from backend.services.accounts import record_audit
+from backend.web_db import request_session
+from backend.web_guards import accepts_upload
 
 blueprint = Blueprint("console_schedule", __name__, url_prefix="/console/schedule")
 MAX_UPLOAD = 2 * 1024 * 1024
@@ -45,18 +50,16 @@ def index():
 @require_role("admin")
 def notice_list(form: dict | None = None):
     """List sent notices with delivery and read figures, and the form to send one."""
-    with Session(runtime().engine) as session:
-        rows = [
-            (n, notices.notice_status(session, notice_id=n.id))
-            for n in notices.list_notices(session)
-        ]
-        return render_template(
-            "schedule/notices.html",
-            rows=rows,
-            departments=_departments(session),
-            form=form or {},
-            warnings=calendar.calendar_warnings(session, today=_today()),
-        )
+    session = request_session()
+    listed = notices.list_notices(session)
+    rows = [(n, notices.notice_status(session, notice_id=n.id)) for n in listed]
+    return render_template(
+        "schedule/notices.html",
+        rows=rows,
+        departments=_departments(session),
+        form=form or {},
+        warnings=calendar.calendar_warnings(session, today=_today()),
+    )
 
 
 @blueprint.post("/notices")
@@ -64,9 +67,10 @@ def notice_list(form: dict | None = None):
 def notice_send():
     """Send a notice to the chosen departments' staff and/or groups."""
     form = request.form
-    department_ids = [int(d) for d in form.getlist("department_id") if d.isdigit()]
-    with session_scope(runtime().engine) as session:
-        try:
+    department_ids = [n for d in form.getlist("department_id") if (n := parse_int(d)) is not None]
+    account = current_account()
+    try:
+        with writing(runtime().engine) as session:
             notice = notices.send_notice(
                 session,
                 title=form.get("title", ""),
@@ -74,15 +78,13 @@ def notice_send():
                 department_ids=department_ids,
                 to_staff=form.get("to_staff") == "1",
                 to_groups=form.get("to_groups") == "1",
-                sender=current_account().username,
+                sender=account.username,
             )
-        except notices.NoticeError as error:
-            session.rollback()
-            flash(str(error), "error")
-            page = notice_list(form={**form.to_dict(), "department_ids": department_ids})
-            return page, 400
-        record_audit(session, account=current_account(), action="notice.send", target=notice.title)
-        notice_id = notice.id
+            record_audit(session, account=account, action="notice.send", target=notice.title)
+            notice_id = notice.id
+    except notices.NoticeError as error:
+        flash(str(error), "error")
+        return notice_list(form={**form.to_dict(), "department_ids": department_ids}), 400
     flash("通知已进入发送队列", "success")
     return redirect(url_for(".notice_detail", notice_id=notice_id))
 
@@ -91,18 +93,18 @@ def notice_send():
 @require_role("admin")
 def notice_detail(notice_id: int):
     """Show one notice: who it reached, who has not, who has read it."""
-    with Session(runtime().engine) as session:
-        notice = session.get(Notice, notice_id)
-        if notice is None:
-            return render_template(
-                "console/error.html", code=404, title="找不到页面", message="没有这条通知"
-            ), 404
+    session = request_session()
+    notice = session.get(Notice, notice_id)
+    if notice is None:
         return render_template(
-            "schedule/notice.html",
-            notice=notice,
-            status=notices.notice_status(session, notice_id=notice_id),
-            recipients=notices.recipient_states(session, notice_id=notice_id),
-        )
+            "console/error.html", code=404, title="找不到页面", message="没有这条通知"
+        ), 404
+    return render_template(
+        "schedule/notice.html",
+        notice=notice,
+        status=notices.notice_status(session, notice_id=notice_id),
+        recipients=notices.recipient_states(session, notice_id=notice_id),
+    )
 
 
 # --- reminder times ----------------------------------------------------------------------------
@@ -112,11 +114,11 @@ def notice_detail(notice_id: int):
 @require_role("admin")
 def reminder_times():
     """Show the global reminder times and each department's own."""
-    with Session(runtime().engine) as session:
-        return _reminder_page(session)
+    return _reminder_page()
 
 
-def _reminder_page(session: Session, status: int = 200):
+def _reminder_page(status: int = 200):
+    session = request_session()
     own = {d.id: reminders.setting_row(session, department_id=d.id) for d in _departments(session)}
     page = render_template(
         "schedule/reminders.html",
@@ -133,21 +135,20 @@ def _reminder_page(session: Session, status: int = 200):
 def reminder_save():
     """Save the global times, or one department's (department_id in the form)."""
     raw = request.form.get("department_id", "")
-    department_id = int(raw) if raw.isdigit() else None
-    with session_scope(runtime().engine) as session:
-        if department_id is not None and session.get(Department, department_id) is None:
-            flash("没有这个部门", "error")
-            return _reminder_page(session, 400)
-        try:
+    department_id = parse_int(raw)
+    if department_id is not None and request_session().get(Department, department_id) is None:
+        flash("没有这个部门", "error")
+        return _reminder_page(400)
+    target = "全局" if department_id is None else str(department_id)
+    try:
+        with writing(runtime().engine) as session:
             reminders.save_times(
                 session, department_id=department_id, values=request.form.to_dict()
             )
-        except reminders.ReminderSettingError as error:
-            session.rollback()
-            flash(str(error), "error")
-            return _reminder_page(session, 400)
-        target = "全局" if department_id is None else str(department_id)
-        record_audit(session, account=current_account(), action="reminder.times", target=target)
+            record_audit(session, account=current_account(), action="reminder.times", target=target)
+    except reminders.ReminderSettingError as error:
+        flash(str(error), "error")
+        return _reminder_page(400)
     flash("提醒时间已保存", "success")
     return redirect(url_for(".reminder_times"))
 
@@ -156,7 +157,7 @@ def reminder_save():
 @require_role("admin")
 def reminder_clear(department_id: int):
     """Let a department follow the global times again."""
-    with session_scope(runtime().engine) as session:
+    with writing(runtime().engine) as session:
         if reminders.clear_department_times(session, department_id=department_id):
             record_audit(
                 session,
@@ -178,13 +179,13 @@ def calendar_page(status: int = 200):
     year = request.args.get("year", type=int) or _today().year
     if not 2000 <= year <= 2100:
         year = _today().year
-    with Session(runtime().engine) as session:
-        page = render_template(
-            "schedule/calendar.html",
-            year=year,
-            overrides=calendar.list_overrides(session, year=year),
-            warnings=calendar.calendar_warnings(session, today=_today()),
-        )
+    session = request_session()
+    page = render_template(
+        "schedule/calendar.html",
+        year=year,
+        overrides=calendar.list_overrides(session, year=year),
+        warnings=calendar.calendar_warnings(session, today=_today()),
+    )
     return page, status
 
 
@@ -192,25 +193,22 @@ def calendar_page(status: int = 200):
 @require_role("admin")
 def override_save():
     """Declare one day a working day or a day off."""
-    try:
-        day = date.fromisoformat(request.form.get("day", "").strip())
-    except ValueError:
-        flash("日期格式不对，请写成如 2027-01-01", "error")
+    day = parse_day(request.form.get("day", ""))
+    if day is None:
+        flash("日期格式不对或超出 2000–2100 年，请写成如 2027-01-01", "error")
         return calendar_page(400)
     kind = request.form.get("kind")
     if kind not in ("workday", "holiday"):
         flash("请选择“上班”或“放假”", "error")
         return calendar_page(400)
-    with session_scope(runtime().engine) as session:
-        try:
-            calendar.set_override(
-                session, day=day, is_workday=kind == "workday", note=request.form.get("note", "")
-            )
-        except calendar.CalendarError as error:
-            session.rollback()
-            flash(str(error), "error")
-            return calendar_page(400)
-        record_audit(session, account=current_account(), action="calendar.set", target=str(day))
+    note = request.form.get("note", "")
+    try:
+        with writing(runtime().engine) as session:
+            calendar.set_override(session, day=day, is_workday=kind == "workday", note=note)
+            record_audit(session, account=current_account(), action="calendar.set", target=str(day))
+    except calendar.CalendarError as error:
+        flash(str(error), "error")
+        return calendar_page(400)
     flash(f"{day} 已设为{'上班' if kind == 'workday' else '放假'}", "success")
     return redirect(url_for(".calendar_page", year=day.year))
 
@@ -219,12 +217,11 @@ def override_save():
 @require_role("admin")
 def override_delete(day: str):
     """Return one day to the statutory calendar."""
-    try:
-        parsed = date.fromisoformat(day)
-    except ValueError:
+    parsed = parse_day(day)
+    if parsed is None:
         flash("日期格式不对", "error")
         return calendar_page(400)
-    with session_scope(runtime().engine) as session:
+    with writing(runtime().engine) as session:
         calendar.remove_override(session, day=parsed)
         record_audit(session, account=current_account(), action="calendar.remove", target=day)
     flash(f"{parsed} 已恢复为法定日历", "success")
@@ -232,9 +229,10 @@ def override_delete(day: str):
 
 
 @blueprint.post("/calendar/import")
+@accepts_upload
 @require_role("admin")
 def calendar_import():
-    """Import a year's holiday list from an Excel file (日期 | 放假/上班 | 说明)."""
+    """Queue a job importing a year's holiday list (日期 | 放假/上班 | 说明) from Excel."""
     upload = request.files.get("file")
     data = upload.read(MAX_UPLOAD + 1) if upload else b""
     if not data:
@@ -243,14 +241,9 @@ def calendar_import():
     if len(data) > MAX_UPLOAD:
         flash("文件超过2MB，请只保留日期、类型和说明三列", "error")
         return calendar_page(400)
-    with session_scope(runtime().engine) as session:
-        try:
-            result = calendar.import_holiday_workbook(session, data=data)
-        except calendar.CalendarError as error:
-            session.rollback()
-            flash(str(error), "error")
-            return calendar_page(400)
-        years = "、".join(str(y) for y in sorted(result.years))
-        record_audit(session, account=current_account(), action="calendar.import", target=years)
-    flash(f"已导入{result.saved}天（{years}年）", "success")
-    return redirect(url_for(".calendar_page", year=min(result.years)))
+    try:
+        check_archive(data, max_uncompressed=runtime().settings.LVZHI_UPLOAD_MAX_UNZIPPED_BYTES)
+    except WorkbookError:
+        flash("无法读取该文件，请上传 .xlsx 格式的Excel表格", "error")
+        return calendar_page(400)
+    return start_job("import_calendar", {}, data)

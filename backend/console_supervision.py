@@ -9,7 +9,8 @@ from sqlmodel import Session
 
 from backend.console.access import current_account, ensure_visible, require_role
 from backend.console.access import visible_department_ids as _visible
-from backend.db import session_scope
+from backend.db import writing
+from backend.inputs import date_arg, int_arg
 from backend.models import Department, Staff
 from backend.models.supervision import Rating, RatingLevel, WorkOrderStatus
 from backend.runtime import runtime
@@ -18,6 +19,7 @@ from backend.services.accounts import record_audit
 from backend.supervision import queries, texts, work_orders
 from backend.supervision.errors import SupervisionError
 from backend.supervision.export import ratings_xlsx
+from backend.web_db import request_session
 
 blueprint = Blueprint("console_supervision", __name__, url_prefix="/console/supervision")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -36,19 +38,9 @@ def _today() -> date:
     return runtime().clock().date()
 
 
-def _date_arg(name: str) -> date | None:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        abort(400, description=texts.BAD_DATE)
-
-
 def _rating_filter(session: Session) -> queries.RatingFilter:
     allowed = _visible(session, current_account())
-    department_id = request.args.get("department_id", type=int)
+    department_id = int_arg("department_id", source=request.args)
     if department_id is not None:
         ensure_visible(session, current_account(), department_id)
     level = request.args.get("level", "")
@@ -59,8 +51,8 @@ def _rating_filter(session: Session) -> queries.RatingFilter:
         department_ids=allowed,
         department_id=department_id,
         level=RatingLevel(level) if level else None,
-        start=_date_arg("start"),
-        end=_date_arg("end"),
+        start=date_arg("start", source=request.args),
+        end=date_arg("end", source=request.args),
         followup={"first": False, "followup": True}.get(kind),
     )
 
@@ -69,20 +61,20 @@ def _rating_filter(session: Session) -> queries.RatingFilter:
 @require_role()
 def ratings():
     """List the ratings with filters (department, level, dates, first or follow-up)."""
-    with Session(runtime().engine) as session:
-        flt = _rating_filter(session)
-        rows = list(queries.iter_ratings(session, flt, limit=queries.MAX_ROWS))
-        return render_template(
-            "supervision/console_ratings.html",
-            summary=_summary(session, flt),
-            rows=rows,
-            args=request.args,
-            departments=queries.visible_departments(session, flt.department_ids),
-            level_labels=texts.LEVEL_LABELS,
-            limit=queries.MAX_ROWS,
-            scale=len(supervision.rating_scale(session)),
-            zone=runtime().settings.timezone,
-        )
+    session = request_session()
+    flt = _rating_filter(session)
+    rows = list(queries.iter_ratings(session, flt, limit=queries.MAX_ROWS))
+    return render_template(
+        "supervision/console_ratings.html",
+        summary=_summary(session, flt),
+        rows=rows,
+        args=request.args,
+        departments=queries.visible_departments(session, flt.department_ids),
+        level_labels=texts.LEVEL_LABELS,
+        limit=queries.MAX_ROWS,
+        scale=len(supervision.rating_scale(session)),
+        zone=runtime().settings.timezone,
+    )
 
 
 def _summary(session: Session, flt: queries.RatingFilter) -> dict | None:
@@ -101,9 +93,9 @@ def _summary(session: Session, flt: queries.RatingFilter) -> dict | None:
 @require_role()
 def export_ratings():
     """Download the filtered ratings as an Excel workbook."""
-    with Session(runtime().engine) as session:
-        flt = _rating_filter(session)
-        data = ratings_xlsx(queries.iter_ratings(session, flt), zone=runtime().settings.timezone)
+    session = request_session()
+    flt = _rating_filter(session)
+    data = ratings_xlsx(queries.iter_ratings(session, flt), zone=runtime().settings.timezone)
     headers = {"Content-Disposition": "attachment; filename=ratings.xlsx"}
     return Response(data, mimetype=XLSX, headers=headers)
 
@@ -112,8 +104,8 @@ def export_ratings():
 @require_role("admin")
 def set_scale():
     """Switch between the national five-level scale and the pilot's four levels."""
-    with session_scope(runtime().engine) as session:
-        levels = request.form.get("levels", type=int)
+    levels = int_arg("levels", 0, 10, source=request.form)
+    with writing(runtime().engine) as session:
         supervision.set_rating_scale(session, levels=levels or 0)
         record_audit(
             session, account=current_account(), action="supervision.scale", target=str(levels)
@@ -132,30 +124,30 @@ def orders():
     status = request.args.get("status", "")
     if status and status not in WorkOrderStatus.__members__.values():
         abort(400, description=texts.BAD_FILTER)
-    with Session(runtime().engine) as session:
-        allowed = _visible(session, current_account())
-        rows = work_orders.list_orders(
-            session, department_ids=allowed, status=WorkOrderStatus(status) if status else None
-        )
-        departments = queries.names_by_id(session, Department, {o.department_id for o in rows})
-        return render_template(
-            "supervision/console_orders.html",
-            orders=rows,
-            departments=departments,
-            status=status,
-            status_labels=texts.STATUS_LABELS,
-            today=_today(),
-        )
+    session = request_session()
+    allowed = _visible(session, current_account())
+    rows = work_orders.list_orders(
+        session, department_ids=allowed, status=WorkOrderStatus(status) if status else None
+    )
+    departments = queries.names_by_id(session, Department, {o.department_id for o in rows})
+    return render_template(
+        "supervision/console_orders.html",
+        orders=rows,
+        departments=departments,
+        status=status,
+        status_labels=texts.STATUS_LABELS,
+        today=_today(),
+    )
 
 
 @blueprint.get("/orders/<int:order_id>")
 @require_role()
 def order(order_id: int):
     """Show one work order with the forms for its next step."""
-    with Session(runtime().engine) as session:
-        allowed = _visible(session, current_account())
-        found = work_orders.get_order(session, order_id=order_id, department_ids=allowed)
-        return _order_page(session, found)
+    session = request_session()
+    allowed = _visible(session, current_account())
+    found = work_orders.get_order(session, order_id=order_id, department_ids=allowed)
+    return _order_page(session, found)
 
 
 def _order_page(session: Session, found, *, error: str | None = None, note: str = "", status=200):
@@ -192,17 +184,19 @@ def advance(order_id: int, step: str):
         abort(404)
     action, done = STEPS[step]
     account, note = current_account(), request.form.get("note", "")
-    with session_scope(runtime().engine) as session:
-        allowed = _visible(session, account)
-        found = work_orders.get_order(session, order_id=order_id, department_ids=allowed)
-        try:
+    allowed = _visible(request_session(), account)
+    try:
+        with writing(runtime().engine) as session:
+            found = work_orders.get_order(session, order_id=order_id, department_ids=allowed)
             action(session, order=found, note=note, today=_today())
-        except SupervisionError as error:
-            if error.status == 404:
-                raise
-            session.rollback()
-            return _order_page(session, found, error=error.message, note=note, status=error.status)
-        record_audit(session, account=account, action=f"supervision.{step}", target=found.ticket)
+            ticket = found.ticket
+            record_audit(session, account=account, action=f"supervision.{step}", target=ticket)
+    except SupervisionError as error:
+        if error.status == 404:
+            raise
+        session = request_session()
+        found = work_orders.get_order(session, order_id=order_id, department_ids=allowed)
+        return _order_page(session, found, error=error.message, note=note, status=error.status)
     flash(done, "success")
     return redirect(url_for(".order", order_id=order_id))
 

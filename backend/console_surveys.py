@@ -1,4 +1,9 @@
-"""Console pages for surveys (/console/surveys): import, edit, publish, close, results, export."""
+"""Console pages for surveys (/console/surveys): import, edit, publish, close, results, export.
+
+Administrators see every survey; a department head sees only the surveys about their departments
+(their own and its institutions): those evaluating one of them or whose audience names one
+(`audience.surveys_about`). Any other survey answers 404 on every page, chart and export.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,11 @@ from datetime import datetime
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from sqlmodel import Session, select
 
-from backend.console.access import current_account, require_role
-from backend.db import session_scope
+from backend.console.access import current_account, require_role, visible_department_ids
+from backend.console.jobs import start_job
+from backend.console.uploads import uploaded_workbook
+from backend.db import writing
+from backend.inputs import parse_day
 from backend.models import Department, Survey
 from backend.models.surveys import (
     AUDIENCE_LABELS,
@@ -19,9 +27,12 @@ from backend.models.surveys import (
 )
 from backend.runtime import runtime
 from backend.services import accounts, surveys
+from backend.surveys import audience as audiences
 from backend.surveys import charts, excel, export, qr
 from backend.surveys import questions as rules
 from backend.surveys.results import survey_results
+from backend.web_db import request_session
+from backend.web_guards import accepts_upload
 
 blueprint = Blueprint("console_surveys", __name__, url_prefix="/console/surveys")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,10 +46,19 @@ def _now() -> datetime:
     return runtime().clock()
 
 
+def _visible_ids(session: Session) -> set[int] | None:
+    """Return the surveys the signed-in account may open (None = all, for administrators)."""
+    departments = visible_department_ids(session, current_account())
+    if departments is None:
+        return None
+    return audiences.surveys_about(session, department_ids=departments) if departments else set()
+
+
 def _survey(session: Session, survey_id: int) -> Survey:
     survey = session.get(Survey, survey_id)
-    if survey is None:
-        abort(404, description="没有这份问卷")
+    visible = _visible_ids(request_session())
+    if survey is None or (visible is not None and survey.id not in visible):
+        abort(404, description="没有这份问卷，或它与您的部门无关")
     return survey
 
 
@@ -56,11 +76,13 @@ def index():
 
 
 def _index_page(problems: list[str] | None = None, status: int = 200):
-    with Session(runtime().engine) as session:
-        rows = [(s, surveys.response_count(session, survey_id=s.id))
-                for s in surveys.list_surveys(session)]  # fmt: skip
-        html = render_template("surveys/console_index.html", rows=rows, problems=problems or [],
-                               statuses=STATUS_LABELS, now=_now(), **LABELS)  # fmt: skip
+    session = request_session()
+    visible = _visible_ids(session)
+    rows = [(s, surveys.response_count(session, survey_id=s.id))
+            for s in surveys.list_surveys(session)
+            if visible is None or s.id in visible]  # fmt: skip
+    html = render_template("surveys/console_index.html", rows=rows, problems=problems or [],
+                           statuses=STATUS_LABELS, now=_now(), **LABELS)  # fmt: skip
     return html, status
 
 
@@ -71,34 +93,12 @@ def template():
     return _xlsx(excel.template_xlsx(), "%E9%97%AE%E5%8D%B7%E6%A8%A1%E6%9D%BF.xlsx")
 
 
-def _upload_spec(session: Session):
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        raise excel.TemplateErrors([surveys.texts.NOT_A_WORKBOOK])
-    departments = dict(session.exec(select(Department.name, Department.id)).all())
-    zone = runtime().settings.timezone
-    return excel.parse_template(upload.read(), departments=departments, zone=zone)
-
-
 @blueprint.post("/import")
+@accepts_upload
 @require_role("admin")
 def import_survey():
-    """Create a draft survey from an uploaded template."""
-    with Session(runtime().engine) as session:
-        try:
-            spec = _upload_spec(session)
-        except excel.TemplateErrors as errors:
-            problems = errors.problems
-        else:
-            problems = None
-    if problems:
-        return _index_page(problems, 400)
-    with session_scope(runtime().engine) as session:
-        survey = surveys.create_survey(session, spec=spec)
-        _audit(session, "survey.import", survey)
-        survey_id = survey.id
-    flash("问卷已导入为草稿，请核对后发布。", "success")
-    return redirect(url_for(".detail", survey_id=survey_id))
+    """Queue a job that creates a draft survey from an uploaded template."""
+    return start_job("import_survey", {}, uploaded_workbook(surveys.texts.NOT_A_WORKBOOK))
 
 
 def _audit(session: Session, action: str, survey: Survey, detail: str = "") -> None:
@@ -114,19 +114,19 @@ def detail(survey_id: int):
 
 
 def _detail_page(survey_id: int, problems: list[str] | None = None, status: int = 200):
-    with Session(runtime().engine) as session:
-        survey = _survey(session, survey_id)
-        spec = surveys.spec_of(session, survey=survey)
-        questions = surveys.questions_of(session, survey_id=survey.id)
-        names = dict(session.exec(select(Department.id, Department.name)).all())
-        link = qr.survey_link(runtime().settings.PUBLIC_BASE_URL, survey.token)
-        html = render_template(
-            "surveys/console_detail.html", survey=survey, spec=spec, questions=questions,
-            options={q.id: rules.options_of(q) for q in questions}, names=names, link=link,
-            problems=problems or [], statuses=STATUS_LABELS, time_format=TIME_FORMAT,
-            zone=runtime().settings.timezone,
-            responses=surveys.response_count(session, survey_id=survey.id), **LABELS,
-        )  # fmt: skip
+    session = request_session()
+    survey = _survey(session, survey_id)
+    spec = surveys.spec_of(session, survey=survey)
+    questions = surveys.questions_of(session, survey_id=survey.id)
+    names = dict(session.exec(select(Department.id, Department.name)).all())
+    link = qr.survey_link(runtime().settings.PUBLIC_BASE_URL, survey.token)
+    html = render_template(
+        "surveys/console_detail.html", survey=survey, spec=spec, questions=questions,
+        options={q.id: rules.options_of(q) for q in questions}, names=names, link=link,
+        problems=problems or [], statuses=STATUS_LABELS, time_format=TIME_FORMAT,
+        zone=runtime().settings.timezone,
+        responses=surveys.response_count(session, survey_id=survey.id), **LABELS,
+    )  # fmt: skip
     return html, status
 
 
@@ -137,6 +137,8 @@ def _settings_spec(spec, zone):
         closes = datetime.strptime(form.get("closes_at", ""), TIME_FORMAT).replace(tzinfo=zone)
     except ValueError:
         return None, "开始和截止时间格式不对，请重新选择。"
+    if parse_day(opens.date().isoformat()) is None or parse_day(closes.date().isoformat()) is None:
+        return None, "开始和截止时间须在 2000 年到 2100 年之间。"
     title = form.get("title", "").strip()
     if not title or len(title) > 200:
         return None, "标题不能为空，最多200字。"
@@ -149,7 +151,7 @@ def _settings_spec(spec, zone):
 
 def _change(survey_id: int, change, message: str):
     """Run `change(session, survey)` in one transaction; show its problem (text, status) if any."""
-    with session_scope(runtime().engine) as session:
+    with writing(runtime().engine) as session:
         problem = change(session, _survey(session, survey_id))
         if problem:
             session.rollback()
@@ -177,22 +179,13 @@ def edit_settings(survey_id: int):
 
 
 @blueprint.post("/<int:survey_id>/questions")
+@accepts_upload
 @require_role("admin")
 def replace_questions(survey_id: int):
-    """Replace the survey (settings and questions) from a new template, while nobody answered."""
-
-    def change(session: Session, survey: Survey):
-        try:
-            spec = _upload_spec(session)
-            surveys.update_survey(session, survey=survey, spec=spec, questions=True)
-        except excel.TemplateErrors as errors:
-            return errors.problems, 400
-        except surveys.SurveyLocked as locked:
-            return [str(locked)], 409
-        _audit(session, "survey.replace", survey)
-        return None
-
-    return _change(survey_id, change, "题目已更新。")
+    """Queue a job replacing the survey (settings and questions) from a new template."""
+    _survey(request_session(), survey_id)
+    data = uploaded_workbook(surveys.texts.NOT_A_WORKBOOK)
+    return start_job("import_survey", {"survey_id": survey_id}, data)
 
 
 @blueprint.post("/<int:survey_id>/publish")
@@ -227,19 +220,18 @@ def close(survey_id: int):
 @require_role("admin", "head")
 def results(survey_id: int):
     """Show response rates, scores, distributions with charts and free-text answers."""
-    with Session(runtime().engine) as session:
-        found = survey_results(session, survey=_survey(session, survey_id))
-        html = render_template("surveys/console_results.html", results=found,
-                               survey=found.survey, **LABELS)  # fmt: skip
-    return html
+    session = request_session()
+    found = survey_results(session, survey=_survey(session, survey_id))
+    return render_template("surveys/console_results.html", results=found,
+                           survey=found.survey, **LABELS)  # fmt: skip
 
 
 @blueprint.get("/<int:survey_id>/chart/<int:question_id>.png")
 @require_role("admin", "head")
 def chart(survey_id: int, question_id: int):
     """Draw one question's distribution."""
-    with Session(runtime().engine) as session:
-        found = survey_results(session, survey=_survey(session, survey_id))
+    session = request_session()
+    found = survey_results(session, survey=_survey(session, survey_id))
     result = next((r for r in found.questions if r.question.id == question_id), None)
     if result is None:
         abort(404, description="没有这道题")
@@ -251,8 +243,8 @@ def chart(survey_id: int, question_id: int):
 @require_role("admin", "head")
 def scores_chart(survey_id: int):
     """Draw the evaluated departments' scores."""
-    with Session(runtime().engine) as session:
-        found = survey_results(session, survey=_survey(session, survey_id))
+    session = request_session()
+    found = survey_results(session, survey=_survey(session, survey_id))
     rows = [(r.department, r.score) for r in found.scores if r.score is not None]
     return Response(charts.scores_png(rows), mimetype="image/png")
 
@@ -261,7 +253,6 @@ def scores_chart(survey_id: int):
 @require_role("admin", "head")
 def export_xlsx(survey_id: int):
     """Download every response and the summary as Excel."""
-    with Session(runtime().engine) as session:
-        found = survey_results(session, survey=_survey(session, survey_id))
-        data = export.export_xlsx(session, found)
+    session = request_session()
+    data = export.export_xlsx(session, survey_results(session, survey=_survey(session, survey_id)))
     return _xlsx(data, f"survey-{survey_id}.xlsx")

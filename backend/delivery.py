@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
-from backend.db import session_scope
+from backend.db import reading, writing
 from backend.models import OutboxMessage
 from backend.services import outbox
 from backend.services.outbox import OutgoingContent
@@ -52,6 +51,7 @@ def build_client(settings: Settings, engine: Engine) -> WeComClient:
         agent_id=settings.WECOM_AGENT_ID,
         token_store=DatabaseTokenStore(engine),
         timeout=settings.LVZHI_HTTP_TIMEOUT,
+        duplicate_check_interval=settings.LVZHI_DUPLICATE_CHECK_SECONDS,
     )
 
 
@@ -73,8 +73,12 @@ def content_from_reply(reply: Reply) -> OutgoingContent:
 def deliver_due(
     engine: Engine, client: WeComClient, *, now: datetime | None = None, limit: int = 50
 ) -> DeliveryStats:
-    """Send every due outbox row once; failures wait for their next attempt."""
-    with session_scope(engine) as session:
+    """Send every due outbox row once; failures wait for their next attempt.
+
+    Each row is claimed in one short write, sent to WeCom outside any transaction, and its
+    outcome recorded in another short write. `now` replaces the database's clock (testing aid).
+    """
+    with writing(engine) as session:
         row_ids = outbox.claim_due(session, now=now, limit=limit)
     stats = DeliveryStats()
     for row_id in row_ids:
@@ -85,7 +89,7 @@ def deliver_due(
 def _deliver_one(
     engine: Engine, client: WeComClient, row_id: int, stats: DeliveryStats, now: datetime | None
 ) -> None:
-    with Session(engine) as session:
+    with reading(engine) as session:
         row = session.get(OutboxMessage, row_id)
     try:
         result = send_row(client, row)
@@ -95,7 +99,7 @@ def _deliver_one(
     except ValueError as exc:  # the content itself cannot be sent (too big, bad type)
         _record_failure(engine, row_id, str(exc), False, stats, now)
         return
-    with session_scope(engine) as session:
+    with writing(engine) as session:
         outbox.mark_sent(session, row_id=row_id, result=result, now=now)
     stats.sent += 1
 
@@ -109,7 +113,7 @@ def _record_failure(
     now: datetime | None,
 ) -> None:
     log.warning("outbox row %s not delivered: %s", row_id, error)
-    with session_scope(engine) as session:
+    with writing(engine) as session:
         outbox.mark_failed(session, row_id=row_id, error=error, retryable=retryable, now=now)
     if retryable:
         stats.retried += 1

@@ -1,36 +1,47 @@
 """Handle one decrypted WeCom callback exactly once: dedupe, dispatch, passive reply, outbox.
 
-On SQLite, whose write lock covers the whole database, most messages (which only read the
-organisation and move a form along) are answered in two short steps: dispatch on a read snapshot
-(no write lock, so workers answer side by side), then one brief write transaction that stores the
-form state, the queued replies and the processed key. A message whose handling writes anything
-else (an entry saved, a review decision) runs again in a single write transaction, as does one
-whose conversation changed in between. PostgreSQL locks rows, so there every message is handled
-in one transaction.
+A message whose answer only moves the member's form (most of them: a step of a form, a help
+text, a list) is answered on SQLite from a read snapshot, beside other workers and without the
+write lock; one short write transaction then stores the form (guarded by what was read), the
+processed key and the queued replies. A message that writes more (a confirmed entry, a review
+decision, an absence: `dispatch.needs_write` says which) is answered inside one write
+transaction, as is every message on PostgreSQL, whose row locks let those run side by side.
+Either way the handlers run once.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from backend.db import WriteAttempted, read_phase, session_scope
+from backend.db import is_sqlite, reading, writing
 from backend.delivery import content_from_reply
 from backend.services import callbacks, conversations, outbox
+from backend.services.conversations import FormSlot, FormState
 from backend.services.outbox import OutgoingContent
 from bot.messages import Inbound
 from bot.replies import Reply, TextReply, can_reply_passively, render_passive
 
 log = logging.getLogger(__name__)
 
-Dispatch = Callable[..., list[Reply]]
 SORRY = "系统繁忙，刚才的消息没有处理成功，请稍后再发一次。"
+
+
+class Dispatch(Protocol):
+    """What the inbox needs from the conversations (`handlers.dispatch`)."""
+
+    def needs_write(self, message: Inbound, form: FormState | None) -> bool:
+        """Tell whether answering the message writes more than the member's form."""
+
+    def answer(
+        self, session: Session, message: Inbound, form: FormSlot, *, now: datetime
+    ) -> list[Reply]:
+        """Return the replies to the message, changing only `form` unless it needs a write."""
 
 
 @dataclass(frozen=True)
@@ -41,58 +52,68 @@ class Answer:
     queued: list[OutgoingContent]
 
 
+class ConversationMoved(RuntimeError):
+    """The member's form changed while a write transaction held it: a broken invariant."""
+
+
 def process_message(
     engine: Engine, message: Inbound, dispatch: Dispatch, *, corp_id: str, now: datetime
 ) -> str:
     """Return the plaintext passive reply XML for a callback ("" for none), handling it once."""
-    try:
-        return _handle(engine, message, dispatch, corp_id=corp_id, now=now)
-    except Exception:
-        # A repeat of a handled callback fails on the processed key at the end, which rolls
-        # back whatever its second handling did: answer it the way the first one was answered.
-        with Session(engine) as session:
-            stored = callbacks.stored_reply(session, key=message.dedupe_key)
-        if stored is None:
-            raise
-        return stored
+    if not is_sqlite(engine):
+        return _in_one_write(engine, message, dispatch, corp_id=corp_id, now=now)
+    with reading(engine) as session:
+        stored = callbacks.stored_reply(session, key=message.dedupe_key)
+        if stored is not None:
+            return stored
+        form = conversations.load(session, wecom_userid=message.user_id)
+        if dispatch.needs_write(message, form.loaded):
+            answer = None
+        else:
+            replies = dispatch.answer(session, message, form, now=now)
+            answer = _answer(replies, message, corp_id, now)
+    if answer is None:
+        return _in_one_write(engine, message, dispatch, corp_id=corp_id, now=now)
+    return _store_answer(engine, message, form, answer, corp_id=corp_id, now=now)
 
 
-def _handle(
-    engine: Engine, message: Inbound, dispatch: Dispatch, *, corp_id: str, now: datetime
+def _store_answer(
+    engine: Engine,
+    message: Inbound,
+    form: FormSlot,
+    answer: Answer,
+    *,
+    corp_id: str,
+    now: datetime,
 ) -> str:
-    if engine.dialect.name != "sqlite":
-        # PostgreSQL locks rows, not the database: one transaction already runs side by side.
-        return _in_one_transaction(engine, message, dispatch, corp_id=corp_id, now=now)
-    try:
-        return _read_then_write(engine, message, dispatch, corp_id=corp_id, now=now)
-    except (WriteAttempted, conversations.ConversationChanged, IntegrityError):
-        return _in_one_transaction(engine, message, dispatch, corp_id=corp_id, now=now)
-
-
-def _read_then_write(
-    engine: Engine, message: Inbound, dispatch: Dispatch, *, corp_id: str, now: datetime
-) -> str:
-    with session_scope(engine) as session:
-        with read_phase(session):
-            conversations.buffer_writes(session)
-            answer = _answer(dispatch(session, message, now=now), message, corp_id, now)
-            writes = conversations.buffered_writes(session)
-        # The key first: a repeat racing us stops here, before anything else is written.
+    """Write what a snapshot answer decided, unless a repeat or a newer message got there first."""
+    with writing(engine) as session:
+        stored = callbacks.stored_reply(session, key=message.dedupe_key)
+        if stored is not None:
+            return stored  # a repeat delivered meanwhile was answered first
+        if not conversations.store(session, form):
+            # Another message of the member moved the form since the snapshot: write nothing,
+            # so that a resend is answered against the form as it now stands.
+            log.warning("form moved meanwhile; %s not answered", message.dedupe_key)
+            return apology_xml(message, corp_id=corp_id, now=now)
         callbacks.record_processed(session, key=message.dedupe_key, reply_xml=answer.reply_xml)
-        conversations.apply_writes(session, writes)
         _queue(session, message, answer)
     return answer.reply_xml
 
 
-def _in_one_transaction(
+def _in_one_write(
     engine: Engine, message: Inbound, dispatch: Dispatch, *, corp_id: str, now: datetime
 ) -> str:
-    # No look-up of the key first: repeats are rare, and the unique key catches them at the
-    # end of this same transaction, which rolls back whatever the repeat did.
-    with session_scope(engine) as session:
-        answer = _answer(dispatch(session, message, now=now), message, corp_id, now)
+    """Answer the message inside one write transaction, claiming its key first."""
+    with writing(engine) as session:
+        if not callbacks.claim(session, key=message.dedupe_key):
+            return callbacks.stored_reply(session, key=message.dedupe_key) or ""
+        form = conversations.load(session, wecom_userid=message.user_id, lock=True)
+        answer = _answer(dispatch.answer(session, message, form, now=now), message, corp_id, now)
+        if not conversations.store(session, form):
+            raise ConversationMoved(form.wecom_userid)
+        callbacks.set_reply(session, key=message.dedupe_key, reply_xml=answer.reply_xml)
         _queue(session, message, answer)
-        callbacks.record_processed(session, key=message.dedupe_key, reply_xml=answer.reply_xml)
         return answer.reply_xml
 
 

@@ -11,8 +11,8 @@ blueprint = Blueprint("pages", __name__)
 FRONT_PAGE = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>履职助手</title></head>
-<body style="font-family: sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem">
+<title>履职助手</title><link rel="stylesheet" href="/static/console.css"></head>
+<body class="front">
 <h1>履职助手</h1>
 <p>部门履职数据填报与评估系统。工作人员通过企业微信机器人填报每日履职情况。</p>
 <ul><li>企业微信回调地址：<code>/wecom/callback</code></li>

@@ -1,12 +1,15 @@
 """The public pages behind the QR codes (/q/…): unit facts, rating, complaint, work-order status.
 
 No login. One rating per device, unit and day: the device is a random id in a signed cookie.
-Every POST carries a CSRF token (Flask-WTF, app-wide) and is rate-limited per address.
+Every POST carries a CSRF token (Flask-WTF, app-wide) and is rate-limited per address (shared
+counters); the database bounds ratings per unit and network (/24, /64) and work orders per unit
+each day, whatever the cookie says.
 """
 
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 
 from flask import Blueprint, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
@@ -14,15 +17,17 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlmodel import Session
 from werkzeug.exceptions import NotFound, TooManyRequests
 
-from backend.db import session_scope
+from backend.db import writing
 from backend.limits import limiter
 from backend.models import Department, Rating
-from backend.models.supervision import WorkOrderStatus
+from backend.models.supervision import SupervisionCode, WorkOrderStatus
 from backend.runtime import runtime
 from backend.services import supervision
 from backend.supervision import queries, texts
 from backend.supervision.errors import SupervisionError
+from backend.supervision.rules import PublicBounds, network_of
 from backend.supervision.work_orders import find_order, submit_followup
+from backend.web_db import request_session
 
 blueprint = Blueprint("public_supervision", __name__, url_prefix="/q")
 DEVICE_COOKIE = "lvzhi_device"
@@ -91,13 +96,14 @@ def _scale_context(session: Session, form: dict) -> dict:
     }
 
 
-def _unit_page(session, code, *, form: dict, error: str | None = None, status: int = 200):
+def _unit_page(session, code, *, form: dict, error: str | None = None, status: int = 200,
+               post_changed: bool = False):  # fmt: skip
     device, fresh = _device_or_new()
     today = runtime().clock().date()
     rated = supervision.already_rated(session, code=code, device=device, day=today)
     page = render_template(
         "supervision/public_unit.html",
-        unit=queries.unit_view(session, code),
+        unit=queries.unit_view(session, code, post_changed=post_changed),
         code=code.code,
         rated=texts.ALREADY_RATED if rated else None,
         error=error,
@@ -109,9 +115,11 @@ def _unit_page(session, code, *, form: dict, error: str | None = None, status: i
 @blueprint.get("/<code>")
 def unit(code: str):
     """Show the unit, person, sections and duties, with the rating form."""
-    with Session(runtime().engine) as session:
-        found = supervision.find_code(session, code)
-        return _unit_page(session, found, form=_form())
+    session = request_session()
+    unit_code = queries.department_code_of_retired_post(session, code)  # the member has left
+    if unit_code is not None:
+        return _unit_page(session, unit_code, form=_form(), post_changed=True)
+    return _unit_page(session, supervision.find_code(session, code), form=_form())
 
 
 @blueprint.post("/<code>")
@@ -120,21 +128,39 @@ def rate(code: str):
     """Store the visitor's rating (and complaint); a bad one becomes a work order."""
     form, now = _form(), runtime().clock()
     device, fresh = _device_or_new()  # no cookie yet (cookies cleared): remember a new one
-    with session_scope(runtime().engine) as session:
-        found = supervision.find_code(session, code)
-        try:
-            answers = supervision.check_rating(supervision.rating_scale(session), **form)
+    found = supervision.find_code(request_session(), code)
+    try:
+        answers = supervision.check_rating(supervision.rating_scale(request_session()), **form)
+        with writing(runtime().engine) as session:
             _, order = supervision.submit_rating(
-                session, code=found, device=device, answers=answers, now=now
-            )
-        except SupervisionError as error:
-            session.rollback()
-            return _unit_page(session, found, form=form, error=error.message, status=error.status)
-        page = _done_page(session, found.department_id, order)
+                session, code=session.get(SupervisionCode, found.id), device=device,
+                answers=answers, now=now, network=_network(), bounds=_bounds(),
+            )  # fmt: skip
+            done = _done_context(session, found.department_id, order)
+    except SupervisionError as error:
+        return _unit_page(request_session(), found, form=form, error=error.message,
+                          status=error.status)  # fmt: skip
+    page = render_template("supervision/public_done.html", **done)
     return _remember(make_response(page), device, fresh)
 
 
-def _done_page(session, department_id: int, order) -> str:
+def _network() -> str:
+    """Return the keyed hash of the visitor's network (after ProxyFix, the real client's)."""
+    return network_of(request.remote_addr, secret=runtime().settings.SECRET_KEY)
+
+
+def _bounds() -> PublicBounds:
+    """Return the daily flood bounds and the digest interval from the settings."""
+    settings = runtime().settings
+    return PublicBounds(
+        ratings_per_network=settings.LVZHI_PUBLIC_RATINGS_PER_NETWORK,
+        orders_per_unit=settings.LVZHI_PUBLIC_ORDERS_PER_UNIT,
+        digest_every=timedelta(minutes=settings.LVZHI_ORDER_DIGEST_MINUTES),
+    )
+
+
+def _done_context(session, department_id: int, order) -> dict:
+    """Return what the thank-you page shows, as plain values."""
     department = session.get(Department, department_id).name
     context = {"department": department, "thanks": texts.THANKS, "ticket": None}
     if order is not None:
@@ -144,21 +170,20 @@ def _done_page(session, department_id: int, order) -> str:
             visit_due=order.visit_due,
             rectify_due=order.rectify_due,
         )
-    return render_template("supervision/public_done.html", **context)
+    return context
 
 
 @blueprint.get("/status")
 def status():
     """Let a visitor look up a work order by the ticket they were given."""
     ticket = request.args.get("ticket", "").strip()
-    with Session(runtime().engine) as session:
-        if not ticket:
-            return _status_page(session, None, ticket="", form=_form())
-        order = find_order(session, ticket=ticket)
-        return _status_page(session, order, ticket=ticket, form=_form())
+    session = request_session()
+    order = find_order(session, ticket=ticket) if ticket else None
+    return _status_page(_status_context(session, order, ticket=ticket, form=_form()))
 
 
-def _status_page(session, order, *, ticket, form, error=None, notice=None, status_code=200):
+def _status_context(session, order, *, ticket, form, error=None, notice=None) -> dict:
+    """Return what the work-order status page shows (the order and plain values)."""
     context = {"order": order, "ticket": ticket, "error": error, "notice": notice}
     if order is not None:
         followup = (
@@ -170,38 +195,36 @@ def _status_page(session, order, *, ticket, form, error=None, notice=None, statu
             can_follow_up=order.status == WorkOrderStatus.CLOSED and followup is None,
             followup_label=texts.LEVEL_LABELS[followup.level] if followup else None,
         )
-    page = render_template(
-        "supervision/public_status.html", **context, **_scale_context(session, form)
-    )
-    return page, status_code
+    return {**context, **_scale_context(session, form)}
+
+
+def _status_page(context: dict, status_code: int = 200):
+    return render_template("supervision/public_status.html", **context), status_code
 
 
 @blueprint.post("/status/<ticket>/followup")
 @limiter.limit(RATE_LIMIT)
 def follow_up(ticket: str):
     """Store the visitor's one follow-up rating of a closed work order."""
-    form = _form()
-    with session_scope(runtime().engine) as session:
-        order = find_order(session, ticket=ticket)
-        try:
-            answers = supervision.check_rating(
-                supervision.rating_scale(session),
-                level=form["level"],
-                tags=form["tags"],
-                comment=form["comment"],
-            )
-            submit_followup(session, order=order, answers=answers, now=runtime().clock())
-        except SupervisionError as error:
-            session.rollback()
-            return _status_page(
-                session,
-                order,
-                ticket=ticket,
-                form=form,
-                error=error.message,
-                status_code=error.status,
-            )
-        return _status_page(session, order, ticket=ticket, form=_form(), notice=texts.THANKS)
+    form, now = _form(), runtime().clock()
+    order = find_order(request_session(), ticket=ticket)
+    try:
+        answers = supervision.check_rating(
+            supervision.rating_scale(request_session()),
+            level=form["level"],
+            tags=form["tags"],
+            comment=form["comment"],
+        )
+        with writing(runtime().engine) as session:
+            done = find_order(session, ticket=ticket)
+            submit_followup(session, order=done, answers=answers, now=now)
+            context = _status_context(session, done, ticket=ticket, form=_form(),
+                                      notice=texts.THANKS)  # fmt: skip
+    except SupervisionError as error:
+        context = _status_context(request_session(), order, ticket=ticket, form=form,
+                                  error=error.message)  # fmt: skip
+        return _status_page(context, error.status)
+    return _status_page(context)
 
 
 # --- errors: a Chinese page, never JSON or a 500 ---------------------------------------------

@@ -1,5 +1,10 @@
 """The survey's mobile form behind its QR code and short link (/s/<token>): no login.
 
+Only link surveys (audience "链接": anyone with the link) are answered here. A survey that asks
+invited staff (departments, a filter, related departments) shows a page telling the member to
+answer it in WeCom (`问卷 N`), where the signed callback says who they are and each member counts
+once; an anonymous answer would otherwise count in a department's score.
+
 One response per device: the device is a random id in a signed cookie and the response is keyed
 by it. Every POST carries a CSRF token (Flask-WTF, app-wide) and is rate-limited per address.
 """
@@ -15,7 +20,8 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlmodel import Session
 from werkzeug.exceptions import TooManyRequests
 
-from backend.db import session_scope
+from backend.db import writing
+from backend.inputs import parse_int
 from backend.limits import limiter
 from backend.models import Survey, SurveyQuestion
 from backend.models.surveys import QuestionKind
@@ -25,6 +31,7 @@ from backend.services import surveys
 from backend.surveys import audience as audiences
 from backend.surveys import qr, texts
 from backend.surveys import questions as rules
+from backend.web_db import request_session
 
 blueprint = Blueprint("public_surveys", __name__, url_prefix="/s")
 DEVICE_COOKIE = "lvzhi_survey_device"
@@ -60,6 +67,16 @@ def _load(session: Session, token: str) -> Survey | None:
     return surveys.by_token(session, token=token) if len(token) <= 32 else None
 
 
+def _refusal(survey: Survey | None, now):
+    """Return the page saying why this survey cannot be answered here, or None."""
+    reason = surveys.problem(survey, now=now)
+    if reason:
+        return _message(reason, 404 if survey is None else 410)
+    if not surveys.answerable_by_link(survey):
+        return _message(surveys.staff_only_text(survey), 403, title=survey.title)
+    return None
+
+
 def _page(session, survey: Survey, *, values=None, errors=None, status=200, error=None):
     questions = surveys.questions_of(session, survey_id=survey.id)
     targets = audiences.evaluation_choices(session, survey=survey, staff=None)
@@ -81,15 +98,14 @@ def _answered(session: Session, survey: Survey, device: str | None) -> bool:
 @blueprint.get("/<token>")
 def form(token: str):
     """Show the survey's form (or why it cannot be answered)."""
-    device = _device()
-    with Session(runtime().engine) as session:
-        survey = _load(session, token)
-        reason = surveys.problem(survey, now=runtime().clock())
-        if reason:
-            return _message(reason, 404 if survey is None else 410)
-        if _answered(session, survey, device):
-            return _message(texts.DEVICE_DONE, 409, title=survey.title)
-        html, status = _page(session, survey)
+    device, session = _device(), request_session()
+    survey = _load(session, token)
+    refusal = _refusal(survey, runtime().clock())
+    if refusal:
+        return refusal
+    if _answered(session, survey, device):
+        return _message(texts.DEVICE_DONE, 409, title=survey.title)
+    html, status = _page(session, survey)
     return _with_device(Response(html, status), device or secrets.token_hex(16))
 
 
@@ -97,11 +113,12 @@ def _read(question: SurveyQuestion) -> Any:
     name = f"q{question.id}"
     if question.kind == QuestionKind.MULTIPLE:
         raw = request.form.getlist(name)
-        if not all(v.isdigit() for v in raw):
+        numbers = [parse_int(v, 0, 9999) for v in raw]
+        if None in numbers:
             raise rules.AnswerError(
                 texts.MULTIPLE_HINT.format(count=len(rules.options_of(question)))
             )
-        return rules.check(question, [int(v) for v in raw])
+        return rules.check(question, numbers)
     text = request.form.get(name, "").strip()
     return rules.read_text(question, text) if text else rules.check(question, None)
 
@@ -136,34 +153,35 @@ def _invalid(session: Session, survey: Survey, errors: dict, target_error: str |
 @limiter.limit(RATE_LIMIT)
 def submit(token: str):
     """Check and store the answers once per device; show problems beside their questions."""
-    device = _device() or secrets.token_hex(16)
+    device, session = _device() or secrets.token_hex(16), request_session()
     now = runtime().clock()
-    with session_scope(runtime().engine) as session:
-        survey = _load(session, token)
-        reason = surveys.problem(survey, now=now)
-        if reason:
-            return _message(reason, 404 if survey is None else 410)
-        values, errors = _read_all(surveys.questions_of(session, survey_id=survey.id))
-        target, target_error = _target(session, survey)
-        if errors or target_error:
-            return _with_device(
-                Response(_invalid(session, survey, errors, target_error), 400), device
-            )
-        try:
-            surveys.submit_response(session, survey=survey, values=values, channel="link",
-                                    respondent_key=f"device:{device}", now=now,
+    survey = _load(session, token)
+    refusal = _refusal(survey, now)
+    if refusal:
+        return refusal
+    values, errors = _read_all(surveys.questions_of(session, survey_id=survey.id))
+    target, target_error = _target(session, survey)
+    if errors or target_error:
+        return _with_device(Response(_invalid(session, survey, errors, target_error), 400), device)
+    try:
+        with writing(runtime().engine) as db:  # only the store: checked above, rendered below
+            surveys.submit_response(db, survey=db.get(Survey, survey.id), values=values,
+                                    channel="link", respondent_key=f"device:{device}", now=now,
                                     evaluated_department_id=target)  # fmt: skip
-        except surveys.AlreadyAnswered:
-            return _message(texts.DEVICE_DONE, 409, title=survey.title)
-        html, _ = _message(texts.THANKS, 200, title=survey.title, ok=True)
+    except surveys.AlreadyAnswered:
+        return _message(texts.DEVICE_DONE, 409, title=survey.title)
+    except surveys.StaffOnly as refused:  # the audience changed a moment ago
+        return _message(str(refused), 403, title=survey.title)
+    except surveys.SurveyUnavailable as gone:  # closed a moment ago, after the check above
+        return _message(str(gone), 410)
+    html, _ = _message(texts.THANKS, 200, title=survey.title, ok=True)
     return _with_device(Response(html, 200), device)
 
 
 @blueprint.get("/<token>/qr.<kind>")
 def qr_code(token: str, kind: str):
     """Return the survey's QR code as PNG or SVG."""
-    with Session(runtime().engine) as session:
-        survey = _load(session, token)
+    survey = _load(request_session(), token)
     if survey is None or kind not in ("png", "svg"):
         return _message(texts.UNKNOWN_SURVEY, 404)
     link = qr.survey_link(runtime().settings.PUBLIC_BASE_URL, survey.token)

@@ -1,4 +1,8 @@
-"""What every request and job needs: settings, database engine, callback crypto, dispatch, clock."""
+"""The one composition root: settings, engine, clock, WeCom client, callback crypto, dispatch.
+
+`build_runtime(settings)` builds them once per process; the web app (`create_app`), the
+scheduler process and every `lvzhi` command take what they need from the `Runtime` it returns.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,10 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy.engine import Engine
 
+from backend.db import make_engine
+from backend.delivery import build_client
 from backend.settings import Settings
+from bot.client import WeComClient
 from bot.crypto import CallbackCrypto
 
 EXTENSION_KEY = "lvzhi"
@@ -17,13 +24,40 @@ EXTENSION_KEY = "lvzhi"
 
 @dataclass
 class Runtime:
-    """Process-wide objects the app factory builds once."""
+    """Process-wide objects built once from the settings."""
 
     settings: Settings
     engine: Engine
     crypto: CallbackCrypto
     dispatch: Callable
     clock: Callable[[], datetime]
+    client: WeComClient
+
+
+def build_runtime(
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> Runtime:
+    """Build the process's runtime from its settings (tests may hand in an engine or a clock)."""
+    import handlers  # the one place backend reaches handlers (design.md)
+
+    engine = engine or make_engine(settings.DATABASE_URL)
+    return Runtime(
+        settings=settings,
+        engine=engine,
+        crypto=CallbackCrypto(settings.WECOM_TOKEN, settings.WECOM_AES_KEY, settings.WECOM_CORP_ID),
+        dispatch=handlers.dispatch,
+        clock=clock or local_clock(settings),
+        client=build_client(settings, engine),
+    )
+
+
+def local_clock(settings: Settings) -> Callable[[], datetime]:
+    """Return the real clock in the configured time zone."""
+    zone = settings.timezone
+    return lambda: datetime.now(zone)
 
 
 def runtime() -> Runtime:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import base64
 import binascii
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from backend.secret_strength import setting_weakness
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'lvzhi.db'}"
@@ -29,20 +32,69 @@ class Settings(BaseSettings):
     WECOM_CORP_ID: str = Field(min_length=1)
     WECOM_AGENT_ID: int = Field(ge=1)
     WECOM_SECRET: str = Field(min_length=1)
-    WECOM_TOKEN: str = Field(min_length=1, max_length=128)
-    WECOM_AES_KEY: str
+    # Callback secrets and the session key: refused when empty, published or guessable
+    # (backend/secret_strength.py says how each is generated).
+    WECOM_TOKEN: str = Field(default="", max_length=128, validate_default=True)
+    WECOM_AES_KEY: str = Field(default="", validate_default=True)
     WECOM_API_BASE: str = REAL_WECOM_API
     LVZHI_TIMEZONE: str = "Asia/Shanghai"
-    SECRET_KEY: str = Field(min_length=16)
+    SECRET_KEY: str = Field(default="", validate_default=True)
     PUBLIC_BASE_URL: str = "http://127.0.0.1:8000"
     LVZHI_MAX_CALLBACK_BYTES: int = 64 * 1024
+    # Largest request body any other page or API call accepts (uploads: LVZHI_UPLOAD_MAX_BYTES);
+    # a larger one is refused with 413 before it is read.
+    LVZHI_MAX_REQUEST_BYTES: int = Field(default=1024 * 1024, ge=64 * 1024, le=64 * 1024 * 1024)
+    # Reverse proxies (nginx) in front of the app whose X-Forwarded-For/-Proto/-Host are trusted;
+    # 0 = none: forwarded headers are ignored and the socket's address is the client's.
+    LVZHI_TRUSTED_PROXIES: int = Field(default=0, ge=0, le=5)
+    # Rate-limit counters shared by every worker and node: a Redis URL (redis://host:6379/0),
+    # or empty for a table in the database (shared by every process on the same database).
+    LVZHI_REDIS_URL: str = ""
+    # Public QR pages, per local day: ratings one network (IPv4 /24, IPv6 /64) may leave on one
+    # unit, and work orders (complaints and bad ratings) one unit takes from all networks.
+    # Heads and administrators get the first new order at once, then a digest at most this often.
+    LVZHI_PUBLIC_RATINGS_PER_NETWORK: int = Field(default=10, ge=1, le=10_000)
+    LVZHI_PUBLIC_ORDERS_PER_UNIT: int = Field(default=30, ge=1, le=100_000)
+    LVZHI_ORDER_DIGEST_MINUTES: int = Field(default=30, ge=1, le=24 * 60)
+    # A signed callback older or newer than this (by its `timestamp`) is refused: a captured
+    # callback cannot be replayed later. Processed keys are kept far longer (7 days).
+    LVZHI_CALLBACK_MAX_AGE_SECONDS: int = Field(default=600, ge=30, le=86_400)
     LVZHI_HTTP_TIMEOUT: float = Field(default=8.0, gt=0, le=60)
+    # Outbox: WeCom's own duplicate check on app messages (the same body to the same members
+    # within this many seconds is delivered once: covers a resend after a timeout), and how
+    # long sent and failed rows (with their files) are kept before the purge job deletes them.
+    LVZHI_DUPLICATE_CHECK_SECONDS: int = Field(default=600, ge=1, le=4 * 3600)
+    LVZHI_OUTBOX_KEEP_SENT_DAYS: int = Field(default=30, ge=1, le=3650)
+    LVZHI_OUTBOX_KEEP_FAILED_DAYS: int = Field(default=90, ge=1, le=3650)
+    # Finished jobs (their uploads, results and error reports) are deleted after this.
+    LVZHI_JOBS_KEEP_DAYS: int = Field(default=7, ge=1, le=3650)
     # Reports: the administrators' group ("appchat:<chatid>" or "webhook:<robot key>", empty =
     # no county posts), whether weekly summaries name members with missing days, and the
     # reporting rate under which a section counts as low in the monthly report.
     LVZHI_ADMIN_CHAT: str = ""
     LVZHI_WEEKLY_LIST_MISSING: bool = True
     LVZHI_LOW_REPORTING_RATE: float = Field(default=0.8, ge=0, le=1)
+    # Uploads (imported by the job runner): the file's size, its size once unzipped (checked
+    # before the workbook is opened) and the data rows one import may hold.
+    LVZHI_UPLOAD_MAX_BYTES: int = Field(default=30 * 1024 * 1024, ge=1024)
+    LVZHI_UPLOAD_MAX_UNZIPPED_BYTES: int = Field(default=300 * 1024 * 1024, ge=1024)
+    LVZHI_IMPORT_MAX_ROWS: int = Field(default=200_000, ge=1)
+    # Scheduler: how long its lease lasts (renewed every third of it; a standby process takes
+    # over once it lapses) and how often the reminder tick asks which rounds are due.
+    LVZHI_SCHEDULER_LEASE_SECONDS: float = Field(default=30, gt=0, le=3600)
+    LVZHI_SCHEDULER_TICK_SECONDS: float = Field(default=20, gt=0, le=3600)
+    # Testing aid, never set in production: an ISO datetime (e.g. 2026-09-30T16:29:50+08:00) at
+    # which the scheduler process starts its clock, which then runs on at real speed. Only the
+    # scheduler's jobs follow it; the web app, the delivery worker and the leases keep real time.
+    LVZHI_SCHEDULER_NOW: str = ""
+
+    @field_validator("SECRET_KEY", "WECOM_TOKEN", "WECOM_AES_KEY")
+    @classmethod
+    def _secret_is_strong(cls, value: str, info: ValidationInfo) -> str:
+        problem = setting_weakness(str(info.field_name), value)
+        if problem:
+            raise ValueError(problem)
+        return value.strip()
 
     @field_validator("WECOM_AES_KEY")
     @classmethod
@@ -82,6 +134,16 @@ class Settings(BaseSettings):
         channel, _, target = value.strip().partition(":")
         if value.strip() and (channel not in ("appchat", "webhook") or not target.strip()):
             raise ValueError("must be appchat:<chatid> or webhook:<robot key>, or empty")
+        return value.strip()
+
+    @field_validator("LVZHI_SCHEDULER_NOW")
+    @classmethod
+    def _is_iso_datetime(cls, value: str) -> str:
+        if value.strip():
+            try:
+                datetime.fromisoformat(value.strip())
+            except ValueError as exc:
+                raise ValueError("must be an ISO datetime, e.g. 2026-09-30T16:29:50+08:00") from exc
         return value.strip()
 
     @field_validator("DATABASE_URL")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from flask import Blueprint, Response, abort, request
 
@@ -38,6 +39,8 @@ def receive() -> Response:
         abort(_status_for(exc), description=f"回调解密失败 ({exc.code})")
     except MessageParseError:
         abort(400, description="回调消息格式不正确")
+    if not _fresh(timestamp, runtime().settings.LVZHI_CALLBACK_MAX_AGE_SECONDS):
+        abort(403, description="回调时间戳不在允许范围内")
     reply_xml = _answer(message)
     if not reply_xml:
         return Response("", mimetype="text/plain")
@@ -55,6 +58,13 @@ def _answer(message) -> str:
     except Exception:
         log.exception("callback %s failed", message.dedupe_key)
         return apology_xml(message, corp_id=corp_id, now=now)
+
+
+def _fresh(timestamp: str, max_age: int) -> bool:
+    """Tell whether a (signed) callback timestamp is within `max_age` seconds of real time."""
+    if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
+        return False
+    return abs(time.time() - int(timestamp)) <= max_age
 
 
 def _required_args(*names: str) -> list[str]:

@@ -18,9 +18,10 @@ BENCH_WECOM = {
     "WECOM_CORP_ID": "wwbench0000000001",
     "WECOM_AGENT_ID": "1000002",
     "WECOM_SECRET": "bench-secret-0123456789",
-    "WECOM_TOKEN": "hJqcu3uJ9Tn2gXPmxx2w9kkCkCE2EPYo",
-    "WECOM_AES_KEY": "6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt",
-    "SECRET_KEY": "bench-secret-key-0123456789",
+    # Random values (settings refuse published or guessable secrets); never use them elsewhere.
+    "WECOM_TOKEN": "00EEEG8v4riXjslkO04LfV7VH1lXGVqB",
+    "WECOM_AES_KEY": "Km99qjstdtgcRnu0OcSKe/UECrt8C7D8m3Vc7N0d9iI",
+    "SECRET_KEY": "2sIelsPOaVR9QRC27QDNjLDa6nZ4K_StETTNHkEjML_BOhJ81bK51gufNS9t-6cA",
 }
 
 

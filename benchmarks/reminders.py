@@ -26,6 +26,7 @@ from backend.emulator_link import emulator_config, push_directory
 from backend.migrate import upgrade_database
 from backend.models import Absence, AbsenceKind, Department, Duty, DutyEntry, Staff, TaskType
 from backend.settings import load_settings
+from benchmarks.harness import BENCH_WECOM
 from bot.emulator import EmulatorServer
 from scheduled.reminder_texts import staff_reminder
 from scheduled.reminders import run_reminders
@@ -33,14 +34,6 @@ from scheduled.reminders import run_reminders
 STAFF, DEPARTMENTS = 10_000, 25
 DAY = date(2026, 11, 23)
 CARD = staff_reminder(DAY, "1", "bench_baseline")
-WECOM = {
-    "WECOM_CORP_ID": "wwbench0000000001",
-    "WECOM_AGENT_ID": 1000002,
-    "WECOM_SECRET": "bench-secret-0123456789abcdef",
-    "WECOM_TOKEN": "hJqcu3uJ9Tn2gXPmxx2w9kkCkCE2EPYo",
-    "WECOM_AES_KEY": "6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt",
-    "SECRET_KEY": "bench-secret-key-0123456789",
-}
 
 
 def populate(session: Session) -> int:
@@ -103,7 +96,7 @@ def bare_baseline(client, userids: list[str]) -> float:
 def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="lvzhi-bench-reminders-"))
     url = f"sqlite:///{folder / 'bench.db'}"
-    base = load_settings(DATABASE_URL=url, **WECOM)
+    base = load_settings(DATABASE_URL=url, **BENCH_WECOM)
     emulator = EmulatorServer(emulator_config(base))
     emulator.start()
     settings = base.model_copy(update={"WECOM_API_BASE": emulator.api_base})

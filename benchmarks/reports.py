@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from backend.db import make_engine, read_scope
+from backend.db import make_engine, reading
 from backend.delivery import build_client, deliver_due
 from backend.demo import seed_demo
 from backend.emulator_link import emulator_config, push_directory
@@ -120,7 +120,7 @@ def monthly(settings, engine) -> tuple[float, float, int, int]:
         department = reporting_departments(session)[0]
     entries = fill_month(engine, department.id, period)
     options = ReportOptions.from_settings(settings)
-    with read_scope(engine) as session:  # as the jobs and the console read: no write lock
+    with reading(engine) as session:  # as the jobs and the console read: no write lock
         started, cpu = time.perf_counter(), time.process_time()
         files = monthly_files(
             session,

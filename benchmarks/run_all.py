@@ -15,6 +15,7 @@ BENCHMARKS = [
     "reports.py",
     "surveys.py",
     "export.py",
+    "contention.py",
 ]
 
 if __name__ == "__main__":

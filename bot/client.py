@@ -21,6 +21,10 @@ MAX_RECIPIENTS = 1000
 TOKEN_MARGIN = 60.0
 WEBHOOK_IMAGE_LIMIT = 2 * 1024 * 1024
 MIN_MEDIA_BYTES = 6
+DUPLICATE_CHECK_INTERVAL = 600  # seconds (WeCom's default is 1,800, its maximum 4 hours)
+MAX_DUPLICATE_CHECK_INTERVAL = 4 * 3600
+MEDIA_REUSE_SECONDS = 2 * 24 * 3600  # a media_id lasts 3 days; reuse one for 2
+MEDIA_CACHE_SIZE = 256
 _SECRET_PARAMS = re.compile(r"((?:access_token|corpsecret|key)=)[^&\s'\"]+")
 T = TypeVar("T")
 
@@ -147,6 +151,7 @@ class WeComClient:
         session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
         max_busy_retries: int = 3,
+        duplicate_check_interval: int = DUPLICATE_CHECK_INTERVAL,
     ) -> None:
         self.api_base = api_base if api_base.endswith("/") else api_base + "/"
         self.corp_id, self.agent_id = corp_id, int(agent_id)
@@ -156,6 +161,10 @@ class WeComClient:
         self.session = session or requests.Session()
         self._sleep = sleep
         self.max_busy_retries = max_busy_retries
+        if not 1 <= duplicate_check_interval <= MAX_DUPLICATE_CHECK_INTERVAL:
+            raise ValueError("duplicate_check_interval must be 1 s to 4 h")
+        self.duplicate_check_interval = int(duplicate_check_interval)
+        self._media: dict[tuple[str, str, str], tuple[str, float]] = {}
         digest = hashlib.sha256(secret.encode("utf-8")).hexdigest()[:12]
         self.token_key = f"{corp_id}:{agent_id}:{digest}"
         self._token_lock = threading.Lock()
@@ -239,23 +248,20 @@ class WeComClient:
                 self.token_store.discard(self.token_key, token)
         return _checked(data)
 
-    def send_message(
-        self,
-        user_ids: Sequence[str],
-        msgtype: str,
-        body: dict,
-        *,
-        enable_duplicate_check: bool = False,
-    ) -> dict:
-        """Send one application message to up to 1000 members in a single call."""
+    def send_message(self, user_ids: Sequence[str], msgtype: str, body: dict) -> dict:
+        """Send one application message to up to 1000 members in a single call.
+
+        WeCom's duplicate check is always on: a resend of the same body (after a timeout
+        whose request did arrive) within the interval is accepted but not delivered again.
+        """
         payload = {
             "touser": "|".join(_user_list(user_ids)),
             "msgtype": msgtype,
             "agentid": self.agent_id,
             msgtype: body,
+            "enable_duplicate_check": 1,
+            "duplicate_check_interval": self.duplicate_check_interval,
         }
-        if enable_duplicate_check:
-            payload["enable_duplicate_check"] = 1
         return self.call("POST", "message/send", json=payload)
 
     def send_text(self, user_ids: Sequence[str], content: str) -> dict:
@@ -293,10 +299,22 @@ class WeComClient:
         return self.call("POST", "message/update_template_card", json=payload)
 
     def upload_media(self, media_type: str, filename: str, data: bytes) -> str:
-        """Upload temporary media (valid 3 days) and return its media_id."""
+        """Upload temporary media (valid 3 days) and return its media_id.
+
+        The same bytes uploaded again within two days get the earlier media_id, so a resent
+        image or file has the same body and WeCom's duplicate check recognises it.
+        """
+        key = (media_type, filename, hashlib.sha256(data).hexdigest())
+        known = self._media.get(key)
+        if known is not None and known[1] > time.time():
+            return known[0]
         files = _media_part(filename, data)
         answer = self.call("POST", "media/upload", params={"type": media_type}, files=files)
-        return _media_id(answer)
+        media_id = _media_id(answer)
+        if len(self._media) >= MEDIA_CACHE_SIZE:
+            self._media.pop(next(iter(self._media)))
+        self._media[key] = (media_id, time.time() + MEDIA_REUSE_SECONDS)
+        return media_id
 
     def appchat_create(
         self, name: str, owner: str, user_ids: Sequence[str], chat_id: str | None = None

@@ -1,5 +1,7 @@
 """Conversations: what the bot answers to each message or event."""
 
-from handlers.router import dispatch
+from handlers.router import Dispatch, answer, needs_write
 
-__all__ = ["dispatch"]
+dispatch = Dispatch(needs_write=needs_write, answer=answer)
+
+__all__ = ["Dispatch", "dispatch"]

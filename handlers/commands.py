@@ -12,6 +12,8 @@ from backend.workdays import workdays_between
 from bot.replies import Reply, TextReply
 from handlers import duty_entry, forms, texts
 from handlers.forms import Context, Invalid
+from handlers.parsing import small_number
+from handlers.turn import Turn
 
 PERIODS = {"今天": "today", "本周": "this_week", "上周": "last_week"}
 WHO_PREFIXES = ("谁管", "谁负责")
@@ -86,23 +88,29 @@ def pick_entry(session: Session, staff: Staff, argument: str) -> DutyEntry | str
     recent = entries.recent_entries(session, staff=staff)
     if not recent:
         return texts.NO_ENTRIES_TO_CHANGE
-    number = int(argument) if argument.isdigit() else 1
+    number = _entry_number(argument)
     if not 1 <= number <= len(recent):
-        return texts.NO_SUCH_ENTRY.format(number=argument)
+        return texts.NO_SUCH_ENTRY.format(number=argument[:10])
     entry = recent[number - 1]
     return texts.LOCKED if entries.is_locked(session, entry=entry) else entry
 
 
-def change_entry(
-    session: Session, staff: Staff, argument: str, *, now: datetime, delete: bool
-) -> list[Reply]:
+def _entry_number(argument: str) -> int:
+    """Return the number in `修改 n` (1 when there is none; 0 when it is not a usable one)."""
+    number = small_number(argument)
+    if number is not None:
+        return number
+    return 0 if any(ch.isdigit() for ch in argument) else 1
+
+
+def change_entry(turn: Turn, argument: str, *, delete: bool) -> list[Reply]:
     """Open the entry for 修改 (at its summary) or ask to confirm 删除."""
-    picked = pick_entry(session, staff, argument)
+    picked = pick_entry(turn.session, turn.staff, argument)
     if isinstance(picked, str):
         return [TextReply(picked)]
     if delete:
-        return forms.start(session, staff, DELETE_FORM, now=now, answers={"entry_id": picked.id})
-    return start_edit(session, staff, picked, now=now)
+        return forms.start(turn, DELETE_FORM, answers={"entry_id": picked.id})
+    return start_edit(turn, picked)
 
 
 def entry_answers(entry: DutyEntry) -> dict:
@@ -120,9 +128,9 @@ def entry_answers(entry: DutyEntry) -> dict:
     }
 
 
-def start_edit(session: Session, staff: Staff, entry: DutyEntry, *, now: datetime) -> list[Reply]:
+def start_edit(turn: Turn, entry: DutyEntry) -> list[Reply]:
     """Open an entry in the form at its confirmation, so `修改 工时` changes one answer."""
-    return forms.start(session, staff, duty_entry.EDIT_FORM, now=now, answers=entry_answers(entry))
+    return forms.start(turn, duty_entry.EDIT_FORM, answers=entry_answers(entry))
 
 
 def _delete_summary(ctx: Context) -> str:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from sqlmodel import Session
-
-from backend.models import Duty, DutyEntry, KeyTask, Staff, TaskType
+from backend.models import Duty, DutyEntry, KeyTask, TaskType
 from backend.models.org import FUNCTION_TYPE_LABELS
 from backend.review import flag_labels
 from backend.services import catalogue, entries
@@ -22,7 +20,9 @@ from handlers.parsing import (
     parse_count,
     parse_date,
     parse_hours,
+    small_number,
 )
+from handlers.turn import Turn
 
 BACKFILL_DAYS = 7
 LONG_LIST = 9
@@ -112,8 +112,9 @@ def _parse_duty(ctx: Context, text: str) -> int:
     duties = _duties(ctx)
     if text in texts.ALL_WORDS:
         raise Invalid(full_duty_list(duties))
-    if text.isdigit():
-        found = next((d for d in duties if d.seq == int(text)), None)
+    number = small_number(text)
+    if number is not None:
+        found = next((d for d in duties if d.seq == number), None)
         if found is None:
             raise Invalid(texts.DUTY_OUT_OF_RANGE.format(number=text))
         return found.id
@@ -168,8 +169,9 @@ def _parse_key_task(ctx: Context, text: str) -> int | None:
     if text in texts.SKIP_WORDS or text == "0":
         return None
     tasks = _key_tasks(ctx)
-    if text.isdigit() and 1 <= int(text) <= len(tasks):
-        return tasks[int(text) - 1].id
+    number = small_number(text)
+    if number is not None and 1 <= number <= len(tasks):
+        return tasks[number - 1].id
     raise Invalid(texts.KEY_TASK_INVALID.format(count=len(tasks)))
 
 
@@ -202,8 +204,9 @@ def _parse_task_type(ctx: Context, text: str) -> str:
     types = _types(ctx)
     if text in texts.ACCEPT_WORDS:
         return default_task_type(ctx)
-    if text.isdigit() and 1 <= int(text) <= len(types):
-        return types[int(text) - 1].code
+    number = small_number(text)
+    if number is not None and 1 <= number <= len(types):
+        return types[number - 1].code
     found = next((t for t in types if t.name == text), None)
     if found is None:
         raise Invalid(texts.TASK_TYPE_INVALID.format(count=len(types)))
@@ -316,10 +319,8 @@ ENTRY_FORM = forms.register(forms.Form("duty_entry", texts.FORM_TITLE, STEPS, _s
 EDIT_FORM = forms.register(forms.Form("duty_edit", texts.EDIT_TITLE, STEPS, _summary, _finish))
 
 
-def start_entry(
-    session: Session, staff: Staff, *, now: datetime, answers: dict | None = None
-) -> list[Reply]:
+def start_entry(turn: Turn, *, answers: dict | None = None) -> list[Reply]:
     """Open the duty entry form, with whatever is already known filled in."""
-    if not catalogue.duties_of(session, department_id=staff.department_id):
+    if not catalogue.duties_of(turn.session, department_id=turn.staff.department_id):
         return [TextReply(texts.NO_DUTIES)]
-    return forms.start(session, staff, ENTRY_FORM, now=now, answers=answers)
+    return forms.start(turn, ENTRY_FORM, answers=answers)

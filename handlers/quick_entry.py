@@ -4,26 +4,25 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session
-
-from backend.models import Duty, Staff
+from backend.models import Duty
 from backend.services import catalogue
 from bot.replies import Reply
 from handlers import duty_entry
 from handlers.forms import Invalid
 from handlers.parsing import QuickParts, bigrams, hours_in_range, parse_quick
+from handlers.turn import Turn
 
 MIN_SCORE = 2
 
 
-def quick_entry(session: Session, staff: Staff, text: str, *, now: datetime) -> list[Reply] | None:
+def quick_entry(turn: Turn, text: str) -> list[Reply] | None:
     """Start an entry from one line with hours in it; None when the line has no hours."""
     parts = parse_quick(text)
     if parts is None:
         return None
-    duties = catalogue.duties_of(session, department_id=staff.department_id)
-    answers = _understood(parts, match_duty(duties, parts.description), now)
-    return duty_entry.start_entry(session, staff, now=now, answers=answers)
+    duties = catalogue.duties_of(turn.session, department_id=turn.staff.department_id)
+    answers = _understood(parts, match_duty(duties, parts.description), turn.now)
+    return duty_entry.start_entry(turn, answers=answers)
 
 
 def match_duty(duties: list[Duty], words: str) -> Duty | None:

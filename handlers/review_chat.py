@@ -9,6 +9,7 @@ from sqlmodel import Session
 from backend.models import Staff
 from backend.services import review
 from backend.services.review import EntryView, ReviewError
+from bot.neutral import for_text
 from bot.replies import Reply, TextReply
 from handlers import review_texts as texts
 
@@ -78,12 +79,12 @@ def entry_text(view: EntryView) -> str:
         description = description[: texts.DESCRIPTION_LIMIT] + "…"
     flags = "\n".join(texts.FLAG_LINE.format(label=label) for label in view.flag_labels)
     return texts.ENTRY.format(
-        staff_name=view.staff_name,
+        staff_name=for_text(view.staff_name),
         work_date=view.work_date.isoformat(),
-        department_name=view.department_name,
-        duty_title=view.duty_title,
-        task_type=view.task_type,
+        department_name=for_text(view.department_name),
+        duty_title=for_text(view.duty_title),
+        task_type=for_text(view.task_type),
         hours=view.hours,
-        description=description,
+        description=for_text(description),
         flags=flags,
     )

@@ -8,13 +8,15 @@ from sqlmodel import Session
 
 from backend.models import Department, Staff, Survey, SurveyQuestion
 from backend.models.surveys import SURVEY_KIND_LABELS, QuestionKind
-from backend.services import conversations, surveys
+from backend.services import surveys
 from backend.surveys import audience as audiences
 from backend.surveys import questions as rules
 from bot.replies import Reply, TextReply
 from handlers import forms
 from handlers import survey_texts as texts
 from handlers.forms import Context, Invalid, Step
+from handlers.parsing import small_number
+from handlers.turn import Turn
 
 PREFIX = "survey"
 RESUME = "继续"
@@ -28,14 +30,15 @@ def form_name(survey_id: int) -> str:
     return f"{PREFIX}:{survey_id}"
 
 
-def survey_command(session: Session, staff: Staff, text: str, *, now: datetime) -> list[Reply]:
+def survey_command(turn: Turn, text: str) -> list[Reply]:
     """Answer `问卷` (list my open surveys) and `问卷 N` (start survey N)."""
     rest = text.removeprefix(texts.COMMAND).strip()
     if not rest:
-        return [TextReply(_listing(session, staff, now))]
-    if not rest.isdigit():
+        return [TextReply(_listing(turn.session, turn.staff, turn.now))]
+    survey_id = small_number(rest, digits=9)
+    if survey_id is None:
         return [TextReply(texts.NOT_A_NUMBER.format(example=1))]
-    return start_survey(session, staff, int(rest), now=now)
+    return start_survey(turn, survey_id)
 
 
 def _listing(session: Session, staff: Staff, now: datetime) -> str:
@@ -53,17 +56,18 @@ def _listing(session: Session, staff: Staff, now: datetime) -> str:
     return "\n".join(lines)
 
 
-def start_survey(session: Session, staff: Staff, survey_id: int, *, now: datetime) -> list[Reply]:
+def start_survey(turn: Turn, survey_id: int) -> list[Reply]:
     """Open survey N for the member, or say politely why not."""
+    session, staff, now = turn.session, turn.staff, turn.now
     survey = session.get(Survey, survey_id)
     problem = surveys.problem(survey, now=now)
     if problem:
         return [TextReply(problem)]
     if not audiences.in_audience(session, survey=survey, staff=staff):
         return [TextReply(surveys.texts.NOT_IN_AUDIENCE.format(title=survey.title))]
-    kept = conversations.current(session, wecom_userid=staff.wecom_userid)
+    kept = turn.form.state
     if kept is not None and kept.form == form_name(survey.id):
-        return forms.handle(session, staff, RESUME, now=now) or []  # carry on, nothing lost
+        return forms.handle(turn, RESUME) or []  # carry on, nothing lost
     pending = surveys.pending_choices(session, survey=survey, staff=staff)
     if not pending:
         return [TextReply(surveys.texts.ALREADY.format(title=survey.title))]
@@ -73,14 +77,15 @@ def start_survey(session: Session, staff: Staff, survey_id: int, *, now: datetim
     intro = f"\n{survey.introduction}" if survey.introduction else ""
     opening = texts.START.format(title=survey.title, count=count, introduction=intro)
     form = build_form(session, form_name(survey.id))
-    first, *rest = forms.start(session, staff, form, now=now, answers=answers)
+    first, *rest = forms.start(turn, form, answers=answers)
     return [TextReply(f"{opening}\n\n{first.content}"), *rest]
 
 
 def build_form(session: Session, name: str) -> forms.Form | None:
     """Build the form of survey `survey:N` from its questions (the engine's factory)."""
     survey_id = name.partition(":")[2]
-    survey = session.get(Survey, int(survey_id)) if survey_id.isdigit() else None
+    number = small_number(survey_id, digits=9)
+    survey = session.get(Survey, number) if number is not None else None
     if survey is None:
         return None
     questions = _questions(session, survey.id)
@@ -123,8 +128,9 @@ def _target_step(survey: Survey) -> Step:
     def parse(ctx: Context, text: str) -> int | None:
         _open_or_refuse(survey, ctx)
         choices = _targets(ctx, survey)
-        if text.isdigit() and 1 <= int(text) <= len(choices):
-            chosen = choices[int(text) - 1]
+        number = small_number(text)
+        if number is not None and 1 <= number <= len(choices):
+            chosen = choices[number - 1]
             return chosen.id if chosen else None
         raise Invalid(texts.TARGET_INVALID.format(count=len(choices)))
 

@@ -1,24 +1,22 @@
 """The scheduler's clock: real time, or a shifted one for tests.
 
-Testing aid: `LVZHI_SCHEDULER_NOW` (an ISO datetime, e.g. ``2026-09-30T16:29:50+08:00``) makes
-the scheduler process start its clock at that moment and let it run on at real speed. Only the
-scheduler reads it; the web app and the delivery worker keep real time. Never set it in production.
+Testing aid: the setting `LVZHI_SCHEDULER_NOW` (an ISO datetime, e.g.
+``2026-09-30T16:29:50+08:00``) makes the scheduler process start its clock at that moment and let
+it run on at real speed. Only the scheduler's jobs follow it; the web app, the delivery worker and
+the lease keep real time (the lease and the outbox use the database's clock). Never set it in
+production.
 """
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from backend.settings import cached_settings
-
-FAKE_NOW_VARIABLE = "LVZHI_SCHEDULER_NOW"
+from backend.settings import Settings
 
 
 class SchedulerClock:
-    """Tell the current local time, offset when the testing variable is set."""
+    """Tell the current local time, offset when the testing setting is given."""
 
     def __init__(self, zone: ZoneInfo, start: str | None = None) -> None:
         self.zone = zone
@@ -32,12 +30,6 @@ class SchedulerClock:
         return (datetime.now(self.zone) + self.offset).astimezone(self.zone)
 
 
-def clock_from_environment(zone: ZoneInfo) -> SchedulerClock:
-    """Build the clock, honouring LVZHI_SCHEDULER_NOW (testing aid)."""
-    return SchedulerClock(zone, os.environ.get(FAKE_NOW_VARIABLE) or None)
-
-
-@lru_cache(maxsize=1)
-def process_clock() -> SchedulerClock:
-    """Return this process's clock, in the configured time zone."""
-    return clock_from_environment(cached_settings().timezone)
+def scheduler_clock(settings: Settings) -> SchedulerClock:
+    """Build the scheduler's clock, started now, honouring LVZHI_SCHEDULER_NOW (testing aid)."""
+    return SchedulerClock(settings.timezone, settings.LVZHI_SCHEDULER_NOW or None)

@@ -2,20 +2,54 @@
 
 from __future__ import annotations
 
-from backend.db import session_scope
+import time
+from datetime import datetime, timedelta
+
+from sqlalchemy.engine import Engine
+
+from backend.db import writing
+from backend.runtime import Runtime
+from backend.services import outbox
 from backend.services.callbacks import purge_processed
+from backend.settings import Settings
 from scheduled import reminders, reports, supervision, surveys
 from scheduled.job import Job
 
+PURGE_PAUSE = 0.05  # seconds between purge batches, so the bot's writes get the lock
 
-def purge_old_callbacks(engine) -> int:
+
+def purge_old_callbacks(runtime: Runtime) -> int:
     """Forget processed-callback keys older than seven days."""
-    with session_scope(engine) as session:
+    with writing(runtime.engine) as session:
         return purge_processed(session)
+
+
+def purge_outbox(
+    engine: Engine, settings: Settings, *, now: datetime | None = None, pause: float = PURGE_PAUSE
+) -> int:
+    """Delete sent and failed outbox rows (and their files) past retention, batch by batch."""
+    keep_sent = timedelta(days=settings.LVZHI_OUTBOX_KEEP_SENT_DAYS)
+    keep_failed = timedelta(days=settings.LVZHI_OUTBOX_KEEP_FAILED_DAYS)
+    total = 0
+    while True:
+        with writing(engine) as session:
+            count = outbox.purge_batch(
+                session, keep_sent=keep_sent, keep_failed=keep_failed, now=now
+            )
+        total += count
+        if count < outbox.PURGE_BATCH:
+            return total
+        time.sleep(pause)
+
+
+def purge_old_outbox(runtime: Runtime) -> int:
+    """Run the outbox purge with the scheduler's engine and settings."""
+    return purge_outbox(runtime.engine, runtime.settings)
 
 
 HOUSEKEEPING = [
     Job("purge-callbacks", {"trigger": "cron", "hour": 3, "minute": 17}, purge_old_callbacks),
+    Job("purge-outbox", {"trigger": "cron", "hour": 3, "minute": 41}, purge_old_outbox),
 ]
 
 JOBS: list[Job] = [*HOUSEKEEPING, *reminders.JOBS, *reports.JOBS, *surveys.JOBS, *supervision.JOBS]

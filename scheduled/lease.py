@@ -1,19 +1,22 @@
-"""The scheduler lease: of several scheduler processes only the holder acts."""
+"""The scheduler lease: of several scheduler processes only the holder acts.
+
+Every comparison and every expiry is on the database's clock (`db_now`), never the host's: two
+scheduler hosts whose clocks differ by hours still agree on who holds the lease.
+"""
 
 from __future__ import annotations
 
 import os
 import socket
 import uuid
-from datetime import timedelta
 
-from sqlalchemy import insert, or_, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
-from backend.db import session_scope
-from backend.models import SchedulerLease, utcnow
+from backend.db import db_now, reading, writing
+from backend.models import SchedulerLease
 
 LEASE_NAME = "scheduler"
 
@@ -25,27 +28,27 @@ def holder_name() -> str:
 
 def try_acquire(engine: Engine, *, holder: str, seconds: float) -> bool:
     """Take or renew the lease for `seconds`; False while another live process holds it."""
-    now = utcnow()
-    until = now + timedelta(seconds=seconds)
-    with session_scope(engine) as session:
+    with writing(engine) as session:
         taken = session.execute(
             update(SchedulerLease)
             .where(
                 SchedulerLease.name == LEASE_NAME,
-                or_(SchedulerLease.holder == holder, col(SchedulerLease.expires_at) < now),
+                or_(SchedulerLease.holder == holder, col(SchedulerLease.expires_at) < db_now()),
             )
-            .values(holder=holder, expires_at=until)
+            .values(holder=holder, expires_at=db_now(seconds))
         )
         if taken.rowcount == 1:
             return True
-    return _create(engine, holder, until)
+    return _create(engine, holder, seconds)
 
 
-def _create(engine: Engine, holder: str, until) -> bool:
+def _create(engine: Engine, holder: str, seconds: float) -> bool:
     try:
-        with session_scope(engine) as session:
+        with writing(engine) as session:
             session.execute(
-                insert(SchedulerLease).values(name=LEASE_NAME, holder=holder, expires_at=until)
+                insert(SchedulerLease).values(
+                    name=LEASE_NAME, holder=holder, expires_at=db_now(seconds)
+                )
             )
     except IntegrityError:
         return False
@@ -54,16 +57,19 @@ def _create(engine: Engine, holder: str, until) -> bool:
 
 def release(engine: Engine, *, holder: str) -> None:
     """Give the lease up at once so a waiting process takes over without delay."""
-    with session_scope(engine) as session:
+    with writing(engine) as session:
         session.execute(
             update(SchedulerLease)
             .where(SchedulerLease.name == LEASE_NAME, SchedulerLease.holder == holder)
-            .values(expires_at=utcnow() - timedelta(seconds=1))
+            .values(expires_at=db_now(-1))
         )
 
 
 def current_holder(engine: Engine) -> str | None:
     """Return who holds the lease now (None when nobody or expired)."""
-    with session_scope(engine) as session:
-        row = session.get(SchedulerLease, LEASE_NAME)
-        return row.holder if row is not None and row.expires_at > utcnow() else None
+    with reading(engine) as session:
+        return session.execute(
+            select(SchedulerLease.holder).where(
+                SchedulerLease.name == LEASE_NAME, col(SchedulerLease.expires_at) > db_now()
+            )
+        ).scalar_one_or_none()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from backend.services.outbox import OutgoingContent
+from bot.neutral import for_text
 
 WEEKDAYS = "一二三四五六日"
 LOG_BUTTON_STEP = "remind_log"
@@ -66,7 +67,10 @@ def _card(title: str, line: str, hint: str, button: dict, task_id: str) -> Outgo
 def staff_notice(department: str, day: date, names: list[str]) -> OutgoingContent:
     """Render the notice to a head listing who has still not logged `day`."""
     text = STAFF_NOTICE.format(
-        department=department, day=day_label(day), count=len(names), names="、".join(names)
+        department=for_text(department),
+        day=day_label(day),
+        count=len(names),
+        names="、".join(for_text(n) for n in names),
     )
     return OutgoingContent("text", {"content": text})
 
@@ -74,6 +78,9 @@ def staff_notice(department: str, day: date, names: list[str]) -> OutgoingConten
 def review_notice(department: str, day: date, days: int, lines: list[str]) -> OutgoingContent:
     """Render the notice to a head listing reviewers with overdue entries."""
     text = REVIEW_NOTICE.format(
-        department=department, day=day_label(day), days=days, names="、".join(lines)
+        department=for_text(department),
+        day=day_label(day),
+        days=days,
+        names="、".join(for_text(line) for line in lines),
     )
     return OutgoingContent("text", {"content": text})

@@ -9,7 +9,6 @@ round missed while the process was down is sent once when it comes back (while s
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -19,21 +18,21 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from backend.db import session_scope
+from backend.db import reading, writing
+from backend.runtime import Runtime
 from backend.services import reminders as queries
 from backend.services.calendar import load_calendar
-from backend.services.job_runs import claim_run, finish_run
+from backend.services.job_runs import claim_run, finish_run, run_exists
 from backend.services.outbox import enqueue_to_users
 from backend.services.reminders import Missing, ReminderTimes
+from backend.settings import Settings
 from backend.workdays import WorkCalendar
 from scheduled import reminder_texts as texts
-from scheduled.clock import process_clock
 from scheduled.job import Job
 
 log = logging.getLogger(__name__)
 
 STAGES = ("1", "2", "3", "notice")
-TICK_SECONDS = float(os.environ.get("LVZHI_SCHEDULER_TICK_SECONDS", "20"))
 
 
 @dataclass(frozen=True)
@@ -169,7 +168,7 @@ ACTIONS: dict[str, Callable[[Session, Round], str]] = {
 
 def run_reminders(engine: Engine, *, now: datetime) -> list[str]:
     """Send every round due at `now` that has not been sent; return the keys sent."""
-    with session_scope(engine) as session:
+    with reading(engine) as session:
         calendar = load_calendar(session)
         groups = queries.department_groups(session)
         default = queries.global_times(session)
@@ -186,7 +185,10 @@ def run_reminders(engine: Engine, *, now: datetime) -> list[str]:
 
 
 def _run_once(engine: Engine, prefix: str, work: Round, action) -> bool:
-    with session_scope(engine) as session:
+    with reading(engine) as session:  # most ticks find the round sent: no write lock for that
+        if run_exists(session, key=work.key):
+            return False
+    with writing(engine) as session:
         if not claim_run(session, key=work.key, job=prefix):
             return False
         detail = action(session, work)
@@ -195,15 +197,15 @@ def _run_once(engine: Engine, prefix: str, work: Round, action) -> bool:
     return True
 
 
-def reminder_tick(engine: Engine) -> list[str]:
+def reminder_tick(runtime: Runtime) -> list[str]:
     """The scheduled job: run the due rounds at the scheduler clock's now."""
-    return run_reminders(engine, now=process_clock()())
+    return run_reminders(runtime.engine, now=runtime.clock())
 
 
-JOBS = [
-    Job(
-        "reminders",
-        {"trigger": "interval", "seconds": TICK_SECONDS, "next_run_time": datetime.now(UTC)},
-        reminder_tick,
-    ),
-]
+def tick_trigger(settings: Settings) -> dict:
+    """Tick every LVZHI_SCHEDULER_TICK_SECONDS, the first time at once."""
+    seconds = settings.LVZHI_SCHEDULER_TICK_SECONDS
+    return {"trigger": "interval", "seconds": seconds, "next_run_time": datetime.now(UTC)}
+
+
+JOBS = [Job("reminders", tick_trigger, reminder_tick)]

@@ -2,83 +2,97 @@
 
 Several scheduler processes may be started (by mistake, or for failover): only the one holding
 the database lease delivers and runs jobs; the others wait and take over when its lease runs out.
-Testing aids (read only here): LVZHI_SCHEDULER_LEASE_SECONDS (default 30) and, in
-scheduled/clock.py, LVZHI_SCHEDULER_NOW; in scheduled/reminders.py LVZHI_SCHEDULER_TICK_SECONDS.
+The lease lasts `LVZHI_SCHEDULER_LEASE_SECONDS` (a setting) on the database's clock.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import threading
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from sqlalchemy.engine import Engine
 
-from backend.db import make_engine
-from backend.delivery import build_client, run_delivery_loop
+from backend.delivery import run_delivery_loop
+from backend.jobs.runner import run_job_loop
 from backend.migrate import upgrade_database
-from backend.settings import Settings, cached_settings
+from backend.runtime import Runtime, build_runtime
+from backend.settings import cached_settings
 from scheduled import lease
-from scheduled.clock import process_clock
+from scheduled.clock import scheduler_clock
+from scheduled.job import Job
 from scheduled.jobs import JOBS
 
 log = logging.getLogger(__name__)
 
-LEASE_SECONDS = float(os.environ.get("LVZHI_SCHEDULER_LEASE_SECONDS", "30"))
 
-
-def build_scheduler(settings: Settings, engine: Engine) -> BackgroundScheduler:
+def build_scheduler(runtime: Runtime) -> BackgroundScheduler:
     """Create the APScheduler instance with every job from the job list."""
     scheduler = BackgroundScheduler(
-        timezone=settings.timezone,
+        timezone=runtime.settings.timezone,
         job_defaults={"coalesce": True, "misfire_grace_time": 6 * 3600, "max_instances": 1},
     )
     for job in JOBS:
-        scheduler.add_job(job.run, **job.trigger, args=[engine], id=job.name, name=job.name)
+        trigger = job.trigger_for(runtime.settings)
+        scheduler.add_job(run_job, **trigger, args=[job, runtime], id=job.name, name=job.name)
     return scheduler
 
 
-def wait_for_lease(engine: Engine, holder: str, stop: threading.Event) -> bool:
+def run_job(job: Job, runtime: Runtime) -> object:
+    """Run one scheduled job on the scheduler's runtime."""
+    return job.run(runtime)
+
+
+def wait_for_lease(runtime: Runtime, holder: str, stop: threading.Event) -> bool:
     """Block until this process holds the lease (True) or is asked to stop (False)."""
+    seconds = runtime.settings.LVZHI_SCHEDULER_LEASE_SECONDS
     announced = False
     while not stop.is_set():
-        if lease.try_acquire(engine, holder=holder, seconds=LEASE_SECONDS):
+        if lease.try_acquire(runtime.engine, holder=holder, seconds=seconds):
             log.info("scheduler %s holds the lease", holder)
             return True
         if not announced:
             log.info("another scheduler holds the lease; %s waits to take over", holder)
             announced = True
-        stop.wait(LEASE_SECONDS / 4)
+        stop.wait(seconds / 4)
     return False
 
 
-def act_while_leader(settings: Settings, engine: Engine, holder: str, stop: threading.Event):
+def act_while_leader(runtime: Runtime, holder: str, stop: threading.Event) -> None:
     """Deliver and run jobs, renewing the lease, until stopped or the lease is lost."""
     done = threading.Event()
     worker = threading.Thread(
         target=run_delivery_loop,
-        args=(engine, build_client(settings, engine), done),
+        args=(runtime.engine, runtime.client, done),
         name="outbox-delivery",
         daemon=True,
     )
     worker.start()
-    scheduler = build_scheduler(settings, engine)
+    job_runner = threading.Thread(
+        target=run_job_loop,
+        args=(runtime.engine, done),
+        kwargs={"settings": runtime.settings},
+        name="job-runner",
+        daemon=True,
+    )
+    job_runner.start()
+    scheduler = build_scheduler(runtime)
     scheduler.start()
     log.info("scheduler started with %d jobs", len(JOBS))
-    while not stop.wait(LEASE_SECONDS / 3):
-        if not _renew(engine, holder):
+    while not stop.wait(runtime.settings.LVZHI_SCHEDULER_LEASE_SECONDS / 3):
+        if not _renew(runtime, holder):
             log.error("scheduler %s lost its lease; pausing until it can take it again", holder)
             break
     scheduler.shutdown(wait=True)
     done.set()
     worker.join(timeout=10)
+    job_runner.join(timeout=10)  # a running job keeps its lease until it expires, then reruns
 
 
-def _renew(engine: Engine, holder: str) -> bool:
+def _renew(runtime: Runtime, holder: str) -> bool:
+    seconds = runtime.settings.LVZHI_SCHEDULER_LEASE_SECONDS
     try:
-        return lease.try_acquire(engine, holder=holder, seconds=LEASE_SECONDS)
+        return lease.try_acquire(runtime.engine, holder=holder, seconds=seconds)
     except Exception:  # a database hiccup: keep acting while the lease may still be ours
         log.exception("lease renewal failed")
         return True
@@ -90,14 +104,14 @@ def main() -> None:
     # The reminder tick runs every 20 s: log our jobs' own messages, not each tick's start and end.
     logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
     settings = cached_settings()
-    process_clock()  # start the (test-shiftable) clock now, not at the first job
-    engine = make_engine(settings.DATABASE_URL)
-    upgrade_database(engine)
+    # The clock starts now (shifted by the LVZHI_SCHEDULER_NOW testing aid), not at the first job.
+    runtime = build_runtime(settings, clock=scheduler_clock(settings))
+    upgrade_database(runtime.engine)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     holder = lease.holder_name()
-    while wait_for_lease(engine, holder, stop):
-        act_while_leader(settings, engine, holder, stop)
-    lease.release(engine, holder=holder)
+    while wait_for_lease(runtime, holder, stop):
+        act_while_leader(runtime, holder, stop)
+    lease.release(runtime.engine, holder=holder)
     log.info("scheduler %s stopped", holder)

@@ -1,21 +1,26 @@
-"""QR supervision jobs: the work orders' deadline reminders and escalations, each working day."""
+"""QR supervision jobs: work-order deadline reminders and escalations, and new-order digests."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from backend.db import session_scope
+from sqlalchemy.engine import Engine
+
+from backend.db import reading, writing
 from backend.services.job_runs import claim_run, finish_run
-from backend.settings import cached_settings
+from backend.settings import Settings
+from backend.supervision.digest import has_held_orders, send_digests
 from backend.supervision.work_orders import ALERT_JOB, send_due_alerts
-from scheduled.job import Job
+from scheduled.job import Job, at_clock, at_clock_with_settings
+
+DIGEST_JOB = "supervision-digests"
 
 
-def check_work_order_deadlines(engine, now: datetime | None = None) -> int:
+def check_work_order_deadlines(engine: Engine, *, now: datetime) -> int:
     """Remind heads of today's deadlines and escalate overdue orders, once per day."""
-    today = (now or datetime.now(cached_settings().timezone)).date()
+    today = now.date()
     key = f"{ALERT_JOB}:{today.isoformat()}"
-    with session_scope(engine) as session:
+    with writing(engine) as session:
         if not claim_run(session, key=key, job=ALERT_JOB):
             return 0
         sent = send_due_alerts(session, today=today)
@@ -23,6 +28,23 @@ def check_work_order_deadlines(engine, now: datetime | None = None) -> int:
     return sent
 
 
+def send_work_order_digests(engine: Engine, *, now: datetime, settings: Settings) -> int:
+    """Tell heads and administrators of held new orders, one digest per unit; return how many."""
+    with reading(engine) as session:
+        if not has_held_orders(session):
+            return 0
+    every = timedelta(minutes=settings.LVZHI_ORDER_DIGEST_MINUTES)
+    with writing(engine) as session:
+        return send_digests(session, now=now, every=every)
+
+
 JOBS = [
-    Job(ALERT_JOB, {"trigger": "cron", "hour": 9, "minute": 5}, check_work_order_deadlines),
+    Job(
+        ALERT_JOB, {"trigger": "cron", "hour": 9, "minute": 5}, at_clock(check_work_order_deadlines)
+    ),
+    Job(
+        DIGEST_JOB,
+        {"trigger": "interval", "minutes": 1},
+        at_clock_with_settings(send_work_order_digests),
+    ),
 ]

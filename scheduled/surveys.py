@@ -4,31 +4,40 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from backend.db import session_scope
+from sqlalchemy.engine import Engine
+
+from backend.db import reading, writing
+from backend.models import Survey
 from backend.services import surveys
-from backend.services.job_runs import claim_run, finish_run
-from scheduled.clock import process_clock
-from scheduled.job import Job
+from backend.services.job_runs import claim_run, finish_run, run_exists
+from scheduled.job import Job, at_clock
 
 REMINDER_JOB = "survey-reminders"
 REMIND_BEFORE = timedelta(hours=24)
 
 
-def remind_survey_non_respondents(engine, now: datetime | None = None) -> int:
+def remind_survey_non_respondents(engine: Engine, *, now: datetime) -> int:
     """Queue one reminder per survey closing within a day to its non-respondents."""
-    now = now or process_clock()()
-    sent = 0
-    with session_scope(engine) as session:
-        for survey in surveys.closing_soon(session, now=now, within=REMIND_BEFORE):
-            key = f"{REMINDER_JOB}:{survey.id}"
-            if not claim_run(session, key=key, job=REMINDER_JOB):
-                continue
-            count = surveys.remind_non_respondents(session, survey=survey, now=now)
-            finish_run(session, key=key, detail=f"{count} reminded")
-            sent += count
-    return sent
+    with reading(engine) as session:
+        survey_ids = [
+            survey.id
+            for survey in surveys.closing_soon(session, now=now, within=REMIND_BEFORE)
+            if not run_exists(session, key=f"{REMINDER_JOB}:{survey.id}")
+        ]
+    return sum(_remind_once(engine, survey_id, now) for survey_id in survey_ids)
+
+
+def _remind_once(engine: Engine, survey_id: int, now: datetime) -> int:
+    key = f"{REMINDER_JOB}:{survey_id}"
+    with writing(engine) as session:
+        if not claim_run(session, key=key, job=REMINDER_JOB):
+            return 0
+        survey = session.get(Survey, survey_id)
+        count = surveys.remind_non_respondents(session, survey=survey, now=now)
+        finish_run(session, key=key, detail=f"{count} reminded")
+    return count
 
 
 JOBS = [
-    Job(REMINDER_JOB, {"trigger": "cron", "minute": 20}, remind_survey_non_respondents),
+    Job(REMINDER_JOB, {"trigger": "cron", "minute": 20}, at_clock(remind_survey_non_respondents)),
 ]

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Install the Debian packages the tests need: chromium (browser tests), PostgreSQL, poppler-utils.
+# Install the Debian packages the tests need: chromium (browser tests), PostgreSQL, poppler-utils,
+# redis-server (the shared rate-limit store's tests).
 set -euo pipefail
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from backend.db import make_engine
+from backend.db import make_engine, writing
 from backend.migrate import upgrade_database
 from tests.support.chat import Member
 from tests.support.org import add_small_county
@@ -95,7 +95,7 @@ def alice(stack) -> Member:
 
 @pytest.fixture
 def session(engine) -> Iterator[Session]:
-    """A session on an empty upgraded database."""
+    """A plain session on an empty upgraded database (tests write and commit through it)."""
     with Session(engine) as session:
         yield session
 
@@ -135,11 +135,19 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    """A fresh browser page (own cookies), closed after the test."""
+    """A fresh browser page (own cookies), closed after the test; fails on any CSP violation."""
     context = browser.new_context(locale="zh-CN")
     page = context.new_page()
+    refused: list[str] = []
+    page.on("console", lambda message: _note_csp_violation(message.text, refused))
     yield page
     context.close()
+    assert refused == [], "the Content-Security-Policy blocked part of a page"
+
+
+def _note_csp_violation(text: str, refused: list[str]) -> None:
+    if "Content Security Policy" in text:
+        refused.append(text)
 
 
 @pytest.fixture
@@ -151,8 +159,7 @@ def cli_county(monkeypatch, tmp_path) -> Iterator:
         monkeypatch.setenv(key, str(value))
     engine = make_engine(url)
     upgrade_database(engine)
-    with Session(engine) as session:
+    with writing(engine) as session:
         add_small_county(session)
-        session.commit()
     yield engine
     engine.dispose()

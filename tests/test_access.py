@@ -12,9 +12,11 @@ from werkzeug.routing import Rule
 
 from backend import auth_tokens
 from backend.models import Department, DutyEntry, Staff
+from backend.services import surveys
 from tests.support.console import add_account, console_app, csrf_token, login_client
 from tests.support.excel import add_sample_entries
 from tests.support.org import add_small_county
+from tests.support.surveys import add_self_evaluation
 
 PUBLIC_RULES = {
     "/",
@@ -116,3 +118,42 @@ def test_a_head_with_an_api_token_cannot_read_another_department(app, engine):
         civil_entry = session.exec(select(DutyEntry).where(DutyEntry.department_id == civil)).one()
     refused = client.post(f"/api/v1/review/entries/{civil_entry.id}/approve", headers=headers)
     assert refused.status_code == 403
+
+
+def _survey_urls(app, survey_id: int, question_id: int) -> list[tuple[str, str]]:
+    found = []
+    for rule in app.url_map.iter_rules():
+        if "survey_id" not in rule.arguments:
+            continue
+        values = {name: "x" for name in rule.arguments}
+        values |= {"survey_id": survey_id, "question_id": question_id}
+        path = rule.build(values, append_unknown=False)[1]
+        found += [(m, path) for m in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})]
+    return found
+
+
+def test_a_head_cannot_open_a_survey_about_another_department(app, engine):
+    with Session(engine, expire_on_commit=False) as session:
+        survey = add_self_evaluation(session)  # evaluates and asks 县市场监督管理局 only
+        session.commit()
+        question_id = surveys.questions_of(session, survey_id=survey.id)[0].id
+        civil = session.exec(select(Department).where(Department.name == "县民政局")).one().id
+        market = session.exec(select(Department).where(Department.name == "县市场监督管理局")).one()
+    add_account(engine, "civilhead", "console-pass-1", "head", civil)
+    add_account(engine, "markethead", "console-pass-1", "head", market.id)
+    client = app.test_client()
+    token = login_client(client, "civilhead", "console-pass-1")
+    urls = _survey_urls(app, survey.id, question_id)
+    assert f"/console/surveys/{survey.id}/export.xlsx" in {path for _, path in urls}
+    let_through = []
+    for method, path in urls:
+        response = client.open(path, method=method, data={"csrf_token": token})
+        if response.status_code not in (403, 404):
+            let_through.append((method, path, response.status_code))
+    assert let_through == []
+    assert survey.title not in client.get("/console/surveys/").get_data(as_text=True)
+    own = app.test_client()
+    login_client(own, "markethead", "console-pass-1")
+    assert survey.title in own.get("/console/surveys/").get_data(as_text=True)
+    assert own.get(f"/console/surveys/{survey.id}/results").status_code == 200
+    assert own.get(f"/console/surveys/{survey.id}/export.xlsx").status_code == 200

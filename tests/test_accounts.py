@@ -64,7 +64,7 @@ def test_login_logout_and_audit(app, engine):
     assert client.get("/console/").status_code == 302
     with Session(engine) as session:
         actions = [row.action for row in session.exec(select(AuditLog))]
-    assert actions == ["login"]
+    assert actions == ["login", "logout"]
 
 
 def test_wrong_password_is_refused_with_a_message(app, engine):
@@ -122,18 +122,6 @@ def test_disabled_account_cannot_sign_in_and_loses_its_session(app, engine):
         accounts.set_active(session, account=account, active=False)
         session.commit()
     assert client.get("/console/").status_code == 302
-
-
-def test_failed_logins_for_one_username_are_limited_across_addresses(app, engine):
-    add_account(engine, "admin1", "s3cret-pass", "admin")
-    codes = []
-    for attempt in range(21):
-        client = app.test_client()
-        client.environ_base["REMOTE_ADDR"] = f"10.0.0.{attempt + 1}"
-        token = csrf_token(client)
-        data = {"username": "admin1", "password": "guess", "csrf_token": token}
-        codes.append(client.post("/console/login", data=data).status_code)
-    assert codes[:20] == [401] * 20 and codes[20] == 429
 
 
 def test_wecom_accounts_follow_the_roster_role(engine, county):

@@ -285,9 +285,7 @@ def test_batched():
 
 def test_message_body_shape_and_utf8_json(fake):
     client = client_for(fake.base)
-    client.send_message(
-        ["lisi", "wangwu"], "markdown", {"content": "**你好**"}, enable_duplicate_check=True
-    )
+    client.send_message(["lisi", "wangwu"], "markdown", {"content": "**你好**"})
     assert b"\xe4\xbd\xa0" in fake.calls[-1]["body"]  # raw UTF-8, not \u escapes
     assert fake.json_body() == {
         "touser": "lisi|wangwu",
@@ -295,6 +293,7 @@ def test_message_body_shape_and_utf8_json(fake):
         "agentid": AGENT,
         "markdown": {"content": "**你好**"},
         "enable_duplicate_check": 1,
+        "duplicate_check_interval": 600,
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from backend.db import session_scope
+from backend.db import writing
 from backend.services import outbox
 from backend.services.outbox import OutgoingContent
 from tests.support.org import WEBHOOK_KEY
@@ -24,7 +24,7 @@ def test_help_through_the_chat_page(sqlite_stack, page, artifacts):
 
 
 def test_group_chat_shows_posts(sqlite_stack, page):
-    with session_scope(sqlite_stack.engine) as session:
+    with writing(sqlite_stack.engine) as session:
         content = OutgoingContent("markdown", {"content": "**本周履职概况** 填报率 96.5%"})
         outbox.enqueue_to_group(session, channel="webhook", target=WEBHOOK_KEY, content=content)
     assert sqlite_stack.deliver().sent == 1

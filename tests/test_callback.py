@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import requests
 from sqlmodel import Session, func, select
 
@@ -141,3 +143,23 @@ def test_unknown_message_kinds_are_answered_not_errors(stack, alice: Member):
     replies = alice.sends_event("location", event_key="")
     assert replies and "文字" in replies[0]
     assert alice.sends_event("enter_agent") == []
+
+
+def test_a_replayed_old_callback_is_refused_and_nothing_stored(stack):
+    plain = build_text_callback(
+        TEST_WECOM["WECOM_CORP_ID"], "alice", "帮助", 4343, 1000002, 1_700_000_000
+    )
+    for age in (3600, -3600, 10**9):  # an hour old, an hour ahead, long ago
+        body, params = _crypto().encrypt_callback(plain, 1000002, timestamp=int(time.time()) - age)
+        response = requests.post(
+            stack.web_url + "/wecom/callback", params=params, data=body, timeout=10
+        )
+        assert response.status_code == 403
+        assert "时间戳" in response.json()["message"]
+    assert _processed_count(stack) == 0
+    body, params = _crypto().encrypt_callback(plain, 1000002, timestamp=int(time.time()) - 60)
+    response = requests.post(
+        stack.web_url + "/wecom/callback", params=params, data=body, timeout=10
+    )
+    assert response.status_code == 200  # a minute late (a retry, a slow network) is fine
+    assert _processed_count(stack) == 1

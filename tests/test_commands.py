@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, func, select
 
 from backend.models import Conversation, DutyEntry, EntryStatus
+from handlers.registry import COMMANDS, command_writes
 from tests.support.chat import Member
 from tests.support.org import KEY_TASK, add_entry_extras
 
@@ -43,6 +44,15 @@ def test_help_lists_every_command_one_per_line(alice: Member):
     for word in ["填报", "今天", "本周", "修改", "删除", "谁管", "取消"]:
         assert word in reply
     assert all(len(line) < 60 for line in reply.splitlines())
+    assert [line for line in reply.splitlines() if line.startswith("·")] == [
+        f"· {command.help}" for command in COMMANDS
+    ]  # generated from the registry, one line per command
+
+
+def test_commands_that_record_something_are_declared_as_writing():
+    assert [c.name for c in COMMANDS if c.writes] == ["review", "absence", "report"]
+    assert command_writes("请假 今天") and command_writes("通过") and command_writes("本月报告")
+    assert not command_writes("本周") and not command_writes("2小时 接待群众来访")
 
 
 def test_unknown_text_gets_a_short_hint(alice: Member):

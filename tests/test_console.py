@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 import requests
 from sqlmodel import Session, select
 
+from backend.jobs.runner import run_due_jobs
 from backend.models import Department, DutyEntry, Staff
 from backend.models.accounts import AuditLog
 from tests.support.console import add_account, login_client
@@ -42,16 +42,17 @@ def client_for(stack, username: str):
 
 
 def finished_task(client, response) -> dict:
-    """Follow a task redirect and poll until the background work is done."""
+    """Follow a job redirect, run the queued jobs (the scheduler's runner) and read the state."""
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
-    task_url = response.headers["Location"]
-    for _ in range(200):
-        state = client.get(task_url + ".json").get_json()
-        if state["status"] != "running":
-            state["url"] = task_url
-            return state
-        time.sleep(0.05)
-    raise AssertionError("task did not finish")
+    job_url = response.headers["Location"]
+    assert "/console/jobs/" in job_url
+    assert client.get(job_url + ".json").get_json()["status"] == "queued"
+    run_due_jobs(client.application.extensions["lvzhi"].engine,
+                 settings=client.application.extensions["lvzhi"].settings)  # fmt: skip
+    state = client.get(job_url + ".json").get_json()
+    assert state["status"] in ("done", "failed"), state
+    state["url"] = job_url
+    return state
 
 
 def upload(client, token, kind: str, data: bytes, name: str = "名册.xlsx"):
@@ -118,8 +119,8 @@ def test_roster_import_reports_bad_rows_then_imports_when_fixed(stack, county):
 def test_upload_that_is_not_a_workbook_is_refused(stack, county):
     client, token = client_for(stack, "admin")
     assert upload(client, token, "roster", b"x", name="roster.csv").status_code == 400
-    state = finished_task(client, upload(client, token, "roster", b"not a zip"))
-    assert state["status"] == "failed" and "无法读取文件" in state["message"]["error"]
+    refused = upload(client, token, "roster", b"not a zip")
+    assert refused.status_code == 400 and "无法读取文件" in refused.get_data(as_text=True)
 
 
 def test_duty_list_import_and_template_download(stack, county):
@@ -272,13 +273,14 @@ def test_wecom_sync_adds_new_members_and_changes_nothing_twice(stack, county):
                                "position": "科员"})  # fmt: skip
     stack.emulator_call("PUT", "/_emulator/directory", json=directory)
     client, token = client_for(stack, "admin")
-    first = client.post("/console/org/sync", data={"csrf_token": token}, follow_redirects=True)
-    assert "新增人员 1 人" in first.get_data(as_text=True)
+    first = finished_task(client, client.post("/console/org/sync", data={"csrf_token": token}))
+    assert "新增人员 1 人" in client.get(first["url"]).get_data(as_text=True)
     with Session(stack.engine) as session:
         newbie = session.exec(select(Staff).where(Staff.wecom_userid == "newbie")).one()
         assert session.get(Department, newbie.department_id).name == "县民政局"
-    second = client.post("/console/org/sync", data={"csrf_token": token}, follow_redirects=True)
-    assert "新增部门 0 个，更新 0 个；新增人员 0 人，更新 0 人" in second.get_data(as_text=True)
+    second = finished_task(client, client.post("/console/org/sync", data={"csrf_token": token}))
+    assert "新增部门 0 个，更新 0 个；新增人员 0 人，更新 0 人" in second["message"]["text"]
+    assert "同步企业微信通讯录" in client.get("/console/jobs").get_data(as_text=True)
 
 
 def test_wecom_oauth_signs_a_head_in_and_refuses_plain_staff(stack, county):

@@ -23,12 +23,19 @@ def admin(sqlite_stack):
     return entries
 
 
-def _upload(page, form: str, name: str, data: bytes) -> None:
+def _upload(stack, page, form: str, name: str, data: bytes) -> None:
     page.set_input_files(
         f"{form} input[name=file]", files=[{"name": name, "mimeType": XLSX, "buffer": data}]
     )
     page.click(f"{form} button[type=submit]")
-    page.wait_for_selector("#task:not([data-status=running])", timeout=30_000)
+    _finish_job(stack, page)
+
+
+def _finish_job(stack, page) -> None:
+    """Wait for the job page, run the queued job (the scheduler's runner) and see its result."""
+    page.wait_for_selector("#job", timeout=30_000)
+    stack.run_jobs()
+    page.wait_for_selector("#job[data-status=done], #job[data-status=failed]", timeout=30_000)
 
 
 def test_sign_in_and_the_dashboard_on_laptop_and_phone(sqlite_stack, admin, page, artifacts):
@@ -56,7 +63,7 @@ def test_roster_import_with_two_bad_rows_then_fixed(sqlite_stack, admin, page, a
     page.goto(sqlite_stack.web_url + "/console/org")
     bad = [GOOD_ROSTER[0], ["县财政局", "", "钱多", "qianduo", "机关行政编制"], GOOD_ROSTER[1],
            ["县民政局", "", "韩梅", "hanmei", "合同工"]]  # fmt: skip
-    _upload(page, "#roster-import", "名册.xlsx", filled_template("roster", bad))
+    _upload(sqlite_stack, page, "#roster-import", "名册.xlsx", filled_template("roster", bad))
     rows = page.locator("#import-errors tbody tr")
     assert rows.count() == 2
     assert rows.nth(0).inner_text().split("\t")[:2] == ["3", "部门"]
@@ -66,7 +73,7 @@ def test_roster_import_with_two_bad_rows_then_fixed(sqlite_stack, admin, page, a
         assert session.exec(select(Staff).where(Staff.wecom_userid == "sunli")).first() is None
     page.goto(sqlite_stack.web_url + "/console/org")
     fixed = [GOOD_ROSTER[0], GOOD_ROSTER[1], GOOD_ROSTER[2]]
-    _upload(page, "#roster-import", "名册.xlsx", filled_template("roster", fixed))
+    _upload(sqlite_stack, page, "#roster-import", "名册.xlsx", filled_template("roster", fixed))
     assert "导入成功：共 3 行，新增 3" in page.locator(".flash-success").inner_text()
     page.screenshot(path=str(artifacts / "console-roster-imported.png"), full_page=True)
     with Session(sqlite_stack.engine) as session:
@@ -76,7 +83,9 @@ def test_roster_import_with_two_bad_rows_then_fixed(sqlite_stack, admin, page, a
 def test_duty_list_import(sqlite_stack, admin, page, artifacts):
     login(page, sqlite_stack.web_url, "admin", PASSWORD)
     page.goto(sqlite_stack.web_url + "/console/catalogue")
-    _upload(page, "#duties-import", "三定职责.xlsx", filled_template("duties", DUTY_LIST))
+    _upload(
+        sqlite_stack, page, "#duties-import", "三定职责.xlsx", filled_template("duties", DUTY_LIST)
+    )
     assert "新增 4" in page.locator(".flash-success").inner_text()
     with Session(sqlite_stack.engine) as session:
         civil = session.exec(select(Department).where(Department.name == "县民政局")).one()
@@ -104,6 +113,7 @@ def test_download_an_export_and_read_it_back(sqlite_stack, admin, page, artifact
     login(page, sqlite_stack.web_url, "admin", PASSWORD)
     page.goto(sqlite_stack.web_url + "/console/exports")
     page.click("#export-form button[type=submit]")
+    _finish_job(sqlite_stack, page)
     page.wait_for_selector("#download", timeout=30_000)
     page.screenshot(path=str(artifacts / "console-export.png"), full_page=True)
     with page.expect_download() as download:

@@ -1,4 +1,4 @@
-"""Read phases: reading without the write lock, and any write inside one refused."""
+"""The unit of work: reading never takes the write lock and refuses writes; guarded form writes."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import text
-from sqlmodel import Session
+from sqlalchemy.exc import SQLAlchemyError
 
-from backend.db import WriteAttempted, make_engine, read_phase, read_scope, session_scope
+from backend.db import make_engine, reading, writing
 from backend.migrate import upgrade_database
 from backend.models import Conversation, TaskType
 from backend.services import conversations
@@ -17,85 +17,155 @@ from backend.services import conversations
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
 
-def test_a_read_scope_reads(engine):
-    with session_scope(engine) as session:
+def test_a_reading_session_reads(engine):
+    with writing(engine) as session:
         session.add(TaskType(code="business", name="业务"))
-    with read_scope(engine) as session:
+    with reading(engine) as session:
         assert session.get(TaskType, "business").name == "业务"
 
 
-def test_a_core_write_in_a_read_scope_is_refused(engine):
-    with pytest.raises(WriteAttempted), read_scope(engine) as session:
+def test_a_core_write_in_a_reading_session_is_refused(engine):
+    with pytest.raises(SQLAlchemyError), reading(engine) as session:
         session.connection().execute(text("DELETE FROM tasktype"))
 
 
-def test_an_orm_write_in_a_read_scope_is_refused_and_nothing_is_stored(engine):
-    with pytest.raises(WriteAttempted), read_scope(engine) as session:
+def test_an_orm_write_in_a_reading_session_is_refused_and_nothing_is_stored(engine):
+    with pytest.raises(SQLAlchemyError), reading(engine) as session:
         session.add(TaskType(code="party", name="党建"))
         session.flush()
-    with pytest.raises(WriteAttempted), read_scope(engine) as session:
-        session.add(TaskType(code="party", name="党建"))  # never flushed: caught on the way out
-    with Session(engine) as session:
+    with reading(engine) as session:
+        session.add(TaskType(code="party", name="党建"))  # never flushed: dropped on close
+    with reading(engine) as session:
         assert session.get(TaskType, "party") is None
 
 
-def test_a_session_writes_again_after_its_read_phase(engine):
-    with session_scope(engine) as session:
-        with read_phase(session):
+def test_a_connection_writes_again_after_it_was_used_for_reading(engine):
+    for _ in range(3):  # the pool hands the same connection to both
+        with reading(engine) as session:
             assert session.get(TaskType, "party") is None
+        with writing(engine) as session:
+            session.add(TaskType(code="party", name="党建"))
+        with writing(engine) as session:
+            session.delete(session.get(TaskType, "party"))
+
+
+def test_a_failed_write_stores_nothing(engine):
+    with pytest.raises(RuntimeError), writing(engine) as session:
         session.add(TaskType(code="party", name="党建"))
-    with Session(engine) as session:
-        assert session.get(TaskType, "party") is not None
+        session.flush()
+        raise RuntimeError("boom")
+    with reading(engine) as session:
+        assert session.get(TaskType, "party") is None
 
 
-def test_on_sqlite_a_read_scope_runs_while_a_writer_holds_the_lock(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'gate.db'}")
+def test_on_sqlite_reading_runs_while_a_writer_holds_the_lock(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'lock.db'}")
     upgrade_database(engine)
-    writing, done = threading.Event(), threading.Event()
+    holding, done = threading.Event(), threading.Event()
 
     def writer() -> None:
-        with session_scope(engine) as session:
+        with writing(engine) as session:
             session.add(TaskType(code="party", name="党建"))
             session.flush()
-            writing.set()
+            holding.set()
             done.wait(10)
 
     thread = threading.Thread(target=writer)
     thread.start()
-    assert writing.wait(10)
-    with read_scope(engine) as session:  # would wait on the write gate if it took it
-        assert session.get(TaskType, "party") is None  # the writer has not committed yet
-    done.set()
-    thread.join()
+    assert holding.wait(10)
+    try:
+        with reading(engine) as session:
+            assert session.get(TaskType, "party") is None  # the writer has not committed yet
+    finally:
+        done.set()
+        thread.join()
+    with reading(engine) as session:
+        assert session.get(TaskType, "party") is not None
     engine.dispose()
 
 
-def test_a_buffered_form_write_is_refused_when_the_row_changed_meanwhile(engine):
-    with session_scope(engine) as session:
-        conversations.begin(session, wecom_userid="alice", form="duty_entry", answers={}, now=NOW)
-    with Session(engine) as reader:
-        conversations.buffer_writes(reader)
-        state = conversations.current(reader, wecom_userid="alice")
-        conversations.save(reader, row=state, step="hours", answers={"a": 1}, history=[], now=NOW)
-        writes = conversations.buffered_writes(reader)
-    with session_scope(engine) as session:  # another message moved the form on in between
-        other = conversations.current(session, wecom_userid="alice")
-        conversations.save(session, row=other, step="duty", answers={"b": 2}, history=[], now=NOW)
-    with pytest.raises(conversations.ConversationChanged), session_scope(engine) as session:
-        conversations.apply_writes(session, writes)
-    with Session(engine) as session:
+def test_on_sqlite_a_second_writer_waits_for_the_first(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'queue.db'}")
+    upgrade_database(engine)
+    holding, order = threading.Event(), []
+
+    def first() -> None:
+        with writing(engine) as session:
+            session.add(TaskType(code="party", name="党建"))
+            session.flush()
+            holding.set()
+            threading.Event().wait(0.3)
+            order.append("first")
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    assert holding.wait(10)
+    with writing(engine) as session:  # BEGIN IMMEDIATE: waits instead of failing half-way
+        assert session.get(TaskType, "party") is not None
+        order.append("second")
+    thread.join()
+    assert order == ["first", "second"]
+    engine.dispose()
+
+
+def _start_form(engine, userid: str, step: str) -> None:
+    with writing(engine) as session:
+        slot = conversations.load(session, wecom_userid=userid)
+        state = conversations.begin(slot, form="duty_entry", answers={}, now=NOW)
+        conversations.save(state, step=step, answers={}, history=[], now=NOW)
+        assert conversations.store(session, slot)
+
+
+def test_a_form_answered_from_a_snapshot_is_not_stored_when_it_moved_meanwhile(engine):
+    _start_form(engine, "alice", "date")
+    with reading(engine) as session:
+        slot = conversations.load(session, wecom_userid="alice")
+    conversations.save(slot.state, step="hours", answers={"a": 1}, history=[], now=NOW)
+    with writing(engine) as session:  # another message moved the form on in between
+        other = conversations.load(session, wecom_userid="alice", lock=True)
+        conversations.save(other.state, step="duty", answers={"b": 2}, history=[], now=NOW)
+        assert conversations.store(session, other)
+    with writing(engine) as session:
+        assert not conversations.store(session, slot)
+    with reading(engine) as session:
         assert session.get(Conversation, "alice").step == "duty"
 
 
-def test_a_buffered_form_write_lands_when_nothing_changed(engine):
-    with Session(engine) as reader:
-        conversations.buffer_writes(reader)
-        assert conversations.current(reader, wecom_userid="bob") is None
-        conversations.begin(reader, wecom_userid="bob", form="duty_entry", answers={}, now=NOW)
-        writes = conversations.buffered_writes(reader)
-    with Session(engine) as session:
-        assert session.get(Conversation, "bob") is None  # buffered, not written
-    with session_scope(engine) as session:
-        conversations.apply_writes(session, writes)
-    with Session(engine) as session:
+def test_a_form_started_from_a_snapshot_is_not_stored_over_one_started_meanwhile(engine):
+    with reading(engine) as session:
+        slot = conversations.load(session, wecom_userid="bob")
+    conversations.begin(slot, form="survey:1", answers={}, now=NOW)
+    _start_form(engine, "bob", "date")
+    with writing(engine) as session:
+        assert not conversations.store(session, slot)
+    with reading(engine) as session:
         assert session.get(Conversation, "bob").form == "duty_entry"
+
+
+def test_a_form_answered_from_a_snapshot_is_stored_when_nothing_changed(engine):
+    with reading(engine) as session:
+        slot = conversations.load(session, wecom_userid="bob")
+        assert slot.state is None
+    conversations.begin(slot, form="duty_entry", answers={}, now=NOW)
+    with reading(engine) as session:
+        assert session.get(Conversation, "bob") is None  # decided, not yet written
+    with writing(engine) as session:
+        assert conversations.store(session, slot)
+    with reading(engine) as session:
+        assert session.get(Conversation, "bob").form == "duty_entry"
+    with reading(engine) as session:
+        slot = conversations.load(session, wecom_userid="bob")
+    conversations.finish(slot)
+    with writing(engine) as session:
+        assert conversations.store(session, slot)
+    with reading(engine) as session:
+        assert session.get(Conversation, "bob") is None
+
+
+def test_an_unchanged_form_writes_nothing(engine):
+    _start_form(engine, "carol", "date")
+    with reading(engine) as session:
+        slot = conversations.load(session, wecom_userid="carol")
+    assert not slot.changed
+    with reading(engine) as session:  # storing an unchanged slot needs no write at all
+        assert conversations.store(session, slot)

@@ -8,9 +8,12 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from backend.app import create_app
+from backend.db import writing
 from backend.models import Conversation, DutyEntry, Staff
+from backend.services import conversations
 from handlers import forms
 from handlers.forms import Context, Form, Invalid, Step
+from handlers.turn import Turn
 from tests.support.chat import Member
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -106,11 +109,12 @@ def _rating_form(session, name: str) -> Form:
 
 def test_the_engine_runs_any_form(stack, alice: Member):
     forms.register_factory("toy-rating", _rating_form)
-    with Session(stack.engine) as session:
+    with writing(stack.engine) as session:
         staff = session.exec(select(Staff).where(Staff.wecom_userid == "alice")).one()
         form = forms.form_named(session, "toy-rating:1")
-        forms.start(session, staff, form, now=MONDAY)
-        session.commit()
+        slot = conversations.load(session, wecom_userid="alice")
+        forms.start(Turn(session, staff, MONDAY, slot), form)
+        assert conversations.store(session, slot)
     stack.clock.frozen = MONDAY
     assert "1到5" in alice.says("9")[0]
     assert "为什么" in alice.says("2")[0]

@@ -11,13 +11,13 @@ import requests
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
-from backend.db import session_scope
+from backend.db import writing
 from backend.models import Department, Duty, DutyEntry, EntryStatus, RatingLevel, Staff
 from backend.reports.periods import parse_period
 from backend.reports.service import ReportOptions, report_download
 from backend.services import supervision
 from backend.workdays import workdays_between
-from scheduled.reports import half_year_notice, monthly_reports, requested_reports
+from scheduled.reports import half_year_notice, monthly_reports
 from tests.support.chat import Member
 from tests.support.org import APPCHAT_ID, WEBHOOK_KEY
 from tests.support.reports import (
@@ -26,6 +26,7 @@ from tests.support.reports import (
     admin_settings,
     deliver_all,
     pdf_text,
+    run_report_jobs,
 )
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -37,7 +38,7 @@ def _at(day: date, hour: int = 9) -> datetime:
 
 def _add_entries(stack, start: date, end: date) -> None:
     """Alice logs every workday on duty 1; Bob on duty 2 with one flagged and one returned."""
-    with session_scope(stack.engine) as session:
+    with writing(stack.engine) as session:
         staff = {s.wecom_userid: s for s in session.exec(select(Staff)).all()}
         market = session.exec(select(Department).where(Department.name == "县市场监督管理局")).one()
         duties = session.exec(
@@ -109,7 +110,7 @@ def test_monthly_reports_wait_for_the_first_working_day_and_post_once(groups, tm
 
 
 def test_monthly_report_includes_citizen_ratings(groups, tmp_path):
-    with session_scope(groups.engine) as session:
+    with writing(groups.engine) as session:
         supervision.issue_codes(session)
         market = session.exec(select(Department).where(Department.name == "县市场监督管理局")).one()
         code = next(
@@ -160,15 +161,15 @@ def test_head_asks_for_the_monthly_report_in_chat(groups, tmp_path):
     assert "正在生成中" in dave.says("本月报告")[0]
     assert "只有部门负责同志" in alice.says("本周汇总")[0]
     assert "本周汇总 / 本月报告" in alice.says("帮助")[0]
-    assert requested_reports(stack.engine, settings=settings, now=datetime.now(SHANGHAI)) == 2
-    assert requested_reports(stack.engine, settings=settings, now=datetime.now(SHANGHAI)) == 0
+    assert run_report_jobs(stack.engine, settings) == 2
+    assert run_report_jobs(stack.engine, settings) == 0
     deliver_all(stack)
     files = [m for m in _posted(stack, robot=WEBHOOK_KEY) if m["msgtype"] == "file"]
     names = [f["media"]["filename"] for f in files]
     assert len(names) == 2 and names[0].endswith(".pdf") and names[1].endswith(".xlsx")
     assert "县市场监督管理局" in pdf_text(_download(stack, files[0]), tmp_path)
     assert "已收到" in dave.says("本周汇总")[0]
-    requested_reports(stack.engine, settings=settings, now=datetime.now(SHANGHAI))
+    run_report_jobs(stack.engine, settings)
     deliver_all(stack)
     assert [m["msgtype"] for m in _posted(stack, robot=WEBHOOK_KEY)][-2:] == ["image", "markdown"]
 

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import base64
 import io
+import time
 from datetime import timedelta
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import select
 
-from backend.db import session_scope
-from backend.models import OutboxMessage, OutboxStatus, utcnow
-from backend.services import outbox
+from backend.db import db_now, reading, writing
+from backend.delivery import build_client, deliver_due
+from backend.models import Notice, NoticeRecipient, OutboxMessage, OutboxStatus, Staff, utcnow
+from backend.services import notices, outbox
 from backend.services.outbox import OutgoingContent
+from scheduled.jobs import HOUSEKEEPING, purge_outbox
 from tests.support.org import APPCHAT_ID, WEBHOOK_KEY
 
 LATER = timedelta(hours=2)
 
 
 def _queue_text(stack, users, text="明天上午九点开会", key=None):
-    with session_scope(stack.engine) as session:
+    with writing(stack.engine) as session:
         rows = outbox.enqueue_to_users(
             session,
             user_ids=users,
@@ -39,7 +42,7 @@ def _calls(stack, path_end: str) -> list[dict]:
 
 
 def _statuses(stack) -> list[str]:
-    with Session(stack.engine) as session:
+    with reading(stack.engine) as session:
         return [row.status for row in session.exec(select(OutboxMessage)).all()]
 
 
@@ -109,7 +112,7 @@ def test_slow_api_within_timeout_still_delivers_once(stack):
 
 def test_worker_that_died_mid_send_is_taken_over_after_its_lease(stack):
     row_ids = _queue_text(stack, ["alice"])
-    with session_scope(stack.engine) as session:
+    with writing(stack.engine) as session:
         assert outbox.claim_due(session) == row_ids  # this worker then "dies"
     assert stack.deliver().sent == 0
     assert stack.deliver(now=utcnow() + timedelta(minutes=5)).sent == 1
@@ -132,7 +135,7 @@ def test_more_than_1000_recipients_go_out_in_batches(stack):
 
 def test_group_robot_gets_markdown_image_and_file(stack):
     png = _png()
-    with session_scope(stack.engine) as session:
+    with writing(stack.engine) as session:
         for content in (
             OutgoingContent("markdown", {"content": "**本周履职概况**\n> 填报率 96.5%"}),
             OutgoingContent("image", {}, png, "weekly.png"),
@@ -149,7 +152,7 @@ def test_group_robot_gets_markdown_image_and_file(stack):
 
 def test_webhook_image_over_2mb_fails_without_retrying(stack):
     big = base64.b64encode(bytes(range(256)) * 9000)  # ~3 MB, not a valid image either
-    with session_scope(stack.engine) as session:
+    with writing(stack.engine) as session:
         outbox.enqueue_to_group(
             session,
             channel="webhook",
@@ -162,7 +165,7 @@ def test_webhook_image_over_2mb_fails_without_retrying(stack):
 
 
 def test_app_chat_gets_text_and_image(stack):
-    with session_scope(stack.engine) as session:
+    with writing(stack.engine) as session:
         for content in (
             OutgoingContent("text", {"content": "本周填报提醒"}),
             OutgoingContent("image", {}, _png(), "chart.png"),
@@ -173,7 +176,7 @@ def test_app_chat_gets_text_and_image(stack):
 
 
 def test_unknown_robot_key_fails_permanently(stack):
-    with session_scope(stack.engine) as session:
+    with writing(stack.engine) as session:
         outbox.enqueue_to_group(
             session,
             channel="webhook",
@@ -181,6 +184,126 @@ def test_unknown_robot_key_fails_permanently(stack):
             content=OutgoingContent("text", {"content": "测试"}),
         )
     assert stack.deliver().failed == 1
-    with Session(stack.engine) as session:
+    with reading(stack.engine) as session:
         row = session.exec(select(OutboxMessage)).one()
     assert row.last_error.startswith("93000")
+
+
+def test_due_times_and_claims_are_on_the_databases_clock(stack):
+    row_ids = _queue_text(stack, ["alice"])
+    with writing(stack.engine) as session:
+        assert outbox.claim_due(session) == row_ids
+    lease = outbox.LEASE.total_seconds()
+    with reading(stack.engine) as session:
+        due, leased = session.execute(
+            select(
+                OutboxMessage.next_attempt_at <= db_now(),
+                OutboxMessage.lease_until.between(db_now(lease - 30), db_now(lease)),
+            )
+        ).one()
+    assert due and leased  # whatever this host's clock says, the database's decides
+
+
+def _impatient_client(stack, seconds: float):
+    """A delivery client that gives up on WeCom after `seconds` (its token already fetched)."""
+    client = build_client(stack.settings.model_copy(update={"LVZHI_HTTP_TIMEOUT": seconds}),
+                          stack.engine)  # fmt: skip
+    client.access_token()
+    return client
+
+
+def _app_messages(stack, userid: str) -> list[dict]:
+    return [m for m in _messages(stack, userid=userid) if m["channel"] == "app"]
+
+
+def test_resend_after_a_timeout_is_not_delivered_twice(stack):
+    client = _impatient_client(stack, 0.3)
+    _queue_text(stack, ["alice"])
+    _set_faults(stack, slow_seconds=1.0)  # WeCom takes the message but answers too late
+    assert deliver_due(stack.engine, client).retried == 1
+    time.sleep(1.2)
+    _set_faults(stack, slow_seconds=0)
+    assert deliver_due(stack.engine, client, now=utcnow() + LATER).sent == 1
+    assert [c["errcode"] for c in _calls(stack, "message/send")] == [0, 0]  # both arrived
+    assert len(_app_messages(stack, "alice")) == 1
+    assert _statuses(stack) == [OutboxStatus.SENT]
+
+
+def test_every_app_message_asks_for_wecoms_duplicate_check(stack):
+    stack.client.send_text(["alice"], "同一条通知")
+    stack.client.send_text(["alice", "bob"], "同一条通知")
+    stack.client.send_text(["alice"], "另一条通知")
+    assert [m["content"] for m in _app_messages(stack, "alice")] == ["同一条通知", "另一条通知"]
+    assert len(_app_messages(stack, "bob")) == 1
+
+
+def test_emulator_delivers_repeats_without_the_duplicate_check(stack):
+    body = {"touser": "alice", "msgtype": "text", "agentid": stack.settings.WECOM_AGENT_ID,
+            "text": {"content": "没有去重"}}  # fmt: skip
+    stack.client.call("POST", "message/send", json=body)
+    stack.client.call("POST", "message/send", json=body)
+    assert len(_app_messages(stack, "alice")) == 2
+
+
+def test_resent_image_reuses_its_upload_so_the_check_recognises_it(stack):
+    image = _png(size=(41, 29))  # bytes no other test uploaded through this client
+    stack.client.send_image(["alice"], image, "chart.png")
+    stack.client.send_image(["alice"], image, "chart.png")
+    assert len(_app_messages(stack, "alice")) == 1
+    assert len(_calls(stack, "media/upload")) == 1
+
+
+def _row(session, status: OutboxStatus, **fields) -> int:
+    row = OutboxMessage(channel="app", target='{"users": ["alice"]}', msgtype="image",
+                        payload="{}", blob=b"png" * 100, status=status, **fields)  # fmt: skip
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def _add_old_rows(stack) -> dict[str, int]:
+    with writing(stack.engine) as session:
+        ids = {name: _row(session, OutboxStatus.SENT, sent_at=db_now()) for name in "abc"}
+        ids["failed"] = _row(session, OutboxStatus.FAILED)
+        ids["pending"] = _row(session, OutboxStatus.PENDING)
+        notice = Notice(title="通知", body="内容")
+        session.add(notice)
+        session.flush()
+        alice = session.exec(select(Staff).where(Staff.wecom_userid == "alice")).one()
+        session.add(NoticeRecipient(notice_id=notice.id, staff_id=alice.id, wecom_userid="alice",
+                                    outbox_id=ids["a"]))  # fmt: skip
+        ids["notice"] = notice.id
+    return ids
+
+
+def _left(stack) -> dict[int, bytes | None]:
+    with reading(stack.engine) as session:
+        return {row.id: row.blob for row in session.exec(select(OutboxMessage))}
+
+
+def test_purge_deletes_sent_rows_then_failed_ones_after_their_retention(stack):
+    ids = _add_old_rows(stack)
+    assert purge_outbox(stack.engine, stack.settings, now=utcnow() + timedelta(days=29)) == 0
+    assert purge_outbox(stack.engine, stack.settings, now=utcnow() + timedelta(days=31)) == 3
+    left = _left(stack)
+    assert set(left) == {ids["a"], ids["failed"], ids["pending"]}
+    assert left[ids["a"]] is None  # a notice still shows its state: the row stays, its file goes
+    assert purge_outbox(stack.engine, stack.settings, now=utcnow() + timedelta(days=91)) == 1
+    assert set(_left(stack)) == {ids["a"], ids["pending"]}
+    with reading(stack.engine) as session:
+        assert notices.notice_status(session, notice_id=ids["notice"]).delivered == 1
+
+
+def test_purge_works_in_batches_of_short_transactions(stack):
+    _add_old_rows(stack)
+    later = utcnow() + timedelta(days=31)
+    sizes = []
+    for _ in range(3):
+        with writing(stack.engine) as session:
+            keep = {"keep_sent": timedelta(days=30), "keep_failed": timedelta(days=90)}
+            sizes.append(outbox.purge_batch(session, **keep, now=later, limit=2))
+    assert sizes == [2, 1, 0]
+
+
+def test_purge_outbox_is_a_housekeeping_job():
+    assert "purge-outbox" in {job.name for job in HOUSEKEEPING}

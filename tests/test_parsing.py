@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 import pytest
@@ -14,6 +15,7 @@ from handlers.parsing import (
     parse_date,
     parse_hours,
     parse_quick,
+    small_number,
 )
 
 TODAY = date(2026, 11, 23)
@@ -83,3 +85,41 @@ def test_quick_lines():
     parts = parse_quick("信访接待 2小时 接待来访群众")
     assert (parts.hours, parts.items, parts.description) == (2.0, None, "信访接待 接待来访群众")
     assert parse_quick("接待来访群众") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("7", 7),
+        (" 12 ", 12),
+        ("１２", 12),  # full-width, as a Chinese input mode types it
+        ("²", None),  # isdigit() is true, int() refuses it
+        ("١٢", None),  # other scripts' digits: not what a member means
+        ("", None),
+        ("1" * 7, None),  # longer than any list the bot shows
+        ("1" * 5000, None),  # past Python's int() digit limit
+        ("-1", None),
+        ("1.5", None),
+    ],
+)
+def test_small_numbers_are_ascii_or_full_width_digits_of_bounded_length(text, number):
+    assert small_number(text) == number
+
+
+def test_full_width_digits_are_read_in_hours_counts_dates_and_quick_lines():
+    assert parse_hours("２．５小时") == 2.5
+    assert parse_count("处理３件") == 3
+    assert parse_date("１１－２０", TODAY) == date(2026, 11, 20)
+    parts = parse_quick("２小时 接待群众：处理３件")
+    assert (parts.hours, parts.items) == (2, 3)
+    assert parts.description == "接待群众：处理３件"  # the member's own characters are kept
+
+
+@pytest.mark.parametrize(
+    "text", ["1" * 8000, "1." * 4000, "9" * 5000 + "小时", "处理" + "3" * 6000 + "件 2小时"]
+)
+def test_a_long_run_of_digits_is_rejected_quickly(text):
+    started = time.perf_counter()
+    parts = parse_quick(text)
+    assert parts is None or parts.items is None
+    assert time.perf_counter() - started < 1  # was 16 s for 8,000 digits: quadratic

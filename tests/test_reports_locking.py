@@ -3,6 +3,7 @@ answered while a report job is held in the middle of its rendering step."""
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from datetime import datetime
@@ -11,9 +12,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import Session, select
 
-from backend.models import JobRun, ReportRequest
-from scheduled.reports import monthly_reports, requested_reports
+from backend.models import Job, JobRun
+from scheduled.reports import monthly_reports
 from tests.support.chat import Member
+from tests.support.reports import run_report_jobs
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CHAT_LIMIT = 5.0  # seconds WeCom waits for an answer
@@ -94,7 +96,7 @@ def test_a_chat_request_is_answered_while_the_monthly_report_renders(sqlite_stac
     assert posted.get("error") is None and posted["value"] == 2  # the two department groups
     with Session(stack.engine) as session:
         keys = session.exec(select(JobRun.key).where(JobRun.status == "done")).all()
-        assert len(session.exec(select(ReportRequest)).all()) == 1  # dave's request was stored
+        assert len(session.exec(select(Job)).all()) == 1  # dave's request was queued as a job
     assert sorted(k.split(":")[0] for k in keys) == ["monthly", "monthly"]
     assert monthly_reports(stack.engine, now=now, settings=stack.settings) == 0  # once
 
@@ -103,15 +105,13 @@ def test_a_member_is_answered_while_a_requested_report_renders(sqlite_stack, pau
     stack = sqlite_stack
     dave = Member(stack.emulator.url, "dave")
     assert "已收到" in dave.says("本月报告")[0]
-    pause = pause_at("backend.reports.requests", "rendering request:")
-    now = datetime.now(SHANGHAI)
-    job, posted = _in_thread(
-        lambda: requested_reports(stack.engine, now=now, settings=stack.settings)
-    )
+    pause = pause_at("backend.reports.requests", "rendering report job")
+    job, posted = _in_thread(lambda: run_report_jobs(stack.engine, stack.settings))
     reply = _answered_while_paused(pause, job, dave, "本周汇总")
     assert reply is not None, "the chat answer waited for the report job's write lock"
     assert "已收到" in reply["value"][0]
     assert posted.get("error") is None and posted["value"] == 2  # the PDF and the XLSX
     with Session(stack.engine) as session:
-        statuses = session.exec(select(ReportRequest.kind, ReportRequest.status)).all()
-    assert sorted(statuses) == [("monthly", "done"), ("weekly", "pending")]
+        statuses = session.exec(select(Job.payload, Job.status)).all()
+    kinds = sorted((json.loads(payload)["kind"], str(status)) for payload, status in statuses)
+    assert kinds == [("monthly", "done"), ("weekly", "done")]  # queued meanwhile, run next

@@ -11,18 +11,24 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import select
 
+from backend.db import db_now, reading
 from backend.models import JobRun, OutboxMessage, SchedulerLease
+from backend.settings import load_settings
 from tests.support.chat import Member
 from tests.support.stack import TEST_WECOM
 
 ROOT = Path(__file__).resolve().parent.parent
 LVZHI = Path(sys.executable).parent / "lvzhi"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def _environment(stack, now: str) -> dict[str, str]:
@@ -57,12 +63,12 @@ def _wait_for(predicate, timeout: float = 60.0, what: str = "") -> None:
 
 
 def _runs(stack) -> set[str]:
-    with Session(stack.engine) as session:
+    with reading(stack.engine) as session:
         return set(session.exec(select(JobRun.key)))
 
 
 def _delivered(stack, key: str) -> bool:
-    with Session(stack.engine) as session:
+    with reading(stack.engine) as session:
         rows = session.exec(
             select(OutboxMessage.status).where(OutboxMessage.dedupe_key.startswith(key + "#"))
         ).all()
@@ -88,7 +94,7 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 def _holder_pid(stack) -> int | None:
-    with Session(stack.engine) as session:
+    with reading(stack.engine) as session:
         row = session.get(SchedulerLease, "scheduler")
         return None if row is None else int(row.holder.split(":")[1])
 
@@ -155,3 +161,40 @@ def test_the_lease_has_one_holder_until_it_expires(engine):
     assert not lease.try_acquire(engine, holder="a", seconds=30)
     lease.release(engine, holder="b")
     assert lease.try_acquire(engine, holder="a", seconds=30)
+
+
+def _scheduler_runtime(engine, start: datetime):
+    from backend.runtime import build_runtime
+    from scheduled.clock import SchedulerClock
+
+    url = engine.url.render_as_string(hide_password=False)
+    settings = load_settings(DATABASE_URL=url, LVZHI_SCHEDULER_LEASE_SECONDS=3, **TEST_WECOM)
+    return build_runtime(settings, engine=engine, clock=SchedulerClock(SHANGHAI, start.isoformat()))
+
+
+def test_schedulers_whose_clocks_differ_by_hours_cannot_both_hold_the_lease(engine):
+    from scheduled import lease, runner
+
+    real = datetime.now(SHANGHAI)
+    behind = _scheduler_runtime(engine, real - timedelta(hours=7))
+    ahead = _scheduler_runtime(engine, real + timedelta(hours=7))
+    assert runner.wait_for_lease(behind, "behind", threading.Event())
+    stop = threading.Event()
+    threading.Timer(1.0, stop.set).start()  # a few attempts, then give up
+    assert not runner.wait_for_lease(ahead, "ahead", stop)
+    assert lease.current_holder(engine) == "behind"
+    assert not lease.try_acquire(engine, holder="ahead", seconds=3)
+    lease.release(engine, holder="behind")
+    assert runner.wait_for_lease(ahead, "ahead", threading.Event())
+    assert not lease.try_acquire(engine, holder="behind", seconds=3)
+
+
+def test_the_lease_expires_on_the_databases_clock(engine):
+    from scheduled import lease
+
+    assert lease.try_acquire(engine, holder="a", seconds=600)
+    with reading(engine) as session:
+        remaining = session.execute(
+            select(SchedulerLease.expires_at.between(db_now(590), db_now(600)))
+        ).scalar_one()
+    assert remaining  # ten minutes from the database's now, whatever the host's clock says

@@ -30,6 +30,8 @@ def test_defaults_and_normalisation(monkeypatch):
         ("WECOM_API_BASE", "ftp://x"),
         ("DATABASE_URL", "mysql://x"),
         ("SECRET_KEY", "short"),
+        ("LVZHI_SCHEDULER_NOW", "yesterday"),
+        ("LVZHI_SCHEDULER_LEASE_SECONDS", "0"),
     ],
 )
 def test_malformed_setting_is_named(name, value, monkeypatch):
@@ -53,3 +55,17 @@ def test_environment_is_read(monkeypatch):
         monkeypatch.setenv(key, str(value))
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://lvzhi.example.gov.cn")
     assert load_settings().PUBLIC_BASE_URL == "https://lvzhi.example.gov.cn"
+
+
+def test_scheduler_knobs_and_testing_aid_are_settings(monkeypatch):
+    monkeypatch.chdir("/")
+    for key, value in TEST_WECOM.items():
+        monkeypatch.setenv(key, str(value))
+    assert load_settings().LVZHI_SCHEDULER_NOW == ""  # real time unless a test shifts it
+    monkeypatch.setenv("LVZHI_SCHEDULER_LEASE_SECONDS", "3")
+    monkeypatch.setenv("LVZHI_SCHEDULER_TICK_SECONDS", "0.5")
+    monkeypatch.setenv("LVZHI_SCHEDULER_NOW", "2026-09-30T16:29:50+08:00")
+    settings = load_settings()
+    assert settings.LVZHI_SCHEDULER_LEASE_SECONDS == 3
+    assert settings.LVZHI_SCHEDULER_TICK_SECONDS == 0.5
+    assert settings.LVZHI_SCHEDULER_NOW == "2026-09-30T16:29:50+08:00"

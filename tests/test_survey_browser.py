@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from backend.models import SurveyResponse
 from backend.surveys import qr
-from tests.support.surveys import NOW, add_self_evaluation
+from tests.support.surveys import NOW, add_link_survey, add_self_evaluation
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -21,7 +21,7 @@ def test_a_phone_answers_through_the_qr_link_once(sqlite_stack, page, artifacts)
     stack = sqlite_stack
     stack.clock.frozen = NOW
     with Session(stack.engine) as session:
-        survey = add_self_evaluation(session)
+        survey = add_link_survey(session, add_self_evaluation)  # anyone with the link
         session.commit()
         link = qr.survey_link(stack.settings.PUBLIC_BASE_URL, survey.token)
     page.set_viewport_size(PHONE)

@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session, func, select
 
+from backend.jobs.runner import run_due_jobs
 from backend.models import OutboxMessage, Survey, SurveyAnswer, SurveyResponse
 from backend.services import accounts, surveys
 from backend.surveys import audience as audiences
@@ -18,6 +19,7 @@ from tests.support.console import console_app, csrf_token, login_client
 from tests.support.org import add_small_county
 from tests.support.surveys import (
     NOW,
+    add_link_survey,
     add_mutual_evaluation,
     add_self_evaluation,
     department,
@@ -49,6 +51,10 @@ def make(engine, builder=add_mutual_evaluation) -> Survey:
         return survey
 
 
+def link_self_evaluation(session: Session) -> Survey:
+    return add_link_survey(session, add_self_evaluation)
+
+
 def stored(engine, table) -> int:
     with Session(engine) as session:
         return session.exec(select(func.count()).select_from(table)).one()
@@ -64,7 +70,7 @@ def post_form(client, token: str, data: dict):
 
 
 def test_the_public_form_checks_answers_then_takes_one_response_per_device(web, engine):
-    survey = make(engine, add_self_evaluation)
+    survey = make(engine, link_self_evaluation)
     client = web.test_client()
     page = client.get(f"/s/{survey.token}")
     assert page.status_code == 200 and "25. 最需要改进的一件事" in page.get_data(as_text=True)
@@ -92,7 +98,7 @@ def test_the_public_form_checks_answers_then_takes_one_response_per_device(web, 
 
 
 def test_unknown_closed_and_stale_forms(web, engine):
-    survey = make(engine)
+    survey = make(engine, add_link_survey)
     client = web.test_client()
     assert "没有找到" in client.get("/s/nosuchtk").get_data(as_text=True)
     assert client.get("/s/nosuchtk").status_code == 404
@@ -121,6 +127,14 @@ def upload(client, token: str, path: str, data: bytes):
     return client.post(path, data=files, content_type="multipart/form-data")
 
 
+def finished_job(client, engine, response) -> dict:
+    """Follow the redirect to the job page after running the queued jobs (the job runner)."""
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    run_due_jobs(engine, settings=client.application.extensions["lvzhi"].settings)
+    url = response.headers["Location"]
+    return {**client.get(url + ".json").get_json(), "url": url}
+
+
 def test_console_import_publish_results_and_export(web, engine):
     client = web.test_client()
     token = login_client(client, "admin", PASSWORD)
@@ -132,11 +146,13 @@ def test_console_import_publish_results_and_export(web, engine):
     book["题目"]["C3"] = "判断"
     buffer = io.BytesIO()
     book.save(buffer)
-    bad = upload(client, token, "/console/surveys/import", buffer.getvalue())
-    assert "第3行C列（题型）" in bad.get_data(as_text=True) and stored(engine, Survey) == 0
-    created = upload(client, token, "/console/surveys/import", template.data)
-    assert created.status_code == 302
-    detail_path = created.headers["Location"]
+    bad = finished_job(client, engine, upload(client, token, "/console/surveys/import",
+                                              buffer.getvalue()))  # fmt: skip
+    assert bad["status"] == "failed" and stored(engine, Survey) == 0
+    assert "第3行C列（题型）" in client.get(bad["url"]).get_data(as_text=True)
+    created = finished_job(client, engine, upload(client, token, "/console/surveys/import",
+                                                  template.data))  # fmt: skip
+    detail_path = created["message"]["link"]
     assert "2026年度部门履职自评" in client.get(detail_path).get_data(as_text=True)
     survey_id = int(detail_path.rstrip("/").rsplit("/", 1)[1])
     token = csrf_token(client, detail_path)
@@ -171,14 +187,15 @@ def test_console_settings_and_roles(web, engine):
     assert wrong.status_code == 400 and "截止时间应晚于开始时间" in wrong.get_data(as_text=True)
     ok = admin.post(f"{path}/settings", data={**form, "closes_at": "2026-12-01T18:00"})
     assert ok.status_code == 302
-    replace = upload(admin, token, f"{path}/questions", template_xlsx())
-    assert replace.status_code == 302
+    replace = finished_job(admin, engine, upload(admin, token, f"{path}/questions",
+                                                 template_xlsx()))  # fmt: skip
+    assert replace["status"] == "done" and "题目已更新" in replace["message"]["text"]
     with Session(engine) as session:
         assert session.get(Survey, survey.id).title == "2026年度部门履职自评"
 
 
 def test_the_public_form_is_rate_limited_per_address(web, engine):
-    survey = make(engine)
+    survey = make(engine, add_link_survey)
     client = web.test_client()
     # The limiter counts per address in process memory: one address per database run.
     client.environ_base["REMOTE_ADDR"] = f"198.51.100.{len(engine.dialect.name)}"
@@ -211,3 +228,42 @@ def test_console_results_show_scores_rates_charts_and_free_texts(web, engine):
     chart = client.get(f"/console/surveys/{survey.id}/chart/{question_id}.png")
     assert chart.status_code == 200 and chart.data.startswith(b"\x89PNG")
     assert client.get(f"/console/surveys/{survey.id}/chart/9999.png").status_code == 404
+
+
+SELF_ANSWERS = (
+    {f"q{n}": "1" for n in range(1, 11)}
+    | {f"q{n}": "5" for n in range(11, 16)}
+    | {f"q{n}": "10" for n in range(16, 19)}
+    | {f"q{n}": "100" for n in range(19, 22)}
+    | {"q22": ["1", "2"], "q23": "1", "q25": "匿名提交"}
+)
+
+
+def test_a_staff_survey_takes_no_anonymous_answers_through_its_link(web, engine):
+    staff_survey, link_survey = make(engine, add_self_evaluation), make(engine, add_link_survey)
+    client = web.test_client()
+    page = client.get(f"/s/{staff_survey.token}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 403 and f"问卷 {staff_survey.id}" in text and "企业微信" in text
+    assert 'name="q1"' not in text  # no form to fill in
+    csrf = TOKEN.search(client.get(f"/s/{link_survey.token}").get_data(as_text=True)).group(1)
+    for _ in range(5):  # the review's five anonymous answers to a self-evaluation
+        refused = client.post(f"/s/{staff_survey.token}", data={**SELF_ANSWERS, "csrf_token": csrf})
+        assert refused.status_code == 403 and "仅限受邀的工作人员" in refused.get_data(as_text=True)
+    assert stored(engine, SurveyResponse) == 0 and stored(engine, SurveyAnswer) == 0
+
+
+def test_the_service_refuses_anonymous_and_uninvited_answers_to_staff_surveys(engine):
+    with Session(engine) as session:
+        add_small_county(session)
+        survey = add_self_evaluation(session)  # 县市场监督管理局's staff only
+        values = {q.id: 1 for q in surveys.questions_of(session, survey_id=survey.id)}
+        with pytest.raises(surveys.StaffOnly):
+            surveys.submit_response(session, survey=survey, values=values, channel="link",
+                                    respondent_key="device:" + "0" * 32, now=NOW)  # fmt: skip
+        erin = staff_named(session, "erin")  # 县民政局: not invited
+        with pytest.raises(surveys.SurveyUnavailable, match="不需要您填写"):
+            surveys.submit_response(session, survey=survey, values=values, channel="chat",
+                                    respondent_key=audiences.respondent_key(survey, erin),
+                                    now=NOW, staff=erin)  # fmt: skip
+        assert session.exec(select(func.count()).select_from(SurveyResponse)).one() == 0

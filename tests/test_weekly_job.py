@@ -10,7 +10,7 @@ import pytest
 import requests
 from sqlmodel import Session, select
 
-from backend.db import session_scope
+from backend.db import writing
 from backend.demo import seed_demo
 from backend.models import Absence, AbsenceKind, ChatTargetKind, Duty, DutyEntry, Staff
 from backend.reports.periods import parse_period
@@ -89,7 +89,7 @@ def test_weekly_job_posts_each_department_once_and_the_county_summary(demo_stack
 def test_missing_days_excuse_registered_absences(stack):
     """Alice skips Friday, Bob is on leave Monday to Wednesday, Carol logs nothing."""
     week = parse_period("week", "2026-W47", today=date(2026, 11, 23))
-    with session_scope(stack.engine) as session:
+    with writing(stack.engine) as session:
         staff = {s.wecom_userid: s for s in session.exec(select(Staff)).all()}
         alice, bob = staff["alice"], staff["bob"]
         duty = session.exec(select(Duty).where(Duty.department_id == alice.department_id)).first()

@@ -14,12 +14,13 @@ from backend.console import (  # noqa: E402
     catalogue,
     dashboard,
     entries,
+    grants,
     imports,
+    jobs,
     nav,
     org,
     review,
     settings,
-    tasks,
 )
 
 nav.install(blueprint)
@@ -30,9 +31,10 @@ __all__ = [
     "catalogue",
     "dashboard",
     "entries",
+    "grants",
     "imports",
+    "jobs",
     "org",
     "review",
     "settings",
-    "tasks",
 ]

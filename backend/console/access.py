@@ -5,13 +5,13 @@ Other blueprints under /console/<area> use this module:
     @blueprint.get("/")
     @require_role("admin", "head")      # no argument: any signed-in account
     def index():
-        account = current_account()
-        with Session(runtime().engine) as session:
-            allowed = visible_department_ids(session, account)   # None = every department
+        account = current_account()     # loaded through the request's read session
+        allowed = visible_department_ids(request_session(), account)   # None = every department
 """
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
@@ -19,12 +19,12 @@ from typing import TypeVar
 from flask import abort, g, redirect, request, session, url_for
 from sqlmodel import Session, select
 
-from backend.db import read_scope
 from backend.models import Department, Role, Staff
 from backend.models.accounts import Account, AccountRole
-from backend.runtime import runtime
+from backend.web_db import request_session
 
 SESSION_KEY = "console_account_id"
+EPOCH_KEY = "console_session_epoch"
 ROLES = {role.value for role in AccountRole}
 View = TypeVar("View", bound=Callable)
 
@@ -34,31 +34,31 @@ def sign_in(account: Account) -> None:
     session.clear()
     session.permanent = True
     session[SESSION_KEY] = account.id
+    session[EPOCH_KEY] = account.session_epoch
     g.pop("console_account", None)
 
 
 def sign_out() -> None:
-    """End the console session."""
+    """Forget the console session in this browser (the caller ends it for the account)."""
     session.clear()
     g.pop("console_account", None)
 
 
 def current_account() -> Account | None:
-    """Return the signed-in active account (detached, read-only), or None."""
+    """Return the signed-in active account (in the request's read session), or None."""
     if "console_account" not in g:
-        g.console_account = _load_account(session.get(SESSION_KEY))
+        g.console_account = _load_account(session.get(SESSION_KEY), session.get(EPOCH_KEY))
     return g.console_account
 
 
-def _load_account(account_id) -> Account | None:
-    if not isinstance(account_id, int):
+def _load_account(account_id, epoch) -> Account | None:
+    """Load the session's account if it is active and the session is still its current one."""
+    if not isinstance(account_id, int) or not isinstance(epoch, str):
         return None
-    with read_scope(runtime().engine) as db:  # every console request: stay off the write lock
-        account = db.get(Account, account_id)
-        if account is None or not account.active:
-            return None
-        db.expunge(account)
-        return account
+    account = request_session().get(Account, account_id)
+    if account is None or not account.active:
+        return None
+    return account if hmac.compare_digest(epoch, account.session_epoch) else None
 
 
 def require_role(*roles: str) -> Callable[[View], View]:

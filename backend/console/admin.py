@@ -8,22 +8,24 @@ from sqlmodel import Session, select
 from backend.console import blueprint
 from backend.console.access import current_account, require_role
 from backend.console.common import audit
-from backend.db import session_scope
+from backend.db import writing
+from backend.inputs import parse_int
 from backend.models import Department
 from backend.models.accounts import ACCOUNT_ROLE_LABELS, Account
 from backend.runtime import runtime
 from backend.services import accounts
 from backend.services.org import find_active_staff
+from backend.web_db import request_session
 
 
 @blueprint.get("/accounts")
 @require_role("admin")
 def accounts_page():
     """List accounts, offer a new-account form, and show the latest audit lines."""
-    with Session(runtime().engine) as db:
-        rows = accounts.list_accounts(db)
-        departments = {d.id: d for d in db.exec(select(Department))}
-        log = accounts.recent_audit(db, limit=200)
+    db = request_session()
+    rows = accounts.list_accounts(db)
+    departments = {d.id: d for d in db.exec(select(Department))}
+    log = accounts.recent_audit(db, limit=200)
     return render_template(
         "console/accounts.html", accounts=rows, departments=departments, log=log,
         roles=ACCOUNT_ROLE_LABELS,
@@ -37,10 +39,10 @@ def account_add():
     form = request.form
     raw = form.get("department_id", "")
     try:
-        with session_scope(runtime().engine) as db:
+        with writing(runtime().engine) as db:
             created = accounts.create_account(
                 db, username=form.get("username", "").strip(), password=form.get("password", ""),
-                role=form.get("role", ""), department_id=int(raw) if raw.isdigit() else None,
+                role=form.get("role", ""), department_id=parse_int(raw),
                 staff_id=_staff_id(db, form.get("staff_userid", "").strip()),
             )  # fmt: skip
             audit(db, "account_create", created.username, str(created.role))
@@ -73,7 +75,7 @@ def _other_account(db: Session, account_id: int) -> Account:
 def account_active(account_id: int):
     """Enable or disable an account (its open sessions end at their next request)."""
     active = request.form.get("active") == "1"
-    with session_scope(runtime().engine) as db:
+    with writing(runtime().engine) as db:
         account = _other_account(db, account_id)
         accounts.set_active(db, account=account, active=active)
         audit(db, "account_enable" if active else "account_disable", account.username)
@@ -86,7 +88,7 @@ def account_active(account_id: int):
 def account_password(account_id: int):
     """Set a new password for another account."""
     try:
-        with session_scope(runtime().engine) as db:
+        with writing(runtime().engine) as db:
             account = _other_account(db, account_id)
             accounts.set_password(db, account=account, password=request.form.get("password", ""))
             audit(db, "account_password", account.username)

@@ -5,39 +5,33 @@ from __future__ import annotations
 import secrets
 from urllib.parse import urlencode, urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import flash, g, redirect, render_template, request, session, url_for
 
 from backend.console import blueprint
 from backend.console.access import current_account, sign_in, sign_out
-from backend.db import session_scope
+from backend.db import writing
 from backend.delivery import build_client
-from backend.limits import limiter
+from backend.inputs import safe_target
+from backend.limits import limiter, login_refusal, record_login_failure
+from backend.models.accounts import Account
 from backend.runtime import runtime
 from backend.services import accounts
 from backend.services.org import find_active_staff
 from backend.settings import REAL_WECOM_API
 from bot.client import WeComError
 
-LOGIN_LIMIT = "10 per minute;40 per hour"  # failed attempts per address
-USER_LIMIT = "20 per hour"  # failed attempts per username, whatever the address
+LOGIN_LIMIT = "10 per minute;40 per hour"  # failed WeCom code exchanges per address
 OAUTH_STATE_KEY = "console_oauth_state"
 REAL_AUTHORIZE = "https://open.weixin.qq.com/connect/oauth2/authorize"
 
 
-def _failed(response) -> bool:
-    """Count only failed sign-ins against the limit (a success redirects)."""
-    return response.status_code != 302
+def _exchange_failed(_response) -> bool:
+    """Count only failed code exchanges with WeCom (a GET writes no counter otherwise)."""
+    return bool(g.get("wecom_exchange_failed"))
 
 
 def _safe_next(target: str | None) -> str:
-    parts = urlsplit(target or "")
-    if parts.scheme or parts.netloc or not parts.path.startswith("/console/"):
-        return url_for("console.dashboard")
-    return target or url_for("console.dashboard")
-
-
-def _username_key() -> str:
-    return "login-user:" + request.form.get("username", "").strip().lower()[:64]
+    return safe_target(target, url_for("console.dashboard"), prefix="/console/")
 
 
 @blueprint.get("/login")
@@ -49,18 +43,20 @@ def login():
 
 
 @blueprint.post("/login")
-@limiter.limit(LOGIN_LIMIT, deduct_when=_failed, error_message="登录尝试过于频繁，请稍后再试")
-@limiter.limit(USER_LIMIT, key_func=_username_key, deduct_when=_failed,
-               error_message="该账号登录失败次数过多，请稍后再试")  # fmt: skip
 def login_submit():
-    """Check the credentials and start the session."""
+    """Check the credentials and start the session (throttled per user name and address)."""
     username = request.form.get("username", "").strip()
     password = request.form.get("password", "")
-    with session_scope(runtime().engine) as db:
+    refusal = login_refusal(username)
+    if refusal is not None:
+        flash(refusal, "error")
+        return render_template("console/login.html", next=request.form.get("next", "")), 429
+    with writing(runtime().engine) as db:
         account = accounts.authenticate(db, username=username, password=password)
         if account is not None:
             accounts.record_audit(db, account=account, action="login", target=username)
     if account is None:
+        record_login_failure(username)
         flash("用户名或密码不正确，或账号已停用", "error")
         page = render_template("console/login.html", next=request.form.get("next", ""))
         return page, 401
@@ -70,14 +66,25 @@ def login_submit():
 
 @blueprint.post("/logout")
 def logout():
-    """End the session."""
+    """End the session: the account's cookies stop working, copies included."""
+    account = current_account()
+    if account is not None:
+        _end_sessions(account.id)
     sign_out()
     flash("已退出登录", "info")
     return redirect(url_for("console.login"))
 
 
+def _end_sessions(account_id: int) -> None:
+    """Replace the account's session stamp and note the sign-out in the audit log."""
+    with writing(runtime().engine) as db:
+        account = db.get(Account, account_id)
+        if account is not None:
+            accounts.end_sessions(db, account=account)
+            accounts.record_audit(db, account=account, action="logout", target=account.username)
+
+
 @blueprint.get("/login/wecom")
-@limiter.limit(LOGIN_LIMIT)
 def wecom_start():
     """Send the browser to WeCom's authorize page (silent snsapi_base inside the WeCom client)."""
     settings = runtime().settings
@@ -102,7 +109,7 @@ def _authorize_url(api_base: str) -> str:
 
 
 @blueprint.get("/login/wecom/return")
-@limiter.limit(LOGIN_LIMIT, deduct_when=_failed)
+@limiter.limit(LOGIN_LIMIT, deduct_when=_exchange_failed)
 def wecom_return():
     """Exchange WeCom's code for the member and sign in as their account."""
     expected = session.pop(OAUTH_STATE_KEY, None)
@@ -112,8 +119,9 @@ def wecom_return():
     try:
         userid = _client().oauth_user(code)["userid"]
     except WeComError:
+        g.wecom_exchange_failed = True
         return _wecom_refused("企业微信登录失败，请重新进入")
-    with session_scope(runtime().engine) as db:
+    with writing(runtime().engine) as db:
         staff = find_active_staff(db, wecom_userid=userid) if userid else None
         account = accounts.account_for_staff(db, staff=staff) if staff else None
         if account is not None:

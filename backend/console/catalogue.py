@@ -10,10 +10,12 @@ from sqlmodel import Session, col, select
 from backend.console import blueprint
 from backend.console.access import require_role
 from backend.console.common import audit, visible_departments
-from backend.db import session_scope
+from backend.db import writing
 from backend.excel.labels import FUNCTION_LABELS
+from backend.inputs import parse_float, parse_int
 from backend.models import Department, Duty, DutyEntry, KeyTask, KeyTaskDuty, TaskType
 from backend.runtime import runtime
+from backend.web_db import request_session
 
 
 @blueprint.get("/catalogue")
@@ -21,11 +23,11 @@ from backend.runtime import runtime
 def catalogue():
     """Show one department's duties and key tasks, and the task types."""
     year = runtime().clock().year
-    with Session(runtime().engine) as db:
-        departments = visible_departments(db)
-        chosen = _chosen(departments)
-        duties, key_tasks = (_duties(db, chosen), _key_tasks(db, chosen)) if chosen else ([], [])
-        task_types = db.exec(select(TaskType).order_by(col(TaskType.sort_order))).all()
+    db = request_session()
+    departments = visible_departments(db)
+    chosen = _chosen(departments)
+    duties, key_tasks = (_duties(db, chosen), _key_tasks(db, chosen)) if chosen else ([], [])
+    task_types = db.exec(select(TaskType).order_by(col(TaskType.sort_order))).all()
     return render_template(
         "console/catalogue.html", departments=departments, chosen=chosen, duties=duties,
         key_tasks=key_tasks, task_types=task_types, functions=FUNCTION_LABELS, year=year,
@@ -69,7 +71,7 @@ def duty_update(duty_id: int):
         abort(400, description="职能类型须为核心职能、一般职能或辅助职能")
     hours = _hours(request.form.get("standard_hours", ""))
     task_type = request.form.get("default_task_type_code") or None
-    with session_scope(runtime().engine) as db:
+    with writing(runtime().engine) as db:
         duty = db.get(Duty, duty_id)
         if duty is None:
             abort(404, description="找不到该职责")
@@ -87,9 +89,8 @@ def duty_update(duty_id: int):
 def _hours(raw: str) -> float | None:
     if not raw.strip():
         return None
-    try:
-        hours = float(raw)
-    except ValueError:
+    hours = parse_float(raw, 0, 24)
+    if hours is None:
         abort(400, description="标准工时应为数字")
     if not 0 < hours <= 24:
         abort(400, description="标准工时应大于 0 且不超过 24")
@@ -103,7 +104,7 @@ def task_type_update(code: str):
     hours = _hours(request.form.get("standard_hours", ""))
     if hours is None:
         abort(400, description="请填写标准工时")
-    with session_scope(runtime().engine) as db:
+    with writing(runtime().engine) as db:
         task_type = db.get(TaskType, code)
         if task_type is None:
             abort(404, description="找不到该任务类型")
@@ -119,15 +120,16 @@ def key_task_add():
     """Add an annual key task and link it to duties by their numbers."""
     title = request.form.get("title", "").strip()
     year, raw_department = request.form.get("year", ""), request.form.get("department_id", "")
-    if not title or len(title) > 500 or not year.isdigit() or not raw_department.isdigit():
-        abort(400, description="请填写年度、部门和重点工作内容（不超过 500 字）")
+    year_number, department_id = parse_int(year, 2000, 2100), parse_int(raw_department)
+    if not title or len(title) > 500 or year_number is None or department_id is None:
+        abort(400, description="请填写年度（2000–2100）、部门和重点工作内容（不超过 500 字）")
     seqs = _seqs(request.form.get("duty_seqs", ""))
-    with session_scope(runtime().engine) as db:
-        department = db.get(Department, int(raw_department))
+    with writing(runtime().engine) as db:
+        department = db.get(Department, department_id)
         if department is None:
             abort(404, description="找不到该部门")
         duties = _duties_by_seq(db, department.id, seqs)
-        task = KeyTask(department_id=department.id, year=int(year), title=title)
+        task = KeyTask(department_id=department.id, year=year_number, title=title)
         db.add(task)
         db.flush()
         db.add_all(KeyTaskDuty(key_task_id=task.id, duty_id=duty.id) for duty in duties)
@@ -138,9 +140,10 @@ def key_task_add():
 
 def _seqs(raw: str) -> list[int]:
     parts = [p for p in raw.replace("，", ",").replace("、", ",").split(",") if p.strip()]
-    if not all(p.strip().isdigit() for p in parts):
+    seqs = [parse_int(p, 1, 9999) for p in parts]
+    if None in seqs:
         abort(400, description="关联职责请填写职责序号，用逗号分隔，如 1,3")
-    return sorted({int(p) for p in parts})
+    return sorted(set(seqs))
 
 
 def _duties_by_seq(db: Session, department_id: int, seqs: list[int]) -> list[Duty]:
@@ -156,7 +159,7 @@ def _duties_by_seq(db: Session, department_id: int, seqs: list[int]) -> list[Dut
 @require_role("admin")
 def key_task_delete(task_id: int):
     """Delete a key task no entry refers to."""
-    with session_scope(runtime().engine) as db:
+    with writing(runtime().engine) as db:
         task = db.get(KeyTask, task_id)
         if task is None:
             abort(404, description="找不到该重点工作")

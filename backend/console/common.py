@@ -7,6 +7,7 @@ from sqlmodel import Session, col, select
 
 from backend.console.access import current_account, visible_department_ids
 from backend.excel.filters import EntryFilters, FilterError, parse_filters
+from backend.inputs import parse_int
 from backend.models import Department, Section, Staff, TaskType
 from backend.services.accounts import record_audit
 
@@ -63,5 +64,4 @@ def audit(db: Session, action: str, target: str, detail: str = "") -> None:
 
 def page_number() -> int:
     """Return the requested page (1-based, bad values read as 1)."""
-    raw = request.args.get("page", "1")
-    return max(1, int(raw)) if raw.isdigit() else 1
+    return parse_int(request.args.get("page", ""), 1, 100_000) or 1

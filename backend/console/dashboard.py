@@ -22,9 +22,10 @@ from backend.console.access import (
 )
 from backend.console.common import visible_departments
 from backend.console.metrics import dashboard_metrics
-from backend.db import read_scope
+from backend.inputs import parse_int
 from backend.runtime import runtime
 from backend.services.calendar import load_calendar
+from backend.web_db import request_session
 
 COLOURS = {"red": "红", "yellow": "黄", "green": "绿"}
 CHARTS = ("function", "trend")
@@ -45,7 +46,7 @@ class RankedUnit:
 
 @dataclass(frozen=True)
 class ChartChoice:
-    """A department offered in the chart selector (plain data: it outlives the read scope)."""
+    """A department offered in the chart selector."""
 
     id: int
     name: str
@@ -56,15 +57,15 @@ class ChartChoice:
 def dashboard():
     """Show counts, hours, review backlog, the score table and charts for this month."""
     account, today = current_account(), runtime().clock().date()
-    with read_scope(runtime().engine) as db:  # reads only: a snapshot beside the writers
-        allowed = visible_department_ids(db, account)
-        metrics = dashboard_metrics(db, allowed=allowed, today=today)
-        ranking = _ranking(db, allowed, today)
-        tops = [
-            ChartChoice(d.id, d.name)
-            for d in visible_departments(db)
-            if d.parent_id is None or allowed is not None
-        ]
+    db = request_session()
+    allowed = visible_department_ids(db, account)
+    metrics = dashboard_metrics(db, allowed=allowed, today=today)
+    ranking = _ranking(db, allowed, today)
+    tops = [
+        ChartChoice(d.id, d.name)
+        for d in visible_departments(db)
+        if d.parent_id is None or allowed is not None
+    ]
     chosen = _chart_department(tops)
     return render_template(
         "console/dashboard.html", metrics=metrics, today=today, ranking=ranking,
@@ -90,9 +91,9 @@ def _ranking(db: Session, allowed: set[int] | None, today: date) -> list[RankedU
 
 
 def _chart_department(tops: list[ChartChoice]) -> int | None:
-    raw = request.args.get("department", "")
-    if raw.isdigit() and any(d.id == int(raw) for d in tops):
-        return int(raw)
+    wanted = parse_int(request.args.get("department", ""))
+    if wanted is not None and any(d.id == wanted for d in tops):
+        return wanted
     return tops[0].id if tops else None
 
 
@@ -100,17 +101,16 @@ def _chart_department(tops: list[ChartChoice]) -> int | None:
 @require_role()
 def dashboard_chart(kind: str):
     """Draw one department's function-type split or its eight-week trend."""
-    raw = request.args.get("department", "")
-    if kind not in CHARTS or not raw.isdigit():
+    department_id = parse_int(request.args.get("department", ""))
+    if kind not in CHARTS or department_id is None:
         abort(404, description="没有这张图")
     today = runtime().clock().date()
-    with read_scope(runtime().engine) as db:
-        ensure_visible(db, current_account(), int(raw))
-        calendar = load_calendar(db)
-        try:
-            png = _draw(db, kind, int(raw), today, calendar)
-        except AnalyticsError as exc:
-            abort(404, description=str(exc))
+    db = request_session()
+    ensure_visible(db, current_account(), department_id)
+    try:
+        png = _draw(db, kind, department_id, today, load_calendar(db))
+    except AnalyticsError as exc:
+        abort(404, description=str(exc))
     return Response(png, mimetype="image/png", headers={"Cache-Control": "private, max-age=300"})
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from backend.models import Department, DutyEntry, EntryStatus, Staff
+from backend.review.current import pending_page
 
 
 @dataclass(frozen=True)
@@ -68,17 +69,21 @@ def dashboard_metrics(db: Session, *, allowed: set[int] | None, today: date) -> 
         reporters=reporters,
         active_staff=db.exec(staff).one(),
         submitted=_backlog(db, allowed, EntryStatus.SUBMITTED),
-        flagged=_backlog(db, allowed, EntryStatus.SUBMITTED, flagged=True),
+        flagged=_flagged(db, allowed),
         returned=_backlog(db, allowed, EntryStatus.RETURNED),
         departments=_department_bars(db, allowed, start, today),
     )
 
 
-def _backlog(db: Session, allowed, status: EntryStatus, *, flagged: bool = False) -> int:
+def _backlog(db: Session, allowed, status: EntryStatus) -> int:
     stmt = select(func.count()).where(DutyEntry.status == status)
-    if flagged:
-        stmt = stmt.where(DutyEntry.flags != "")
     return db.exec(_scoped(stmt, DutyEntry.department_id, allowed)).one()
+
+
+def _flagged(db: Session, allowed: set[int] | None) -> int:
+    """Count waiting entries with flags as the review queue shows them (computed, not stored)."""
+    scope = None if allowed is None else sorted(allowed)
+    return pending_page(db, department_ids=scope, limit=0).flagged
 
 
 def _department_bars(db: Session, allowed, start: date, end: date) -> list[DepartmentBar]:

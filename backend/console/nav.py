@@ -21,7 +21,9 @@ NAV_ITEMS = [
     ("问卷", "/console/surveys"),
     ("评价与投诉", "/console/supervision"),
     ("报告", "/console/reports"),
+    ("任务", "/console/jobs"),
     ("账号", "/console/accounts"),
+    ("角色授权", "/console/grants"),
     ("设置", "/console/settings"),
 ]
 _CACHE_KEY = "lvzhi_console_nav"

@@ -9,13 +9,13 @@ from sqlmodel import Session, col, select
 from backend.console import blueprint
 from backend.console.access import current_account, ensure_visible, require_role
 from backend.console.common import audit, visible_departments
-from backend.console.wecom_sync import fetch_contacts, sync_from_wecom
-from backend.db import session_scope
-from backend.delivery import build_client
+from backend.console.jobs import start_job
+from backend.db import writing
 from backend.excel.labels import STAFFING_LABELS
+from backend.inputs import parse_int
 from backend.models import Department, DepartmentKind, Section, Staff
 from backend.runtime import runtime
-from bot.client import WeComError
+from backend.web_db import request_session
 
 ROLE_NAMES = {"staff": "工作人员", "reviewer": "审核员", "head": "部门负责人", "admin": "管理员"}
 
@@ -24,15 +24,15 @@ ROLE_NAMES = {"staff": "工作人员", "reviewer": "审核员", "head": "部门�
 @require_role()
 def org():
     """List the visible departments with sections and staff counts; one department's staff."""
-    with Session(runtime().engine) as db:
-        departments = visible_departments(db)
-        ids = [d.id for d in departments] or [-1]
-        counted = select(Staff.department_id, func.count()).where(Staff.active)
-        counted = counted.where(col(Staff.department_id).in_(ids)).group_by(Staff.department_id)
-        counts = dict(db.exec(counted).all())
-        sections = db.exec(select(Section).where(col(Section.department_id).in_(ids))).all()
-        chosen = _chosen(db, departments)
-        staff = _staff_of(db, chosen) if chosen else []
+    db = request_session()
+    departments = visible_departments(db)
+    ids = [d.id for d in departments] or [-1]
+    counted = select(Staff.department_id, func.count()).where(Staff.active)
+    counted = counted.where(col(Staff.department_id).in_(ids)).group_by(Staff.department_id)
+    counts = dict(db.exec(counted).all())
+    sections = db.exec(select(Section).where(col(Section.department_id).in_(ids))).all()
+    chosen = _chosen(db, departments)
+    staff = _staff_of(db, chosen) if chosen else []
     return render_template(
         "console/org.html", departments=departments, counts=counts, sections=sections,
         chosen=chosen, staff=staff, staffing=STAFFING_LABELS, roles=ROLE_NAMES,
@@ -43,9 +43,10 @@ def _chosen(db: Session, departments: list[Department]) -> Department | None:
     raw = request.args.get("department", "")
     if not raw:
         return departments[0] if departments else None
-    if not raw.isdigit():
+    wanted = parse_int(raw)
+    if wanted is None:
         abort(404, description="找不到该部门")
-    found = next((d for d in departments if d.id == int(raw)), None)
+    found = next((d for d in departments if d.id == wanted), None)
     if found is None:
         abort(404, description="找不到该部门的数据")
     return found
@@ -70,10 +71,11 @@ def department_add():
     parent_raw = request.form.get("parent_id", "")
     if not name or len(name) > 100 or len(short) > 30:
         abort(400, description="部门名称必填，不超过 100 字；简称不超过 30 字")
-    with session_scope(runtime().engine) as db:
+    with writing(runtime().engine) as db:
         if db.exec(select(Department).where(Department.name == name)).first():
             abort(400, description=f"部门“{name}”已存在")
-        parent = db.get(Department, int(parent_raw)) if parent_raw.isdigit() else None
+        parent_id = parse_int(parent_raw)
+        parent = db.get(Department, parent_id) if parent_id is not None else None
         kind = DepartmentKind.INSTITUTION if parent else DepartmentKind.DEPARTMENT
         db.add(Department(name=name, short_name=short, parent_id=parent.id if parent else None,
                           kind=kind))  # fmt: skip
@@ -88,10 +90,11 @@ def section_add():
     """Add a section to a department."""
     name = request.form.get("name", "").strip()
     raw = request.form.get("department_id", "")
-    if not name or len(name) > 100 or not raw.isdigit():
+    department_id = parse_int(raw)
+    if not name or len(name) > 100 or department_id is None:
         abort(400, description="请选择部门并填写科室名称（不超过 100 字）")
-    with session_scope(runtime().engine) as db:
-        department = db.get(Department, int(raw))
+    with writing(runtime().engine) as db:
+        department = db.get(Department, department_id)
         if department is None:
             abort(404, description="找不到该部门")
         stmt = select(Section).where(Section.department_id == department.id, Section.name == name)
@@ -107,7 +110,7 @@ def section_add():
 def staff_active(staff_id: int):
     """Mark a member as in post or left (entries are kept either way)."""
     active = request.form.get("active") == "1"
-    with session_scope(runtime().engine) as db:
+    with writing(runtime().engine) as db:
         staff = db.get(Staff, staff_id)
         if staff is None:
             abort(404, description="找不到该人员")
@@ -121,15 +124,5 @@ def staff_active(staff_id: int):
 @blueprint.post("/org/sync")
 @require_role("admin")
 def wecom_sync():
-    """Pull departments and members from WeCom's contacts."""
-    rt = runtime()
-    try:
-        contacts = fetch_contacts(build_client(rt.settings, rt.engine))
-    except WeComError as exc:
-        flash(f"无法读取企业微信通讯录：{exc}", "error")
-        return redirect(url_for("console.org"))
-    with session_scope(rt.engine) as db:
-        report = sync_from_wecom(db, contacts)
-        audit(db, "wecom_sync", "contacts", report.summary())
-    flash(report.summary(), "success")
-    return redirect(url_for("console.org"))
+    """Queue a job pulling departments and members from WeCom's contacts."""
+    return start_job("wecom_sync", {})

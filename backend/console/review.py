@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request, url_for
-from sqlmodel import Session
 
 from backend.console import blueprint
-from backend.console.access import (
-    acting_reviewer,
-    current_account,
-    ensure_visible,
-    require_role,
-    visible_department_ids,
-)
+from backend.console.access import acting_reviewer, current_account, require_role
 from backend.console.common import PAGE_SIZE, audit, page_number, visible_departments
-from backend.db import session_scope
+from backend.db import writing
+from backend.inputs import parse_day, parse_int, safe_target
 from backend.models import DutyEntry
+from backend.review.current import pending_page
 from backend.review.errors import ReviewError
-from backend.review.pending import pending_counts, pending_date_range, pending_views
 from backend.runtime import runtime
 from backend.services import review
+from backend.web_db import request_session
 
 REVIEWERS = ("admin", "reviewer")
 
@@ -29,41 +22,44 @@ REVIEWERS = ("admin", "reviewer")
 @blueprint.get("/review")
 @require_role()
 def review_queue():
-    """List submitted entries waiting for review within the account's departments."""
+    """List submitted entries waiting for review, with their flags as they stand now."""
     account, page = current_account(), page_number()
     flagged_only = request.args.get("flagged") == "1"
-    with session_scope(runtime().engine) as db:
-        allowed = visible_department_ids(db, account)
-        scope = None if allowed is None else sorted(allowed)
-        _refresh_flags(db, scope)
-        views = pending_views(
-            db, department_ids=scope, reviewer_id=account.staff_id, flagged_only=flagged_only,
-            limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
-        )  # fmt: skip
-        flagged, unflagged = pending_counts(db, department_ids=scope, reviewer_id=account.staff_id)
-        departments = visible_departments(db)
+    db = request_session()
+    queue = pending_page(
+        db, department_ids=_scope(db, account),
+        reviewer_id=account.staff_id, flagged_only=flagged_only,
+        limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
+    )  # fmt: skip
+    flagged, unflagged = queue.flagged, queue.unflagged
     return render_template(
-        "console/review.html", views=views, flagged=flagged, unflagged=unflagged, page=page,
-        flagged_only=flagged_only, may_review=account.role in REVIEWERS, departments=departments,
+        "console/review.html", views=queue.views, flagged=flagged, unflagged=unflagged,
+        page=page, flagged_only=flagged_only, may_review=account.role in REVIEWERS,
+        departments=visible_departments(db),
         pages=-(-(flagged if flagged_only else flagged + unflagged) // PAGE_SIZE),
     )  # fmt: skip
 
 
-def _refresh_flags(db: Session, scope: list[int] | None) -> None:
-    """Recompute the waiting entries' flags (a colleague's later copy flags both)."""
-    span = pending_date_range(db, department_ids=scope)
-    if span is not None:
-        review.refresh_flags(db, department_ids=scope, start=span[0], end=span[1])
+def _scope(db, account) -> list[int] | None:
+    """Return the departments this account reviews: the review area's one definition."""
+    return review.review_scope(db, role=account.role, department_id=account.department_id)
+
+
+def _ensure_reviewable(db, account, department_id: int) -> None:
+    """Abort with 404 when the department is outside what the account reviews."""
+    allowed = _scope(db, account)
+    if allowed is not None and department_id not in allowed:
+        abort(404, description="找不到该部门的数据")
 
 
 def _act(entry_id: int, action) -> None:
     account = current_account()
     try:
-        with session_scope(runtime().engine) as db:
+        with writing(runtime().engine) as db:
             entry = db.get(DutyEntry, entry_id)
             if entry is None:
                 abort(404, description="找不到这条履职记录")
-            ensure_visible(db, account, entry.department_id)
+            _ensure_reviewable(db, account, entry.department_id)
             action(db, acting_reviewer(account))
     except ReviewError as error:
         abort(error.status, description=error.message)
@@ -104,14 +100,13 @@ def review_return(entry_id: int):
 def review_bulk_approve():
     """Approve a department's unflagged entries of a period in one go."""
     account, form = current_account(), request.form
+    department_id = parse_int(form.get("department_id", ""))
+    start, end = parse_day(form.get("start", "")), parse_day(form.get("end", ""))
+    if department_id is None or start is None or end is None:
+        abort(400, description="请选择部门，并按 YYYY-MM-DD 填写起止日期（2000–2100 年）")
     try:
-        department_id = int(form.get("department_id", ""))
-        start, end = date.fromisoformat(form["start"]), date.fromisoformat(form["end"])
-    except (KeyError, ValueError):
-        abort(400, description="请选择部门，并按 YYYY-MM-DD 填写起止日期")
-    try:
-        with session_scope(runtime().engine) as db:
-            ensure_visible(db, account, department_id)
+        with writing(runtime().engine) as db:
+            _ensure_reviewable(db, account, department_id)
             count = review.bulk_approve_unflagged(
                 db, reviewer=acting_reviewer(account), department_id=department_id,
                 start=start, end=end, now=runtime().clock(),
@@ -124,5 +119,5 @@ def review_bulk_approve():
 
 
 def _back() -> str:
-    target = request.form.get("back", "")
-    return target if target.startswith("/console/review") else url_for("console.review_queue")
+    fallback = url_for("console.review_queue")
+    return safe_target(request.form.get("back"), fallback, prefix="/console/review")

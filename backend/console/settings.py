@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from backend.analytics.config import load_scoring, save_scoring
 from backend.analytics.scoring import METRICS, RatingThresholds, Scoring
@@ -12,9 +12,11 @@ from backend.console import blueprint
 from backend.console.access import require_role
 from backend.console.common import audit
 from backend.console.nav import registered
-from backend.db import session_scope
+from backend.db import writing
+from backend.inputs import parse_float
 from backend.models import ChatTargetKind, Department
 from backend.runtime import runtime
+from backend.web_db import request_session
 
 TARGET_KINDS = {"": "无（使用上级部门的群）", "appchat": "应用群聊", "webhook": "群机器人"}
 ELSEWHERE = [
@@ -28,9 +30,9 @@ ELSEWHERE = [
 @require_role("admin")
 def settings_page():
     """Show the scoring settings and every department's group target."""
-    with Session(runtime().engine) as db:
-        scoring = load_scoring(db)
-        departments = list(db.exec(select(Department).order_by(col(Department.id))))
+    db = request_session()
+    scoring = load_scoring(db)
+    departments = list(db.exec(select(Department).order_by(col(Department.id))))
     metrics = [(key, *METRIC_TEXTS.get(key, (key, ""))) for key in METRICS]
     elsewhere = [(path, label) for path, label in ELSEWHERE if registered(path)]
     return render_template(
@@ -52,7 +54,7 @@ def scoring_update():
         scoring = Scoring(weights={k: w for k, w in weights.items() if w}, thresholds=thresholds)
     except ValueError:
         abort(400, description="权重须为非负数且至少一项大于 0；阈值须满足 0 ≤ 黄色 ≤ 绿色 ≤ 100")
-    with session_scope(runtime().engine) as db:
+    with writing(runtime().engine) as db:
         save_scoring(db, scoring=scoring)
         audit(db, "scoring_update", "scoring", f"{dict(scoring.weights)} {thresholds}")
     flash("评分设置已保存", "success")
@@ -60,7 +62,11 @@ def scoring_update():
 
 
 def _number(raw: str) -> float:
-    return float(raw.strip() or "0")
+    """Read a weight or threshold: a finite number from 0 to 1,000 (empty is 0), else ValueError."""
+    number = parse_float(raw.strip() or "0", 0, 1000)
+    if number is None:
+        raise ValueError(raw)
+    return number
 
 
 @blueprint.post("/settings/targets/<int:department_id>")
@@ -71,7 +77,7 @@ def target_update(department_id: int):
     target = request.form.get("target", "").strip()
     if kind not in TARGET_KINDS or (kind and not target) or len(target) > 200:
         abort(400, description="请选择群类型并填写群聊 ID 或机器人 key（不超过 200 字符）")
-    with session_scope(runtime().engine) as db:
+    with writing(runtime().engine) as db:
         department = db.get(Department, department_id)
         if department is None:
             abort(404, description="找不到该部门")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import tuple_
 from sqlmodel import Session, col, select
 
 from backend.excel import reader, templates
@@ -34,19 +35,38 @@ class DutyRow:
     standard_hours: float | None
 
 
+def read_duties(data: bytes, *, max_rows: int = reader.MAX_ROWS) -> list[SheetRow]:
+    """Parse the uploaded duty list (no database); raise WorkbookError for an unreadable file."""
+    columns = templates.DUTIES
+    return reader.read_rows(data, templates.titles(columns), templates.required(columns),
+                            max_rows=max_rows)  # fmt: skip
+
+
+def validate_duties(session: Session, rows: list[SheetRow]) -> tuple[list[DutyRow], ImportReport]:
+    """Check every row against the departments and task types (a read)."""
+    report = ImportReport(kind="duties", rows=len(rows))
+    return _validate_all(session, rows, report), report
+
+
 def import_duties(session: Session, data: bytes) -> ImportReport:
     """Validate every row; when all pass, create, update or deactivate duties."""
-    columns = templates.DUTIES
-    rows = reader.read_rows(data, templates.titles(columns), templates.required(columns))
-    report = ImportReport(kind="duties", rows=len(rows))
-    valid = _validate_all(session, rows, report)
+    valid, report = validate_duties(session, read_duties(data))
     if report.errors:
         return report
-    for row in valid:
-        _apply(session, row, report)
-    _deactivate_missing(session, valid, report)
+    write_duties(session, valid, report)
+    deactivate_missing(session, valid, report)
     session.flush()
     return report
+
+
+def write_duties(session: Session, rows: list[DutyRow], report: ImportReport) -> None:
+    """Create or update the duties of these rows (idempotent: a second run changes nothing)."""
+    keys = [(row.department_id, row.seq) for row in rows]
+    stmt = select(Duty).where(tuple_(Duty.department_id, Duty.seq).in_(keys))
+    known = {(d.department_id, d.seq): d for d in session.exec(stmt)}
+    for row in rows:
+        _apply(session, row, known.get((row.department_id, row.seq)), report)
+    session.flush()
 
 
 def _task_types(session: Session) -> dict[str, str]:
@@ -125,13 +145,11 @@ def _hours(cells: dict, fail) -> float | None:
     return hours
 
 
-def _apply(session: Session, row: DutyRow, report: ImportReport) -> None:
+def _apply(session: Session, row: DutyRow, duty: Duty | None, report: ImportReport) -> None:
     wanted = {
         "title": row.title, "function_type": row.function_type, "active": True,
         "default_task_type_code": row.task_type, "standard_hours": row.standard_hours,
     }  # fmt: skip
-    stmt = select(Duty).where(Duty.department_id == row.department_id, Duty.seq == row.seq)
-    duty = session.exec(stmt).first()
     if duty is None:
         session.add(Duty(department_id=row.department_id, seq=row.seq, **wanted))
         report.created += 1
@@ -143,7 +161,8 @@ def _apply(session: Session, row: DutyRow, report: ImportReport) -> None:
     report.unchanged += not changed
 
 
-def _deactivate_missing(session: Session, rows: list[DutyRow], report: ImportReport) -> None:
+def deactivate_missing(session: Session, rows: list[DutyRow], report: ImportReport) -> None:
+    """Deactivate the duties of the file's departments whose numbers the file no longer lists."""
     listed: dict[int, set[int]] = {}
     for row in rows:
         listed.setdefault(row.department_id, set()).add(row.seq)

@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlmodel import col
 
+from backend.inputs import parse_day, parse_int
 from backend.models import DutyEntry, EntryStatus
 
 STATUSES = {s.value for s in EntryStatus}
@@ -107,19 +108,19 @@ def parse_filters(args) -> EntryFilters:
 def _date(raw: str | None, label: str) -> date | None:
     if not raw:
         return None
-    try:
-        return date.fromisoformat(raw.strip())
-    except ValueError:
-        raise FilterError(f"{label}格式应为 YYYY-MM-DD") from None
+    day = parse_day(raw)
+    if day is None:
+        raise FilterError(f"{label}格式应为 YYYY-MM-DD（2000–2100 年）")
+    return day
 
 
 def _int(raw: str | None, label: str) -> int | None:
     if not raw:
         return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise FilterError(f"{label}编号须为数字") from None
+    number = parse_int(raw)
+    if number is None:
+        raise FilterError(f"{label}编号须为数字")
+    return number
 
 
 __all__ = ["EntryFilters", "FilterError", "parse_filters"]

@@ -3,7 +3,9 @@
 Bold frozen header, autofilter, column widths, dates as dates and a total row, written with
 openpyxl's write-only mode so memory stays flat however many rows there are. Any text that a
 spreadsheet could take for a formula (starting with = + - @, a tab or a carriage return) is
-written as a plain string cell. Other areas (survey results, ratings) reuse `TableWriter`.
+written as a plain string cell, and control characters an .xlsx cannot hold are dropped. Every
+writer of the project (entries, survey results, ratings, reports) makes its cells through
+`safe_cell` (or `TableWriter`, which uses it), so no stored text can break an export.
 """
 
 from __future__ import annotations
@@ -40,6 +42,22 @@ def clean_text(value: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
+def safe_value(value):
+    """Return the value as it may be written: text without illegal characters."""
+    if value.__class__ is str and not value.isprintable() and ILLEGAL_CHARACTERS_RE.search(value):
+        return clean_text(value)
+    return value
+
+
+def safe_cell(sheet, value) -> WriteOnlyCell:
+    """Make a write-only cell: clean text, and text that looks like a formula stays text."""
+    value = safe_value(value)
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and value[:1] in FORMULA_LEADS:
+        cell.data_type = "s"  # a string, never a formula, whatever it starts with
+    return cell
+
+
 class TableWriter:
     """Write one table into a write-only worksheet: header, rows, optional total row."""
 
@@ -59,34 +77,24 @@ class TableWriter:
         self.sheet.append([self._header_cell(c.title) for c in self.columns])
 
     def _header_cell(self, title: str) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.sheet, value=title)
+        cell = safe_cell(self.sheet, title)
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         return cell
 
     def append(self, values: Sequence) -> None:
-        """Write one data row; text cells are made formula-safe."""
-        row = list(values)
+        """Write one data row; every text is cleaned and text cells are made formula-safe."""
+        row = [safe_value(value) for value in values]
         for index in self._text_indexes:
             value = row[index]
-            if value.__class__ is not str or not value:
-                continue
-            if not value.isprintable() and ILLEGAL_CHARACTERS_RE.search(value):
-                value = row[index] = clean_text(value)
-            if value[:1] in FORMULA_LEADS:
-                row[index] = self._text_cell(value)
+            if value.__class__ is str and value[:1] in FORMULA_LEADS:
+                row[index] = safe_cell(self.sheet, value)
         for index in self._total_indexes:
             amount = values[index]
             if amount is not None:
                 self._totals[index] += amount
         self.sheet.append(row)
         self.rows += 1
-
-    def _text_cell(self, value: str) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.sheet)
-        cell.value = value
-        cell.data_type = "s"  # a string, never a formula, whatever it starts with
-        return cell
 
     def extend(self, rows: Iterable[Sequence]) -> None:
         """Write many data rows."""

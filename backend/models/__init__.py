@@ -1,9 +1,10 @@
 """SQLModel tables; importing this package registers every table on `SQLModel.metadata`."""
 
-from backend.models.accounts import Account, AccountRole, AuditLog, ConsoleSetting, ConsoleTask
+from backend.models.accounts import Account, AccountRole, AuditLog, ConsoleSetting
 from backend.models.analytics import ScoringConfig
 from backend.models.common import utcnow
 from backend.models.entries import DutyEntry, EntryStatus, TaskType
+from backend.models.grants import GrantStatus, RoleGrant
 from backend.models.infra import (
     Conversation,
     JobRun,
@@ -13,6 +14,8 @@ from backend.models.infra import (
     SchedulerLease,
     WeComToken,
 )
+from backend.models.jobs import Job, JobStatus
+from backend.models.limits import RateLimitCounter
 from backend.models.org import (
     ChatTargetKind,
     Department,
@@ -26,7 +29,6 @@ from backend.models.org import (
     Staff,
     StaffingType,
 )
-from backend.models.reports import ReportRequest
 from backend.models.review import ApiToken, MonthClosure, MonthReopening, ReviewCursor
 from backend.models.schedule import (
     Absence,
@@ -62,7 +64,6 @@ __all__ = [
     "CalendarOverride",
     "ChatTargetKind",
     "ConsoleSetting",
-    "ConsoleTask",
     "Conversation",
     "Department",
     "DepartmentKind",
@@ -70,7 +71,10 @@ __all__ = [
     "DutyEntry",
     "EntryStatus",
     "FunctionType",
+    "GrantStatus",
+    "Job",
     "JobRun",
+    "JobStatus",
     "KeyTask",
     "KeyTaskDuty",
     "MonthClosure",
@@ -81,12 +85,13 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "ProcessedMessage",
+    "RateLimitCounter",
     "Rating",
     "RatingLevel",
     "ReminderSetting",
-    "ReportRequest",
     "ReviewCursor",
     "Role",
+    "RoleGrant",
     "SchedulerLease",
     "ScoringConfig",
     "Section",

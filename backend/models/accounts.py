@@ -1,11 +1,12 @@
-"""Console accounts, the audit log of changes, console tasks (imports/exports) and settings."""
+"""Console accounts, the audit log of changes and settings."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import LargeBinary, Text
+from sqlalchemy import Text
 from sqlmodel import Column, Field, SQLModel
 
 from backend.models.common import enum_column, utcnow
@@ -26,6 +27,11 @@ ACCOUNT_ROLE_LABELS = {
 }
 
 
+def new_session_epoch() -> str:
+    """Return a fresh random session stamp: cookies carrying an older one no longer sign in."""
+    return secrets.token_hex(16)
+
+
 class Account(SQLModel, table=True):
     """A console sign-in: administrator, department head or reviewer."""
 
@@ -39,6 +45,9 @@ class Account(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     last_login_at: datetime | None = None
+    # Copied into the session cookie at sign-in and checked on every console request; sign-out,
+    # a new password and (de)activation replace it, which ends every session of the account.
+    session_epoch: str = Field(default_factory=new_session_epoch, max_length=32)
 
 
 class AuditLog(SQLModel, table=True):
@@ -51,22 +60,6 @@ class AuditLog(SQLModel, table=True):
     target: str = Field(max_length=200)
     detail: str = Field(default="", sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, index=True)
-
-
-class ConsoleTask(SQLModel, table=True):
-    """A long import or export run for a console user, polled for progress."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=30)
-    account_id: int = Field(foreign_key="account.id", index=True)
-    status: str = Field(default="running", max_length=20)
-    done: int = 0
-    total: int = 0
-    message: str = Field(default="", sa_column=Column(Text, nullable=False))
-    filename: str | None = Field(default=None, max_length=200)
-    result: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
-    created_at: datetime = Field(default_factory=utcnow)
-    finished_at: datetime | None = None
 
 
 class ConsoleSetting(SQLModel, table=True):

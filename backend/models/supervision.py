@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Text
+from sqlalchemy import Index, Text
 from sqlmodel import Column, Field, SQLModel
 
 from backend.models.common import enum_column, utcnow
@@ -48,6 +48,8 @@ class SupervisionCode(SQLModel, table=True):
 class Rating(SQLModel, table=True):
     """One visitor's rating of a unit (or a follow-up rating of a closed work order)."""
 
+    __table_args__ = (Index("ix_rating_unit_day_network", "department_id", "rated_on", "network"),)
+
     id: int | None = Field(default=None, primary_key=True)
     code_id: int = Field(foreign_key="supervisioncode.id", index=True)
     department_id: int = Field(foreign_key="department.id", index=True)
@@ -58,6 +60,7 @@ class Rating(SQLModel, table=True):
     rated_on: date = Field(index=True, description="Local date of the rating")
     dedupe_key: str = Field(max_length=120, unique=True, description="device:code:day or fu:order")
     is_followup: bool = False
+    network: str = Field(default="", max_length=32, description="Keyed hash of the /24 or /64")
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -84,5 +87,8 @@ class WorkOrder(SQLModel, table=True):
     closed_on: date | None = None
     close_note: str = Field(default="", sa_column=Column(Text, nullable=False))
     followup_rating_id: int | None = Field(default=None, foreign_key="rating.id", unique=True)
+    announced_at: datetime | None = Field(
+        default=None, index=True, description="When heads were told (NULL: waits for a digest)"
+    )
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

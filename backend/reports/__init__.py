@@ -8,11 +8,11 @@ Interface for other areas:
   "county_xlsx", "notice_pdf" (half-year or annual periods only). Periods come from
   `backend.reports.periods.parse_period(kind, text, today=)` ("2026-W47", "2026-10", "2026-H1",
   "2026"); options from `service.ReportOptions.from_settings(settings)`.
-  It only reads: call it in `backend.db.read_scope`, which never takes SQLite's write lock.
+  It only reads: call it in `backend.db.reading`, which never takes SQLite's write lock.
 - `service.weekly_files` / `monthly_files` / `county_files`: every file of a report;
   `*_files_of(report)` render already loaded data (pure).
 - Scheduled posting: `scheduled/reports.py`; chat requests: `backend.reports.requests`. Every job
-  loads in a `read_scope`, renders outside any transaction, then claims its run key and queues
+  loads in `reading`, renders outside any transaction, then claims its run key and queues
   the files in one short write transaction (`posting.publish`), so chat callbacks never wait for
   a report being rendered.
 """

@@ -8,10 +8,10 @@ from datetime import date, timedelta
 
 KINDS = ("week", "month", "half", "year")
 _PATTERNS = {
-    "week": re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE),
-    "month": re.compile(r"^(\d{4})-(\d{1,2})$"),
-    "half": re.compile(r"^(\d{4})-?H([12])$", re.IGNORECASE),
-    "year": re.compile(r"^(\d{4})$"),
+    "week": re.compile(r"^([0-9]{4})-?W([0-9]{1,2})$", re.IGNORECASE),
+    "month": re.compile(r"^([0-9]{4})-([0-9]{1,2})$"),
+    "half": re.compile(r"^([0-9]{4})-?H([12])$", re.IGNORECASE),
+    "year": re.compile(r"^([0-9]{4})$"),
 }
 
 
@@ -98,12 +98,15 @@ def parse_period(kind: str, text: str | None, *, today: date) -> Period:
     if match is None:
         raise PeriodError(f"无法识别的期间“{text}”，应为如 {EXAMPLES[kind]} 的格式")
     year, number = int(match.group(1)), int(match.group(2)) if kind != "year" else 1
+    if not MIN_YEAR <= year <= MAX_YEAR:  # the ends of the calendar overflow when a period is built
+        raise PeriodError(f"期间“{text}”超出范围，年份应在 {MIN_YEAR} 到 {MAX_YEAR} 之间")
     try:
         return _from_parts(kind, year, number)
     except ValueError:
         raise PeriodError(f"期间“{text}”不存在，应为如 {EXAMPLES[kind]} 的格式") from None
 
 
+MIN_YEAR, MAX_YEAR = 2000, 2100
 EXAMPLES = {"week": "2026-W47", "month": "2026-10", "half": "2026-H1", "year": "2026"}
 
 

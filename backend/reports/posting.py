@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from backend.db import session_scope
+from backend.db import writing
 from backend.models import Department
 from backend.reports import texts
 from backend.reports.data import (
@@ -67,7 +67,7 @@ def publish(engine: Engine, post: Post) -> bool:
 
     False when the key was claimed meanwhile (another scheduler posted it): the files are dropped.
     """
-    with session_scope(engine) as session:
+    with writing(engine) as session:
         if not claim_run(session, key=post.key, job=post.key.partition(":")[0]):
             log.info("%s was posted meanwhile: rendered files dropped", post.key)
             return False

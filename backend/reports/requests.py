@@ -1,4 +1,4 @@
-"""Reports asked for in chat: queue the request fast, render and post it later (scheduler)."""
+"""Reports asked for in chat: queue a job fast; the job runner renders and posts it later."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from backend.db import read_scope, session_scope
-from backend.models import Department, ReportRequest, Role, Staff, utcnow
+from backend.db import reading, writing
+from backend.jobs import service as jobs
+from backend.jobs.service import JobResult
+from backend.models import Department, Role, Staff
 from backend.reports import texts
 from backend.reports.data import DepartmentReport, department_report
 from backend.reports.periods import month_of, parse_period, week_of
@@ -26,6 +28,7 @@ from backend.reports.service import (
 log = logging.getLogger(__name__)
 KINDS = {"weekly": "week", "monthly": "month"}
 COMMANDS = {texts.CMD_WEEKLY: "weekly", texts.CMD_MONTHLY: "monthly"}
+JOB_KIND = "report_request"
 
 
 def may_request(staff: Staff) -> bool:
@@ -50,94 +53,65 @@ def request_report(session: Session, *, staff: Staff, kind: str, today: date) ->
     if group_target(department) is None:
         return texts.CMD_NO_GROUP.format(what=what)
     period = (week_of(today) if kind == "weekly" else month_of(today)).until(today)
-    pending = session.exec(
-        select(ReportRequest).where(
-            ReportRequest.kind == kind,
-            ReportRequest.department_id == department.id,
-            ReportRequest.period_key == period.key,
-            ReportRequest.status == "pending",
-        )
-    ).first()
-    if pending is not None:
+    key = f"report:{kind}:{department.id}:{period.key}"
+    if jobs.open_job(session, dedupe_key=key) is not None:
         return texts.CMD_ALREADY.format(what=what, label=period.label)
-    session.add(
-        ReportRequest(
-            kind=kind,
-            department_id=department.id,
-            period_key=period.key,
-            period_end=period.end.isoformat(),
-            requested_by=staff.wecom_userid,
-        )
-    )
-    session.flush()
+    payload = {"kind": kind, "department_id": department.id, "period_key": period.key,
+               "period_end": period.end.isoformat(), "requested_by": staff.wecom_userid,
+               "today": today.isoformat()}  # fmt: skip
+    jobs.enqueue(session, kind=JOB_KIND, payload=payload, dedupe_key=key)
     return texts.CMD_QUEUED.format(what=what, label=period.label)
-
-
-def pending_requests(session: Session) -> list[int]:
-    """Return the ids of the requests still to render, oldest first."""
-    query = select(ReportRequest.id).where(ReportRequest.status == "pending")
-    return list(session.exec(query.order_by(col(ReportRequest.id))).all())
 
 
 @dataclass(frozen=True)
 class LoadedRequest:
-    """A pending request's report data and its department's group (None: it has none)."""
+    """A requested report's data and its department's group (None: it has none)."""
 
-    request_id: int
+    job_id: int
     kind: str
     target: tuple[str, str] | None
     report: DepartmentReport | None
 
 
-def load_request(session: Session, *, request_id: int, today: date) -> LoadedRequest | None:
-    """Load a pending request's report data, or None when it is no longer pending."""
-    request = session.get(ReportRequest, request_id)
-    if request is None or request.status != "pending":
-        return None
-    department = session.get(Department, request.department_id)
-    target = group_target(department)
+def load_request(session: Session, *, job_id: int, payload: dict, today: date) -> LoadedRequest:
+    """Load the report data a request names (a read)."""
+    kind = payload["kind"]
+    department = session.get(Department, payload["department_id"])
+    target = group_target(department) if department is not None else None
     if target is None:
-        return LoadedRequest(request_id, request.kind, None, None)
-    end = date.fromisoformat(request.period_end)
-    period = parse_period(KINDS[request.kind], request.period_key, today=today).until(end)
-    monthly = request.kind == "monthly"
+        return LoadedRequest(job_id, kind, None, None)
+    end = date.fromisoformat(payload["period_end"])
+    period = parse_period(KINDS[kind], payload["period_key"], today=today).until(end)
+    monthly = kind == "monthly"
     report = department_report(session, department_id=department.id, period=period, monthly=monthly)
-    return LoadedRequest(request_id, request.kind, target, report)
+    return LoadedRequest(job_id, kind, target, report)
 
 
 def render_request(loaded: LoadedRequest, *, today: date, options: ReportOptions) -> list[File]:
     """Render the request's files (pure); none when the department has no group."""
     if loaded.report is None:
         return []
-    log.info("rendering request:%s", loaded.request_id)
+    log.info("rendering report job %s", loaded.job_id)
     if loaded.kind == "weekly":
         return weekly_files_of(loaded.report, options=options)
     return monthly_files_of(loaded.report, today=today, options=options)
 
 
-def finish_request(session: Session, *, loaded: LoadedRequest, files: list[File]) -> int:
-    """Queue the files and mark the request done (or failed without a group), unless it was
-    finished meanwhile; return the messages queued."""
-    request = session.get(ReportRequest, loaded.request_id)
-    if request is None or request.status != "pending":
-        return 0
-    count = 0
-    if loaded.target is not None:
-        dedupe = f"request:{request.id}"
-        count = post_files(session, target=loaded.target, files=files, dedupe=dedupe)
-    request.status = "done" if loaded.target is not None else "failed"
-    request.error = None if loaded.target is not None else texts.CMD_NO_GROUP.format(what="报告")
-    request.finished_at = utcnow()
-    session.add(request)
-    return count
+def run_report_request(engine: Engine, job, progress) -> JobResult:
+    """The job: load without the write lock, render outside any transaction, queue in one write.
+
+    Posting is idempotent (the outbox dedupes on the job id), so a rerun never posts twice.
+    """
+    today = _today(job)
+    with reading(engine) as session:
+        loaded = load_request(session, job_id=job.id, payload=job.payload, today=today)
+    if loaded.target is None:
+        return JobResult({"error": texts.CMD_NO_GROUP.format(what="报告")}, failed=True)
+    files = render_request(loaded, today=today, options=ReportOptions.from_settings(job.settings))
+    with writing(engine) as session:
+        count = post_files(session, target=loaded.target, files=files, dedupe=f"request:{job.id}")
+    return JobResult({"text": f"已发送到部门群（{count} 条消息）", "posted": count})
 
 
-def fulfil_request(engine: Engine, *, request_id: int, today: date, options: ReportOptions) -> int:
-    """Load and render one request without the write lock, then queue it in a short write."""
-    with read_scope(engine) as session:
-        loaded = load_request(session, request_id=request_id, today=today)
-    if loaded is None:
-        return 0
-    files = render_request(loaded, today=today, options=options)
-    with session_scope(engine) as session:
-        return finish_request(session, loaded=loaded, files=files)
+def _today(job) -> date:
+    return date.fromisoformat(job.payload["today"])

@@ -123,7 +123,7 @@ def report_download(
 ) -> File:
     """Return (filename, bytes) of one report file for a download button.
 
-    It only reads: call it in `backend.db.read_scope` so it never holds the write lock.
+    It only reads: call it in `backend.db.reading` so it never holds the write lock.
 
     kind: "weekly_image", "monthly_pdf", "monthly_xlsx" (need department_id), "county_pdf",
     "core_pdf", "notice_pdf", "county_xlsx".

@@ -8,6 +8,7 @@ from backend.analytics import score as weighted_score
 from backend.reports import texts
 from backend.reports.data import CountyReport, DepartmentReport
 from backend.reports.summary_image import summary_image
+from bot.neutral import for_markdown_line
 
 WEEKLY_METRICS = (
     "reporting_rate",
@@ -61,7 +62,7 @@ def weekly_markdown(report: DepartmentReport, *, list_missing: bool = True) -> s
     """Write the department's weekly markdown: key figures, changes, who has missing days."""
     figures = report.figures
     head = [
-        texts.WEEKLY_TITLE.format(department=report.name),
+        texts.WEEKLY_TITLE.format(department=for_markdown_line(report.name)),
         texts.WEEKLY_PERIOD.format(label=report.period.label),
     ]
     if not figures.entries:
@@ -99,8 +100,10 @@ def missing_block(report: DepartmentReport, budget: int) -> str:
 
 
 def _missing_line(person: PersonMetrics, days: int) -> str:
-    section = f"（{person.section_name}）" if person.section_name else ""
-    return texts.MISSING_LINE.format(name=person.name, section=section, days=days)
+    section = f"（{for_markdown_line(person.section_name)}）" if person.section_name else ""
+    return texts.MISSING_LINE.format(
+        name=for_markdown_line(person.name), section=section, days=days
+    )
 
 
 def county_markdown(county: CountyReport) -> str:
@@ -120,7 +123,7 @@ def county_markdown(county: CountyReport) -> str:
         lines.append(
             texts.COUNTY_RANK_LINE.format(
                 rank=place.rank,
-                name=place.item.name,
+                name=for_markdown_line(place.item.name),
                 score=f"{place.value:.1f}",
                 colour=texts.COLOUR_MARKS[rating_colour(place.value, county.scoring.thresholds)],
                 reporting=place.item.figures.reporting_rate.label(1),

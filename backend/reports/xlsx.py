@@ -11,7 +11,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from backend.excel import writer
+
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="E8EAED")
 MAX_SHEET_TITLE = 31
@@ -53,14 +54,12 @@ def _header_cell(worksheet: WriteOnlyWorksheet, name: str) -> WriteOnlyCell:
 
 
 def safe_cell(worksheet: WriteOnlyWorksheet, value: object) -> WriteOnlyCell:
-    """Make a cell; text that a spreadsheet would read as a formula stays plain text."""
-    cell = WriteOnlyCell(worksheet, value=value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell.data_type = "s"
-    return cell
+    """Make a cell through the one formula-safe writer (clean text, never a formula)."""
+    return writer.safe_cell(worksheet, value)
 
 
 def _safe_title(title: str) -> str:
+    title = writer.clean_text(title)
     for char in "[]:*?/\\":
         title = title.replace(char, "_")
     return title[:MAX_SHEET_TITLE] or "Sheet"

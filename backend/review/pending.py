@@ -37,14 +37,24 @@ class EntryView:
         return {**self.__dict__, "work_date": self.work_date.isoformat()}
 
 
+def review_scope(session: Session, *, role: str, department_id: int | None) -> list[int] | None:
+    """Return the departments a member of this role may review (None: all, for an administrator).
+
+    The one definition the console queue, the chat review and the JSON API all use: a reviewer
+    or head reviews their own department and its institutions (a department is evaluated
+    together with them); anyone else, or anyone without a department, reviews nothing.
+    """
+    if role == Role.ADMIN:
+        return None
+    if role not in REVIEWER_ROLES or not department_id:
+        return []
+    children = select(Department.id).where(Department.parent_id == department_id)
+    return [department_id, *sorted(session.exec(children))]
+
+
 def reviewable_department_ids(session: Session, reviewer: Staff) -> list[int] | None:
     """Return the departments a member may review (None: all, for an administrator)."""
-    if reviewer.role == Role.ADMIN:
-        return None
-    if reviewer.role not in REVIEWER_ROLES:
-        return []
-    children = select(Department.id).where(Department.parent_id == reviewer.department_id)
-    return [reviewer.department_id, *session.exec(children)]
+    return review_scope(session, role=reviewer.role, department_id=reviewer.department_id)
 
 
 def _view_query():

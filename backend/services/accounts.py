@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from backend.models import Department, Staff, utcnow
-from backend.models.accounts import Account, AccountRole, AuditLog
+from backend.models.accounts import Account, AccountRole, AuditLog, new_session_epoch
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.@-]{3,64}$")
 MIN_PASSWORD = 8
@@ -133,13 +133,19 @@ def set_password(session: Session, *, account: Account, password: str) -> None:
         raise AccountError(f"密码至少 {MIN_PASSWORD} 位")
     account.password_hash = hash_password(password)
     account.updated_at = utcnow()
-    session.flush()
+    end_sessions(session, account=account)
 
 
 def set_active(session: Session, *, account: Account, active: bool) -> None:
-    """Enable or disable an account."""
+    """Enable or disable an account (sessions from before either change stay ended)."""
     account.active = active
     account.updated_at = utcnow()
+    end_sessions(session, account=account)
+
+
+def end_sessions(session: Session, *, account: Account) -> None:
+    """End every console session of the account: cookies with the old stamp stop working."""
+    account.session_epoch = new_session_epoch()
     session.flush()
 
 

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from openpyxl import load_workbook
 from sqlmodel import Session, col, select
 
+from backend.excel.reader import WorkbookError, sheet_values
 from backend.models import CalendarOverride, utcnow
 from backend.workdays import WorkCalendar
 
@@ -87,15 +88,24 @@ def read_holiday_rows(data: bytes) -> list[tuple[date, bool, str]]:
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise CalendarError("无法读取该文件，请上传 .xlsx 格式的Excel表格") from exc
+    try:
+        rows = _holiday_rows(sheet)
+    except WorkbookError as exc:  # a truncated or corrupt sheet
+        raise CalendarError(str(exc)) from exc
+    if not rows:
+        raise CalendarError("表格中没有数据行（第一行为表头，从第二行起每行一个日期）")
+    return rows
+
+
+def _holiday_rows(sheet) -> list[tuple[date, bool, str]]:
+    """Read the data rows below the header, at most MAX_IMPORT_ROWS of them."""
     rows = []
-    for number, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+    for number, values in enumerate(sheet_values(sheet, min_row=2), start=2):
         if not values or all(v in (None, "") for v in values[:3]):
             continue
         rows.append(_holiday_row(number, [*values, None, None, None][:3]))
         if len(rows) > MAX_IMPORT_ROWS:
             raise CalendarError(f"一次最多导入{MAX_IMPORT_ROWS}行")
-    if not rows:
-        raise CalendarError("表格中没有数据行（第一行为表头，从第二行起每行一个日期）")
     return rows
 
 

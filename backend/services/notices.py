@@ -24,6 +24,7 @@ from backend.services.outbox import (
     enqueue_to_group,
     enqueue_to_users,
 )
+from bot.neutral import for_markdown, for_markdown_line, for_text
 
 MAX_TITLE = 60
 MAX_BODY = 500
@@ -92,8 +93,8 @@ def notice_card(notice: Notice) -> OutgoingContent:
     """Render the card members get, with an 已阅 button that records the read."""
     card = {
         "card_type": "button_interaction",
-        "main_title": {"title": notice.title, "desc": "通知"},
-        "sub_title_text": notice.body,
+        "main_title": {"title": for_text(notice.title), "desc": "通知"},
+        "sub_title_text": for_text(notice.body),
         "task_id": f"notice_{notice.id}",
         "button_list": [{"text": "已阅", "style": 1, "key": f"{READ_STEP}|{notice.id}"}],
     }
@@ -134,7 +135,7 @@ def _queue_groups(session: Session, notice: Notice, department_ids: list[int]) -
     ).all()
     if not departments and not notice.to_staff:
         raise NoticeError("所选部门都还没有配置部门群")
-    text = f"**通知：{notice.title}**\n{notice.body}"
+    text = f"**通知：{for_markdown_line(notice.title)}**\n{for_markdown(notice.body)}"
     for department in departments:
         row = enqueue_to_group(
             session,

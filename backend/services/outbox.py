@@ -1,4 +1,9 @@
-"""The outbox: every message the system sends is first a row here."""
+"""The outbox: every message the system sends is first a row here.
+
+Due times and claims are on the database's clock (`db_now`), never a host's, so workers and
+web processes on hosts whose clocks differ agree on what is due and who is sending it. The
+`now` arguments replace that clock for tests that act as if time had passed.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +13,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, or_, update
+from sqlalchemy import ColumnElement, delete, exists, insert, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from backend.models import OutboxMessage, OutboxStatus, utcnow
+from backend.db import db_now
+from backend.models import NoticeGroupPost, NoticeRecipient, OutboxMessage, OutboxStatus, utcnow
 
 MAX_RECIPIENTS_PER_CALL = 1000
-_INSERT = insert(OutboxMessage)
+_INSERT = insert(OutboxMessage).values(next_attempt_at=db_now())
 MAX_ATTEMPTS = 15
 LEASE = timedelta(minutes=2)
 CHANNELS = ("app", "appchat", "webhook")
+PURGE_BATCH = 500  # rows per purge transaction: a few ms of the write lock each
 
 
 @dataclass(frozen=True)
@@ -50,7 +57,6 @@ def enqueue_to_users(
 
 def queue_reply(session: Session, *, user_id: str, content: OutgoingContent) -> None:
     """Queue one follow-up chat reply to one user (the callback's hot path: a plain INSERT)."""
-    now = utcnow()
     session.connection().execute(
         _INSERT,
         {
@@ -62,8 +68,7 @@ def queue_reply(session: Session, *, user_id: str, content: OutgoingContent) -> 
             "filename": content.filename,
             "status": OutboxStatus.PENDING,
             "attempts": 0,
-            "next_attempt_at": now,
-            "created_at": now,
+            "created_at": utcnow(),
         },
     )
 
@@ -99,6 +104,7 @@ def _enqueue(
         blob=content.data,
         filename=content.filename,
         dedupe_key=key,
+        next_attempt_at=db_now(),
     )
     session.add(row)
     session.flush()
@@ -106,8 +112,7 @@ def _enqueue(
 
 
 def claim_due(session: Session, *, now: datetime | None = None, limit: int = 50) -> list[int]:
-    """Lease up to `limit` due rows to this worker and return their ids."""
-    now = now or utcnow()
+    """Lease up to `limit` due rows (due by the database's clock) to this worker; return ids."""
     candidates = session.exec(
         select(OutboxMessage.id)
         .where(_is_due(now))
@@ -119,20 +124,26 @@ def claim_due(session: Session, *, now: datetime | None = None, limit: int = 50)
         result = session.exec(
             update(OutboxMessage)
             .where(col(OutboxMessage.id) == row_id, _is_due(now))
-            .values(status=OutboxStatus.SENDING, lease_until=now + LEASE)
+            .values(status=OutboxStatus.SENDING, lease_until=_clock(now, LEASE))
         )
         if result.rowcount == 1:
             claimed.append(row_id)
     return claimed
 
 
-def _is_due(now: datetime):
+def _clock(now: datetime | None, later: timedelta = timedelta(0)) -> datetime | ColumnElement:
+    """Return the database's clock plus `later` as SQL, or `now + later` when a test gives one."""
+    return db_now(later.total_seconds()) if now is None else now + later
+
+
+def _is_due(now: datetime | None):
+    moment = _clock(now)
     pending = (col(OutboxMessage.status) == OutboxStatus.PENDING) & (
-        col(OutboxMessage.next_attempt_at) <= now
+        col(OutboxMessage.next_attempt_at) <= moment
     )
     # A row left "sending" by a worker that died is taken up again once its lease ends.
     abandoned = (col(OutboxMessage.status) == OutboxStatus.SENDING) & (
-        col(OutboxMessage.lease_until) < now
+        col(OutboxMessage.lease_until) < moment
     )
     return or_(pending, abandoned)
 
@@ -141,7 +152,7 @@ def mark_sent(session: Session, *, row_id: int, result: dict, now: datetime | No
     """Record a successful delivery."""
     row = session.get(OutboxMessage, row_id)
     row.status = OutboxStatus.SENT
-    row.sent_at = now or utcnow()
+    row.sent_at = _clock(now)
     row.attempts += 1
     row.lease_until = None
     row.result = json.dumps(result, ensure_ascii=False)
@@ -160,7 +171,7 @@ def mark_failed(
         row.status = OutboxStatus.FAILED
         return
     row.status = OutboxStatus.PENDING
-    row.next_attempt_at = (now or utcnow()) + backoff_delay(row.attempts)
+    row.next_attempt_at = _clock(now, backoff_delay(row.attempts))
 
 
 def backoff_delay(attempts: int) -> timedelta:
@@ -175,10 +186,54 @@ def retry_now(session: Session, *, row_id: int) -> None:
     if row is None or row.status == OutboxStatus.SENT:
         return
     row.status = OutboxStatus.PENDING
-    row.next_attempt_at = utcnow()
+    row.next_attempt_at = db_now()
 
 
 def is_duplicate_key_error(error: IntegrityError) -> bool:
     """Tell whether an IntegrityError came from a unique key (a concurrent duplicate)."""
     text = str(error.orig).lower()
     return "unique" in text or "duplicate" in text
+
+
+def purge_batch(
+    session: Session,
+    *,
+    keep_sent: timedelta,
+    keep_failed: timedelta,
+    now: datetime | None = None,
+    limit: int = PURGE_BATCH,
+) -> int:
+    """Delete up to `limit` sent or failed rows past their retention; return how many went.
+
+    A row a notice still points at (its delivery state is shown) keeps its row but loses its
+    blob and body, so the notice's page still says 已送达 or 未送达.
+    """
+    ids = list(session.exec(select(OutboxMessage.id).where(_expired(keep_sent, keep_failed, now))
+                            .order_by(col(OutboxMessage.id)).limit(limit)))  # fmt: skip
+    if not ids:
+        return 0
+    chosen = col(OutboxMessage.id).in_(ids)
+    session.execute(
+        update(OutboxMessage).where(chosen, _referenced()).values(blob=None, payload="{}")
+    )
+    session.execute(delete(OutboxMessage).where(chosen, ~_referenced()))
+    return len(ids)
+
+
+def _expired(keep_sent: timedelta, keep_failed: timedelta, now: datetime | None):
+    sent = (col(OutboxMessage.status) == OutboxStatus.SENT) & (
+        col(OutboxMessage.sent_at) < _clock(now, -keep_sent)
+    )
+    failed = (col(OutboxMessage.status) == OutboxStatus.FAILED) & (
+        col(OutboxMessage.created_at) < _clock(now, -keep_failed)
+    )
+    # A referenced row already purged (no blob, empty body) is not chosen again.
+    spent = ~_referenced() | col(OutboxMessage.blob).is_not(None) | (OutboxMessage.payload != "{}")
+    return or_(sent, failed) & spent
+
+
+def _referenced():
+    """Return SQL telling whether a notice points at the outbox row."""
+    by_member = exists().where(NoticeRecipient.outbox_id == OutboxMessage.id)
+    by_group = exists().where(NoticeGroupPost.outbox_id == OutboxMessage.id)
+    return by_member | by_group

@@ -19,9 +19,11 @@ from backend.review.pending import (
     entry_view,
     pending_counts,
     pending_date_range,
+    review_scope,
     reviewable_department_ids,
 )
 from backend.services.outbox import OutgoingContent, enqueue_to_users
+from bot.neutral import for_text
 
 __all__ = [
     "EntryView",
@@ -38,11 +40,13 @@ __all__ = [
     "refresh_flags",
     "reopen_month",
     "return_entry",
+    "review_scope",
+    "reviewable_department_ids",
 ]
 
 MAX_REASON_CHARS = 500
 PREVIEW_CHARS = 40
-_YEAR_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_YEAR_MONTH = re.compile(r"^(?:20[0-9]{2}|2100)-(?:0[1-9]|1[0-2])$")  # ASCII, years 2000–2100
 
 
 def ensure_editable(session: Session, entry: DutyEntry) -> None:
@@ -122,9 +126,9 @@ def _notify_author(session: Session, entry: DutyEntry) -> None:
         description = description[:PREVIEW_CHARS] + "…"
     text = labels.RETURN_NOTICE.format(
         work_date=entry.work_date.isoformat(),
-        duty=duty.title if duty else "",
-        description=description,
-        reason=entry.return_reason,
+        duty=for_text(duty.title) if duty else "",
+        description=for_text(description),
+        reason=for_text(entry.return_reason),
     )
     key = f"review-return:{entry.id}:{entry.reviewed_at.isoformat()}"
     content = OutgoingContent("text", {"content": text})

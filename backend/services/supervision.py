@@ -20,12 +20,15 @@ from backend.models.supervision import (
 )
 from backend.supervision import texts
 from backend.supervision.errors import SupervisionError
+from backend.supervision.rules import PublicBounds
 from backend.supervision.tokens import new_token
 from backend.supervision.work_orders import open_work_order
+from bot.neutral import strip_controls
 
 SCALE_SETTING = "supervision.rating_scale"
 MAX_COMMENT = 500
 MAX_CONTACT = 20
+DEFAULT_BOUNDS = PublicBounds()
 PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8}|\d{7,8})$")
 
 
@@ -173,12 +176,12 @@ def check_rating(
     chosen = RatingLevel(level)
     if any(tag not in texts.LEVEL_TAGS[chosen] for tag in tags):
         raise SupervisionError(texts.BAD_TAG)
-    comment = comment.strip()
+    comment = strip_controls(comment).strip()
     if len(comment) > MAX_COMMENT:
         raise SupervisionError(texts.COMMENT_TOO_LONG.format(limit=MAX_COMMENT, count=len(comment)))
     if complaint and not comment:
         raise SupervisionError(texts.COMPLAINT_EMPTY)
-    name, phone = contact_name.strip(), re.sub(r"\s", "", contact_phone)
+    name, phone = strip_controls(contact_name).strip(), re.sub(r"\s", "", contact_phone)
     if len(name) > MAX_CONTACT:
         raise SupervisionError(texts.CONTACT_TOO_LONG)
     if phone and not PHONE.match(phone):
@@ -203,11 +206,19 @@ def submit_rating(
     device: str,
     answers: RatingInput,
     now: datetime,
+    network: str = "",
+    bounds: PublicBounds = DEFAULT_BOUNDS,
 ) -> tuple[Rating, WorkOrder | None]:
-    """Store a rating (one per device, unit, day); a bad one or a complaint opens a work order."""
+    """Store a rating (one per device, unit, day); a bad one or a complaint opens a work order.
+
+    `network` (a keyed hash of the visitor's /24 or /64; empty from the CLI) and `bounds` cap
+    floods per unit and network per day, counted in the database so every worker agrees.
+    """
     day = now.date()
     if already_rated(session, code=code, device=device, day=day):
         raise SupervisionError(texts.ALREADY_RATED, 409)
+    opens_order = answers.level in BAD_LEVELS or answers.complaint
+    _check_flood(session, code.department_id, day, network, bounds, opens_order=opens_order)
     rating = Rating(
         code_id=code.id,
         department_id=code.department_id,
@@ -217,6 +228,7 @@ def submit_rating(
         comment=answers.comment,
         rated_on=day,
         dedupe_key=_rating_key(device, code, day),
+        network=network,
         created_at=now,
     )
     try:
@@ -225,9 +237,32 @@ def submit_rating(
     except IntegrityError:
         raise SupervisionError(texts.ALREADY_RATED, 409) from None
     order = None
-    if answers.level in BAD_LEVELS or answers.complaint:
-        order = open_work_order(session, rating=rating, answers=answers, now=now)
+    if opens_order:
+        order = open_work_order(
+            session, rating=rating, answers=answers, now=now, digest_every=bounds.digest_every
+        )
     return rating, order
+
+
+def _check_flood(
+    session: Session, department_id: int, day: date, network: str, bounds: PublicBounds,
+    *, opens_order: bool,
+) -> None:  # fmt: skip
+    """Refuse a rating past the unit's daily bounds (per network, and for work orders)."""
+    session.exec(select(Department.id).where(Department.id == department_id).with_for_update())
+    if network:
+        from_network = select(func.count()).where(
+            Rating.department_id == department_id, Rating.rated_on == day,
+            Rating.network == network, col(Rating.is_followup).is_(False),
+        )  # fmt: skip
+        if session.exec(from_network).one() >= bounds.ratings_per_network:
+            raise SupervisionError(texts.NETWORK_BUSY, 429)
+    if opens_order:
+        orders = select(func.count()).where(
+            WorkOrder.department_id == department_id, WorkOrder.opened_on == day
+        )
+        if session.exec(orders).one() >= bounds.orders_per_unit:
+            raise SupervisionError(texts.UNIT_BUSY, 429)
 
 
 # --- the monthly report's figures ----------------------------------------------------------

@@ -21,12 +21,13 @@ from backend.models import (
     SurveyResponse,
     SurveyTarget,
 )
-from backend.models.surveys import QuestionKind, SurveyKind, SurveyStatus
+from backend.models.surveys import AudienceKind, QuestionKind, SurveyKind, SurveyStatus
 from backend.services import outbox
 from backend.surveys import audience as audiences
 from backend.surveys import questions as rules
 from backend.surveys import texts
 from backend.surveys.spec import QuestionSpec, SurveySpec
+from bot.neutral import for_text
 
 TOKEN_BYTES = 6  # 8 URL-safe characters: the short link /s/<token>
 
@@ -37,6 +38,10 @@ class SurveyUnavailable(Exception):
 
 class AlreadyAnswered(Exception):
     """This respondent already submitted for this survey (and evaluated department)."""
+
+
+class StaffOnly(SurveyUnavailable):
+    """The survey asks invited staff: it is answered in WeCom, never anonymously by link."""
 
 
 class SurveyLocked(Exception):
@@ -149,6 +154,16 @@ def response_count(session: Session, *, survey_id: int) -> int:
     return session.exec(query.where(SurveyResponse.survey_id == survey_id)).one()
 
 
+def answerable_by_link(survey: Survey) -> bool:
+    """Tell whether anyone with the link may answer without signing in (link surveys only)."""
+    return survey.audience_kind == AudienceKind.LINK
+
+
+def staff_only_text(survey: Survey) -> str:
+    """Return why a staff survey cannot be answered through its public link."""
+    return texts.STAFF_ONLY.format(title=survey.title, id=survey.id)
+
+
 def problem(survey: Survey | None, *, now: datetime) -> str | None:
     """Return why the survey cannot be answered now, or None when it is open."""
     if survey is None:
@@ -174,8 +189,8 @@ def publish(session: Session, *, survey: Survey, now: datetime) -> int:
     session.add(survey)
     members = audiences.audience_staff(session, survey=survey)
     text = texts.INVITATION.format(
-        title=survey.title, id=survey.id,
-        introduction=f"\n{survey.introduction[:200]}" if survey.introduction else "",
+        title=for_text(survey.title), id=survey.id,
+        introduction=f"\n{for_text(survey.introduction[:200])}" if survey.introduction else "",
         closes=local_time(survey.closes_at, now),
         count=len(questions_of(session, survey_id=survey.id)),
     )  # fmt: skip
@@ -198,7 +213,7 @@ def closing_soon(session: Session, *, now: datetime, within: timedelta) -> list[
 def remind_non_respondents(session: Session, *, survey: Survey, now: datetime) -> int:
     """Queue a reminder to every invited member who has not answered; return how many."""
     members = audiences.non_respondents(session, survey=survey)
-    text = texts.REMINDER.format(title=survey.title, id=survey.id,
+    text = texts.REMINDER.format(title=for_text(survey.title), id=survey.id,
                                  closes=local_time(survey.closes_at, now))  # fmt: skip
     content = outbox.OutgoingContent("text", {"content": text})
     outbox.enqueue_to_users(session, user_ids=[m.wecom_userid for m in members], content=content,
@@ -227,6 +242,7 @@ def submit_response(
     reason = problem(survey, now=now)
     if reason:
         raise SurveyUnavailable(reason)
+    _ensure_may_answer(session, survey, staff)
     questions = questions_of(session, survey_id=survey.id)
     checked = {q.id: rules.check(q, values.get(q.id)) for q in questions}
     if evaluated_department_id is None:
@@ -247,6 +263,16 @@ def submit_response(
         raise AlreadyAnswered(texts.ALREADY.format(title=survey.title)) from exc
     _store_answers(session, response.id, questions, checked)
     return response
+
+
+def _ensure_may_answer(session: Session, survey: Survey, staff: Staff | None) -> None:
+    """Refuse an anonymous answer to a staff survey, and a member outside its audience."""
+    if answerable_by_link(survey):
+        return
+    if staff is None:
+        raise StaffOnly(staff_only_text(survey))
+    if not audiences.in_audience(session, survey=survey, staff=staff):
+        raise SurveyUnavailable(texts.NOT_IN_AUDIENCE.format(title=survey.title))
 
 
 def _store_answers(session: Session, response_id: int, questions, checked) -> None:

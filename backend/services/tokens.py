@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, delete
+from sqlmodel import delete
 
+from backend.db import reading, writing
 from backend.models import WeComToken
 
 
@@ -18,7 +19,7 @@ class DatabaseTokenStore:
 
     def get(self, key: str) -> tuple[str, float] | None:
         """Return the cached token and its expiry (unix seconds), if any."""
-        with Session(self._engine) as session:
+        with reading(self._engine) as session:
             row = session.get(WeComToken, key)
             if row is None:
                 return None
@@ -27,13 +28,11 @@ class DatabaseTokenStore:
     def put(self, key: str, token: str, expires_at: float) -> None:
         """Store a freshly fetched token."""
         expiry = datetime.fromtimestamp(expires_at, UTC)
-        with Session(self._engine) as session:
+        with writing(self._engine) as session:
             session.merge(WeComToken(key=key, token=token, expires_at=expiry))
-            session.commit()
 
     def discard(self, key: str, token: str) -> None:
         """Drop the token if it is still the stored one (another process may have refreshed)."""
-        with Session(self._engine) as session:
+        with writing(self._engine) as session:
             statement = delete(WeComToken).where(WeComToken.key == key, WeComToken.token == token)
             session.exec(statement)
-            session.commit()

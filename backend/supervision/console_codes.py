@@ -8,7 +8,8 @@ from sqlmodel import Session, col, select
 from backend.console.access import current_account, ensure_visible, require_role
 from backend.console.access import visible_department_ids as _visible
 from backend.console_supervision import blueprint
-from backend.db import session_scope
+from backend.db import writing
+from backend.inputs import parse_int
 from backend.models import Department, Staff
 from backend.models.supervision import SupervisionCode
 from backend.qr import qr_png, qr_svg
@@ -18,30 +19,31 @@ from backend.services.accounts import record_audit
 from backend.supervision import queries, texts
 from backend.supervision.cards_pdf import DeskCard, desk_cards_pdf
 from backend.supervision.qr import public_url
+from backend.web_db import request_session
 
 
 @blueprint.get("/codes")
 @require_role()
 def codes():
     """List each visible department's QR codes, with images and the desk-card sheet."""
-    with Session(runtime().engine) as session:
-        departments = queries.visible_departments(session, _visible(session, current_account()))
-        by_department = {
-            d.id: supervision.codes_of_department(session, department_id=d.id) for d in departments
-        }
-        people = queries.names_by_id(
-            session, Staff, {c.staff_id for cs in by_department.values() for c in cs if c.staff_id}
-        )
-        base = runtime().settings.PUBLIC_BASE_URL
-        return render_template(
-            "supervision/console_codes.html",
-            departments=departments,
-            codes=by_department,
-            people=people,
-            url=lambda c: public_url(base, c.code),
-            is_admin=current_account().role == "admin",
-            staff=_staff_choices(session, [d.id for d in departments]),
-        )
+    session = request_session()
+    departments = queries.visible_departments(session, _visible(session, current_account()))
+    by_department = {
+        d.id: supervision.codes_of_department(session, department_id=d.id) for d in departments
+    }
+    people = queries.names_by_id(
+        session, Staff, {c.staff_id for cs in by_department.values() for c in cs if c.staff_id}
+    )
+    base = runtime().settings.PUBLIC_BASE_URL
+    return render_template(
+        "supervision/console_codes.html",
+        departments=departments,
+        codes=by_department,
+        people=people,
+        url=lambda c: public_url(base, c.code),
+        is_admin=current_account().role == "admin",
+        staff=_staff_choices(session, [d.id for d in departments]),
+    )
 
 
 def _staff_choices(session: Session, department_ids: list[int]) -> list[Staff]:
@@ -57,7 +59,7 @@ def _staff_choices(session: Session, department_ids: list[int]) -> list[Staff]:
 @require_role("admin")
 def issue_codes():
     """Create the missing codes: every department and every public-facing post."""
-    with session_scope(runtime().engine) as session:
+    with writing(runtime().engine) as session:
         count = supervision.issue_codes(session)
         record_audit(
             session, account=current_account(), action="supervision.codes", target=str(count)
@@ -70,12 +72,12 @@ def issue_codes():
 @require_role("admin")
 def designate_post():
     """Mark a staff member's post as public-facing (a window post) and give it a QR code."""
-    staff_id = request.form.get("staff_id", type=int)
+    staff_id = parse_int(request.form.get("staff_id", ""), 1)
     title = request.form.get("title", "").strip()
     if staff_id is None or not 1 <= len(title) <= 50:
         flash(texts.POST_FORM_INVALID, "error")
         return redirect(url_for(".codes"))
-    with session_scope(runtime().engine) as session:
+    with writing(runtime().engine) as session:
         code = supervision.designate_public_post(session, staff_id=staff_id, title=title)
         record_audit(
             session,
@@ -102,9 +104,8 @@ def code_image(code_id: int, fmt: str):
     """Show (or with ?download=1 download) one QR code as PNG or SVG."""
     if fmt not in ("png", "svg"):
         abort(404)
-    with Session(runtime().engine) as session:
-        code = _visible_code(session, code_id)
-        url = public_url(runtime().settings.PUBLIC_BASE_URL, code.code)
+    code = _visible_code(request_session(), code_id)
+    url = public_url(runtime().settings.PUBLIC_BASE_URL, code.code)
     data = qr_png(url) if fmt == "png" else qr_svg(url)
     disposition = "attachment" if request.args.get("download") else "inline"
     headers = {"Content-Disposition": f"{disposition}; filename=qr-{code.code}.{fmt}"}
@@ -118,15 +119,15 @@ def code_image(code_id: int, fmt: str):
 def desk_cards(department_id: int):
     """Download the printable A4 sheet of desk cards of one department."""
     base = runtime().settings.PUBLIC_BASE_URL
-    with Session(runtime().engine) as session:
-        ensure_visible(session, current_account(), department_id)
-        department = session.get(Department, department_id)
-        if department is None:
-            abort(404)
-        cards = [
-            DeskCard(department.name, person, title, public_url(base, code), code)
-            for code, person, title in supervision.card_facts(session, department_id=department_id)
-        ]
+    session = request_session()
+    ensure_visible(session, current_account(), department_id)
+    department = session.get(Department, department_id)
+    if department is None:
+        abort(404)
+    cards = [
+        DeskCard(department.name, person, title, public_url(base, code), code)
+        for code, person, title in supervision.card_facts(session, department_id=department_id)
+    ]
     data = desk_cards_pdf(cards, title=f"{department.name} 码上监督桌牌")
     headers = {"Content-Disposition": f"attachment; filename=desk-cards-{department_id}.pdf"}
     return Response(data, mimetype="application/pdf", headers=headers)

@@ -10,20 +10,17 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from backend.excel.writer import safe_cell
 from backend.supervision import texts
 from backend.supervision.queries import RatingRow
 
 HEADER = ["编号", "评价时间", "单位", "工作人员", "评价等级", "评价理由", "留言", "类型", "工单号"]
 WIDTHS = [8, 18, 24, 10, 10, 28, 48, 10, 14]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _text(sheet, value: str) -> WriteOnlyCell:
-    """Return a cell that is always text, even when the user's text starts like a formula."""
-    cell = WriteOnlyCell(sheet, value=value)
-    if value.startswith(FORMULA_STARTS):
-        cell.data_type = "s"
-    return cell
+    """Return a cell that is always clean text, even when the user's text starts like a formula."""
+    return safe_cell(sheet, value)
 
 
 def ratings_xlsx(rows: Iterable[RatingRow], *, zone: tzinfo) -> bytes:

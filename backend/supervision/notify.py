@@ -18,6 +18,7 @@ from backend.models.supervision import Rating, WorkOrder
 from backend.services.outbox import OutgoingContent, enqueue_to_users
 from backend.supervision import texts
 from backend.supervision.rules import Alert
+from bot.neutral import for_text
 
 
 def head_userids(session: Session, department_id: int) -> list[str]:
@@ -58,7 +59,7 @@ def announce_order(session: Session, *, order: WorkOrder, rating: Rating) -> Non
         level=texts.LEVEL_LABELS[rating.level],
         ticket=order.ticket,
         target=_target(session, order),
-        text=(order.complaint or rating.tags or texts.NO_TEXT)[:200],
+        text=for_text((order.complaint or rating.tags or texts.NO_TEXT)[:200]),
         visit_due=order.visit_due.isoformat(),
         rectify_due=order.rectify_due.isoformat(),
     )
@@ -97,11 +98,11 @@ def _send(session: Session, users: list[str], text: str, key: str) -> None:
 
 
 def _department_name(session: Session, department_id: int) -> str:
-    return session.get(Department, department_id).name
+    return for_text(session.get(Department, department_id).name)
 
 
 def _target(session: Session, order: WorkOrder) -> str:
     if order.staff_id is None:
         return texts.CARD_DEPARTMENT_PERSON
     member = session.get(Staff, order.staff_id)
-    return member.name if member else texts.CARD_DEPARTMENT_PERSON
+    return for_text(member.name) if member else texts.CARD_DEPARTMENT_PERSON

@@ -114,10 +114,27 @@ class UnitView:
     post: str | None
     person_section: str | None
     duties: list[str] = field(default_factory=list)
+    post_changed: bool = False  # the post's code names a member who has left: unit only
 
 
-def unit_view(session: Session, code: SupervisionCode) -> UnitView:
-    """Collect the public facts about the unit behind a code."""
+def department_code_of_retired_post(session: Session, code: str) -> SupervisionCode | None:
+    """Return the unit's own code when `code` is a post code whose member left or stepped back."""
+    row = session.exec(select(SupervisionCode).where(SupervisionCode.code == code.upper())).first()
+    if row is None or row.staff_id is None:
+        return None
+    member = session.get(Staff, row.staff_id)
+    if row.active and member is not None and member.active:
+        return None
+    own = select(SupervisionCode).where(
+        SupervisionCode.department_id == row.department_id,
+        col(SupervisionCode.staff_id).is_(None),
+        col(SupervisionCode.active).is_(True),
+    )
+    return session.exec(own).first()
+
+
+def unit_view(session: Session, code: SupervisionCode, *, post_changed: bool = False) -> UnitView:
+    """Collect the public facts about the unit behind a code (never a member who has left)."""
     department = session.get(Department, code.department_id)
     parent = session.get(Department, department.parent_id) if department.parent_id else None
     sections = session.exec(
@@ -129,6 +146,8 @@ def unit_view(session: Session, code: SupervisionCode) -> UnitView:
         .order_by(col(Duty.seq))
     ).all()
     member = session.get(Staff, code.staff_id) if code.staff_id else None
+    left = member is not None and not member.active
+    member = None if left else member  # someone who left is never shown on the public page
     section = session.get(Section, member.section_id) if member and member.section_id else None
     return UnitView(
         department=department.name,
@@ -138,4 +157,5 @@ def unit_view(session: Session, code: SupervisionCode) -> UnitView:
         post=code.post_title if member else None,
         person_section=section.name if section else None,
         duties=list(duties),
+        post_changed=left or post_changed,
     )

@@ -1,7 +1,10 @@
-"""The standard's deadlines on working days, and which reminder or escalation is due (pure)."""
+"""The standard's deadlines, which reminder or escalation is due, and public-flood bounds (pure)."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import ipaddress
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -90,3 +93,33 @@ def _rectify_alerts(calendar: WorkCalendar, due: date, today: date) -> list[Aler
     if left <= RECTIFY_REMIND_LEFT:
         return [Alert("rectify-remind", due, left)]
     return []
+
+
+# --- floods from the public pages -------------------------------------------------------------
+
+IPV4_PREFIX = 24
+IPV6_PREFIX = 64
+
+
+@dataclass(frozen=True)
+class PublicBounds:
+    """How much the public pages take per day, and how often heads hear of new orders."""
+
+    ratings_per_network: int = 10  # per unit (department) and network (IPv4 /24, IPv6 /64)
+    orders_per_unit: int = 30  # complaints and bad ratings that open a work order
+    digest_every: timedelta = timedelta(minutes=30)
+
+
+def network_of(address: str | None, *, secret: str) -> str:
+    """Return a keyed hash of the address's network (/24 or /64); the address is not kept."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        prefix = "unknown"
+    else:
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        bits = IPV4_PREFIX if ip.version == 4 else IPV6_PREFIX
+        prefix = str(ipaddress.ip_network(f"{ip}/{bits}", strict=False))
+    digest = hmac.new(secret.encode(), prefix.encode(), hashlib.sha256).hexdigest()
+    return digest[:32]

@@ -48,6 +48,14 @@ ALREADY_RATED = "您今天已经评价过该单位，每台设备每天只能评
 UNKNOWN_CODE = "二维码无效或已停用，请核对后重新扫码"
 UNKNOWN_TICKET = "查询码不存在，请核对后重新输入"
 TOO_MANY = "操作过于频繁，请稍后再试"
+NETWORK_BUSY = (
+    "您所在网络今天对该单位的评价已达上限，请明天再来；"
+    "如有急事，请拨打 12345 政务服务便民热线反映。"
+)
+UNIT_BUSY = (
+    "该单位今天收到的投诉和差评已较多，工作人员正在逐一处理；"
+    "如有急事，请拨打 12345 政务服务便民热线反映。"
+)
 STALE_FORM = "页面已过期或来源无法验证，请刷新页面后重新提交"
 FOLLOWUP_NOT_READY = "工单尚未办结，办结后才能再次评价"
 FOLLOWUP_DONE = "您已对该工单作出再次评价，感谢您的参与"
@@ -75,6 +83,12 @@ ORDER_OPENED = (
     "工单号：{ticket}\n对象：{target}\n内容：{text}\n"
     "请于 {visit_due} 前完成回访，{rectify_due} 前报送整改情况。"
 )
+ORDER_DIGEST = (
+    "【码上监督·新工单汇总】{department}又收到 {count} 件工单（上次通知后新增）：\n{lines}{more}\n"
+    "请按期限逐件回访和整改，详情见后台“码上监督 → 工单”。"
+)
+ORDER_DIGEST_LINE = "{ticket}｜{kind}（{level}）｜{target}｜{text}"
+ORDER_DIGEST_MORE = "\n……另有 {count} 件，请到后台查看"
 VISIT_REMINDER = (
     "【码上监督·提醒】工单 {ticket}（{department}）今天（{due}）是回访期限，请尽快回访。"
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
@@ -11,9 +11,9 @@ from backend.models import utcnow
 from backend.models.supervision import Rating, WorkOrder, WorkOrderStatus
 from backend.services.calendar import load_calendar
 from backend.services.job_runs import claim_run
-from backend.supervision import notify, texts
+from backend.supervision import digest, notify, texts
 from backend.supervision.errors import SupervisionError
-from backend.supervision.rules import alerts_for, deadlines
+from backend.supervision.rules import PublicBounds, alerts_for, deadlines
 from backend.supervision.tokens import new_token
 from backend.workdays import WorkCalendar
 
@@ -30,9 +30,14 @@ def work_calendar(session: Session) -> WorkCalendar:
 
 
 def open_work_order(
-    session: Session, *, rating: Rating, answers: RatingInput, now: datetime
+    session: Session,
+    *,
+    rating: Rating,
+    answers: RatingInput,
+    now: datetime,
+    digest_every: timedelta = PublicBounds.digest_every,
 ) -> WorkOrder:
-    """Turn a bad rating or a complaint into a work order with the standard's deadlines."""
+    """Turn a bad rating or a complaint into a work order; tell heads at once or in a digest."""
     visit_due, rectify_due = deadlines(work_calendar(session), now.date())
     order = WorkOrder(
         ticket=new_token(),
@@ -51,7 +56,7 @@ def open_work_order(
     )
     session.add(order)
     session.flush()
-    notify.announce_order(session, order=order, rating=rating)
+    digest.announce_or_hold(session, order=order, now=now, every=digest_every)
     return order
 
 

@@ -29,6 +29,23 @@ def target_departments(session: Session, *, survey_id: int) -> list[Department]:
     return list(session.exec(query).all())
 
 
+def surveys_about(session: Session, *, department_ids: set[int]) -> set[int]:
+    """Return the ids of the surveys about these departments: evaluating them or asking them.
+
+    A survey is about a department when it evaluates it (a SurveyTarget row) or when its audience
+    names it (audience department ids, of any audience kind); a link survey evaluating nobody
+    among them is about none of them.
+    """
+    evaluating = select(SurveyTarget.survey_id).where(
+        col(SurveyTarget.department_id).in_(department_ids)
+    )
+    found = set(session.exec(evaluating).all())
+    for survey in session.exec(select(Survey).where(col(Survey.id).not_in(found or {0}))).all():
+        if department_ids & set(audience_of(survey).department_ids):
+            found.add(survey.id)
+    return found
+
+
 def _related_department_ids(session: Session, survey: Survey) -> list[int]:
     targets = {d.id for d in target_departments(session, survey_id=survey.id)}
     rows = session.exec(select(Department.id, Department.parent_id)).all()

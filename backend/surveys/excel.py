@@ -10,6 +10,7 @@ from zipfile import BadZipFile
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
+from backend.excel.reader import WorkbookError, check_archive, sheet_values
 from backend.models.org import STAFFING_TYPE_LABELS
 from backend.models.surveys import (
     AUDIENCE_LABELS,
@@ -47,6 +48,8 @@ EXAMPLE_QUESTIONS = [
 ]
 _LIST_SPLIT = re.compile(r"[、,，;；\n]+")
 _LIMITS = {"标题": 200}
+MAX_QUESTIONS = 300
+MAX_UNZIPPED = 50 * 1024 * 1024  # two small sheets; a bigger unzipped file is refused unread
 
 
 class TemplateErrors(ValueError):
@@ -141,6 +144,7 @@ def _text(value) -> str:
 
 def parse_template(data: bytes, *, departments: dict[str, int], zone: tzinfo) -> SurveySpec:
     """Read an uploaded template into a survey spec, or raise TemplateErrors listing problems."""
+    _check_size(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (BadZipFile, OSError, KeyError, ValueError) as exc:
@@ -149,16 +153,27 @@ def parse_template(data: bytes, *, departments: dict[str, int], zone: tzinfo) ->
     if missing:
         raise TemplateErrors([texts.SHEET_MISSING.format(sheet=name) for name in missing])
     reader = _Reader(departments, zone)
-    settings = _settings(book[SURVEY_SHEET])
-    spec = _spec(reader, settings, _questions(reader, book[QUESTION_SHEET]))
+    try:
+        settings = _settings(book[SURVEY_SHEET])
+        spec = _spec(reader, settings, _questions(reader, book[QUESTION_SHEET]))
+    except WorkbookError as exc:  # a truncated or corrupt sheet
+        raise TemplateErrors([str(exc)]) from exc
     if reader.problems:
         raise TemplateErrors(reader.problems)
     return spec
 
 
+def _check_size(data: bytes) -> None:
+    try:
+        check_archive(data, max_uncompressed=MAX_UNZIPPED)
+    except WorkbookError as exc:
+        problem = texts.TOO_BIG if "解压" in str(exc) else texts.NOT_A_WORKBOOK
+        raise TemplateErrors([problem]) from None
+
+
 def _settings(sheet) -> dict[str, tuple[int, object]]:
     found = {}
-    for row, cells in enumerate(sheet.iter_rows(min_row=2, max_col=2, values_only=True), 2):
+    for row, cells in enumerate(sheet_values(sheet, min_row=2, max_col=2), 2):
         key = _text(cells[0]) if cells else ""
         if key:
             found[key] = (row, cells[1] if len(cells) > 1 else None)
@@ -217,10 +232,12 @@ def _staffing_types(reader: _Reader, value, place: tuple) -> tuple[str, ...]:
 
 def _questions(reader: _Reader, sheet) -> tuple[QuestionSpec, ...]:
     found = []
-    for row, cells in enumerate(sheet.iter_rows(min_row=2, max_col=6, values_only=True), 2):
+    for row, cells in enumerate(sheet_values(sheet, min_row=2, max_col=6), 2):
         cells = list(cells) + [None] * (6 - len(cells))
         if all(_text(c) == "" for c in cells):
             continue
+        if len(found) == MAX_QUESTIONS:
+            raise TemplateErrors([texts.TOO_MANY_QUESTIONS.format(limit=MAX_QUESTIONS)])
         found.append(_question(reader, row, cells))
     if not found:
         reader.fail(QUESTION_SHEET, 2, 2, "题目", texts.NO_QUESTIONS)

@@ -7,23 +7,19 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from sqlmodel import Session, col, select
 
+from backend.excel.writer import safe_cell
 from backend.models import Department, Staff, SurveyAnswer, SurveyQuestion, SurveyResponse
 from backend.models.surveys import SURVEY_KIND_LABELS, QuestionKind
 from backend.surveys import questions as rules
 from backend.surveys.results import SurveyResults
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHANNELS = {"chat": "企业微信", "link": "扫码/链接"}
 
 
 def _cell(sheet, value):
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell.data_type = "s"  # user text, never a live formula
-    return cell
+    return safe_cell(sheet, value)  # clean user text, never a live formula
 
 
 def _row(sheet, values) -> None:

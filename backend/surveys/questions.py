@@ -25,8 +25,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any
 
+from backend.inputs import parse_int
 from backend.models.surveys import QuestionKind, SurveyQuestion
 from backend.surveys import texts
+from bot.neutral import strip_controls
 
 TEXT_LIMIT = 1000
 RATING_TOPS = {QuestionKind.RATING5: 5, QuestionKind.RATING10: 10}
@@ -73,10 +75,10 @@ def read_text(question: SurveyQuestion, text: str) -> Any:
     """Read a typed answer (chat) into a value, or raise AnswerError."""
     text = text.strip()
     if question.kind == QuestionKind.MULTIPLE:
-        parts = [p for p in _SEPARATORS.split(text) if p]
-        if not parts or not all(p.isdigit() for p in parts):
+        numbers = [parse_int(p, 0, 9999) for p in _SEPARATORS.split(text) if p]
+        if not numbers or None in numbers:
             raise AnswerError(texts.MULTIPLE_HINT.format(count=len(options_of(question))))
-        return check(question, [int(p) for p in parts])
+        return check(question, numbers)
     if question.kind == QuestionKind.TEXT:
         return check(question, text)
     return check(question, _number(question, text))
@@ -84,20 +86,24 @@ def read_text(question: SurveyQuestion, text: str) -> Any:
 
 def _number(question: SurveyQuestion, text: str) -> int | float:
     if question.kind == QuestionKind.SINGLE:
-        if not text.isdigit():
+        choice = parse_int(text, 0, 9999)
+        if choice is None:
             raise AnswerError(texts.CHOICE_NOT_NUMBER.format(count=len(options_of(question))))
-        return int(text)
+        return choice
     if question.kind == QuestionKind.SCORE:
         if not _SCORE.match(text):
             raise AnswerError(texts.SCORE_RANGE)
         return float(text)
-    if not text.isdigit():
+    rating = parse_int(text, 0, 9999)
+    if rating is None:
         raise AnswerError(texts.RATING_RANGE.format(top=RATING_TOPS[question.kind]))
-    return int(text)
+    return rating
 
 
 def check(question: SurveyQuestion, value: Any) -> Any:
     """Return the value when acceptable for the question, else raise AnswerError."""
+    if isinstance(value, str):
+        value = strip_controls(value).strip()
     if is_blank(value):
         if question.required:
             raise AnswerError(texts.REQUIRED)

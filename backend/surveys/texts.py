@@ -18,6 +18,10 @@ NOT_PUBLISHED = "问卷“{title}”尚未发布。"
 ALREADY = "您已经提交过问卷“{title}”，每人只能提交一次，感谢参与。"
 UNKNOWN_SURVEY = "没有找到这份问卷，链接可能有误或问卷已删除。"
 NOT_IN_AUDIENCE = "问卷“{title}”不需要您填写。"
+STAFF_ONLY = (
+    "问卷“{title}”仅限受邀的工作人员填写，不能通过链接匿名提交。"
+    "请在企业微信中向“履职助手”发送“问卷 {id}”填写，每人一份。"
+)
 
 # Invitations and reminders (chat messages through the outbox)
 INVITATION = (
@@ -28,6 +32,8 @@ REMINDER = "【问卷提醒】“{title}”将于{closes}截止，您还没有�
 # Import and editing
 SHEET_MISSING = "模板缺少工作表“{sheet}”，请下载最新模板后填写。"
 NOT_A_WORKBOOK = "无法读取上传的文件，请上传用模板填写的 .xlsx 文件。"
+TOO_MANY_QUESTIONS = "题目超过{limit}道，请精简后重新上传。"
+TOO_BIG = "文件解压后过大，请只保留模板中的两张表。"
 MISSING_ROW = "工作表“{sheet}”缺少“{header}”一行，请按模板填写。"
 CELL_PROBLEM = "工作表“{sheet}”第{row}行{column}列（{header}）：{problem}"
 EMPTY_VALUE = "不能为空"

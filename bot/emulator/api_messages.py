@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import re
 import secrets
 import time
@@ -19,6 +20,7 @@ messages = Blueprint("wecom_messages", __name__, url_prefix="/cgi-bin")
 MAX_USERS, MAX_PARTIES, MAX_TAGS = 1000, 100, 100
 CHATID = re.compile(r"^[0-9A-Za-z]{1,32}$")
 MAX_CHAT_MEMBERS = 2000
+DEFAULT_DUPLICATE_INTERVAL, MAX_DUPLICATE_INTERVAL = 1800, 4 * 3600
 
 
 @messages.get("/gettoken")
@@ -42,11 +44,32 @@ def message_send():
     payload = app_payload(state, body, cards=True)
     users, invalid = _recipients(state, body)
     msgid = secrets.token_urlsafe(24)
+    users = _not_duplicates(state, body, users)
     records = [_deliver(state, userid, payload, msgid) for userid in users]
     answer = ok(**invalid, msgid=msgid)
     if payload.get("card") and needs_response_code(payload["card"]):
         answer["response_code"] = state.issue_response_code([r["id"] for r in records])
     return answer
+
+
+def _duplicate_interval(body: dict) -> int | None:
+    """Return the duplicate-check interval the request asks for (None: no check)."""
+    if str(body.get("enable_duplicate_check", 0)) != "1":
+        return None
+    raw = body.get("duplicate_check_interval", DEFAULT_DUPLICATE_INTERVAL)
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 0 < raw <= MAX_DUPLICATE_INTERVAL:
+        raise ApiError(40058, "duplicate_check_interval must be 1 to 14400 seconds")
+    return raw
+
+
+def _not_duplicates(state: EmulatorState, body: dict, users: list[str]) -> list[str]:
+    """Drop the members who got this very content within the duplicate-check interval."""
+    interval = _duplicate_interval(body)
+    if interval is None:
+        return users
+    msgtype = str(body.get("msgtype"))
+    content = json.dumps([msgtype, body.get(msgtype)], sort_keys=True, ensure_ascii=False)
+    return [u for u in users if state.first_within(f"{u}\n{content}", interval, time.time())]
 
 
 def _split(body: dict, name: str, limit: int, errcode: int) -> list[str]:

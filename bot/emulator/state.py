@@ -100,6 +100,7 @@ class EmulatorState:
         self.oauth_codes: dict[str, tuple[str, float]] = {}
         self.member_window = SlidingWindow()
         self.robot_window = SlidingWindow()
+        self.sent_contents: dict[str, float] = {}  # duplicate check: content key -> expiry
         self._last_id = 0
 
     def fault(self, name: str) -> object:
@@ -144,7 +145,18 @@ class EmulatorState:
             self.faults = dict(DEFAULT_FAULTS)
             self.member_window = SlidingWindow()
             self.robot_window = SlidingWindow()
+            self.sent_contents.clear()
             self.revision += 1
+
+    def first_within(self, key: str, interval: float, now: float) -> bool:
+        """Tell whether `key` is new for the duplicate check, and remember it for `interval`."""
+        with self.lock:
+            if self.sent_contents.get(key, 0.0) > now:
+                return False
+            if len(self.sent_contents) > 100_000:  # forget expired keys now and then
+                self.sent_contents = {k: t for k, t in self.sent_contents.items() if t > now}
+            self.sent_contents[key] = now + interval
+            return True
 
     def issue_token(self) -> str:
         """Return the valid token, or mint a new one when none is valid."""

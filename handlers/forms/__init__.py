@@ -3,6 +3,7 @@
 from handlers.forms.engine import (
     CONFIRM,
     IDLE_TIMEOUT,
+    confirms,
     form_named,
     handle,
     handle_button,
@@ -21,6 +22,7 @@ __all__ = [
     "GoBack",
     "Invalid",
     "Step",
+    "confirms",
     "form_named",
     "handle",
     "handle_button",

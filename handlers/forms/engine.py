@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlmodel import Session
 
-from backend.db import require_write
-from backend.models import Staff
 from backend.services import conversations
 from backend.services.conversations import FormState
 from bot.replies import Reply, TextReply
 from handlers import cards
 from handlers.forms import texts
 from handlers.forms.model import Context, Form, GoBack, Invalid
+from handlers.turn import Turn
 
 IDLE_TIMEOUT = timedelta(minutes=30)
 CONFIRM = "confirm"
@@ -43,64 +42,65 @@ def form_named(session: Session, name: str) -> Form | None:
     return factory(session, name) if factory else None
 
 
-def start(
-    session: Session, staff: Staff, form: Form, *, now: datetime, answers: dict | None = None
-) -> list[Reply]:
+def start(turn: Turn, form: Form, *, answers: dict | None = None) -> list[Reply]:
     """Begin a form (answers already known are not asked) and ask its first open question."""
-    row = conversations.begin(
-        session, wecom_userid=staff.wecom_userid, form=form.name, answers=answers or {}, now=now
-    )
-    ctx = Context(session, staff, now, dict(answers or {}))
+    row = conversations.begin(turn.form, form=form.name, answers=answers or {}, now=turn.now)
+    ctx = _context(turn, dict(answers or {}))
     return _advance(ctx, form, row, history=[])
 
 
-def paused_title(session: Session, staff: Staff) -> str | None:
+def paused_title(turn: Turn) -> str | None:
     """Return the title of the member's kept (paused) form, if any."""
-    row = conversations.current(session, wecom_userid=staff.wecom_userid)
+    row = turn.form.state
     if row is None or not row.paused:
         return None
-    form = form_named(session, row.form)
+    form = form_named(turn.session, row.form)
     return form.title if form else None
 
 
-def handle(
-    session: Session, staff: Staff, text: str, *, now: datetime, key: str = ""
-) -> list[Reply] | None:
+def handle(turn: Turn, text: str) -> list[Reply] | None:
     """Answer a text inside the member's form; None when there is no form to answer."""
-    row = conversations.current(session, wecom_userid=staff.wecom_userid)
+    row = turn.form.state
     if row is None:
         return None
-    form = form_named(session, row.form)
+    form = form_named(turn.session, row.form)
     if form is None:
-        conversations.finish(session, row=row)
+        conversations.finish(turn.form)
         return None
     if text in texts.CANCEL_WORDS:
-        conversations.finish(session, row=row)
+        conversations.finish(turn.form)
         return [TextReply(texts.CANCELLED)]
-    ctx = Context(session, staff, now, conversations.answers_of(row), key)
-    if row.paused or conversations.is_idle(row, now=now, idle=IDLE_TIMEOUT):
+    ctx = _context(turn, conversations.answers_of(row))
+    if row.paused or conversations.is_idle(row, now=turn.now, idle=IDLE_TIMEOUT):
         return _resume(ctx, form, row, text)
     return _answer(ctx, form, row, text)
 
 
-def handle_button(
-    session: Session, staff: Staff, event_key: str, *, now: datetime, key: str = ""
-) -> list[Reply] | None:
+def handle_button(turn: Turn, event_key: str) -> list[Reply] | None:
     """Answer a card button press as if its value had been typed at its step."""
     parsed = cards.read_button_key(event_key)
-    row = conversations.current(session, wecom_userid=staff.wecom_userid)
+    row = turn.form.state
     if parsed is None:
         return None
     if row is None or row.paused or parsed[0] != row.step:
         return [TextReply(texts.CARD_STALE)]
-    return handle(session, staff, parsed[1], now=now, key=key)
+    return handle(turn, parsed[1])
+
+
+def confirms(state: FormState | None, text: str) -> bool:
+    """Tell whether `text` confirms the form (which then saves what it collected)."""
+    return state is not None and state.step == CONFIRM and text in texts.CONFIRM_WORDS
+
+
+def _context(turn: Turn, answers: dict) -> Context:
+    return Context(turn.session, turn.staff, turn.now, answers, turn.key, form=turn.form)
 
 
 def _resume(ctx: Context, form: Form, row: FormState, text: str) -> list[Reply] | None:
     if text in texts.RESUME_WORDS:
         history = conversations.history_of(row)
         return _advance(ctx, form, row, history=history)
-    conversations.pause(ctx.session, row=row)
+    conversations.pause(row)
     return None
 
 
@@ -143,14 +143,11 @@ def _confirm(
     ctx: Context, form: Form, row: FormState, text: str, history: list[str]
 ) -> list[Reply]:
     if text in texts.CONFIRM_WORDS:
-        require_write(ctx.session)  # finishing a form saves something: skip the read phase
+        conversations.finish(ctx.form)
         try:
-            replies = form.finish(ctx)
+            return form.finish(ctx)
         except Invalid as problem:
-            conversations.finish(ctx.session, row=row)
             return [TextReply(str(problem))]
-        conversations.finish(ctx.session, row=row)
-        return replies
     if text.startswith(texts.EDIT_PREFIX):
         return _edit(ctx, form, row, text.removeprefix(texts.EDIT_PREFIX).strip(), history)
     return [TextReply(texts.CONFIRM_INVALID + _confirm_hint(ctx, form))]
@@ -169,9 +166,7 @@ def _advance(ctx: Context, form: Form, row: FormState, *, history: list[str]) ->
     """Store the state and ask the first applicable unanswered step (or confirm)."""
     step = next((s for s in form.steps if s.key not in ctx.answers and s.applies(ctx)), None)
     key = step.key if step else CONFIRM
-    conversations.save(
-        ctx.session, row=row, step=key, answers=ctx.answers, history=history, now=ctx.now
-    )
+    conversations.save(row, step=key, answers=ctx.answers, history=history, now=ctx.now)
     return _ask(ctx, form, key)
 
 

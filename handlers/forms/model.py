@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import Session
 
 from backend.models import Staff
+from backend.services.conversations import FormSlot
 from bot.replies import Reply
 
 
@@ -30,6 +31,7 @@ class Context:
     now: datetime
     answers: dict[str, Any]
     key: str = ""
+    form: FormSlot | None = None  # the member's form as it will be stored
     memo: dict[str, Any] = field(default_factory=dict)  # look-ups reused within one message
 
     @property

@@ -50,13 +50,11 @@ def console_app(engine, **overrides):
 
 def add_account(engine, username: str, password: str, role: str, department_id=None):
     """Create a console account straight through the service; return its id."""
-    from sqlmodel import Session
-
+    from backend.db import writing
     from backend.services.accounts import create_account
 
-    with Session(engine) as session:
+    with writing(engine) as session:
         account = create_account(
             session, username=username, password=password, role=role, department_id=department_id
         )
-        session.commit()
-        return account.id
+    return account.id

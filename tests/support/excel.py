@@ -76,3 +76,42 @@ def add_sample_entries(session, *, work_date=None) -> dict[str, int]:
         ids[userid] = entry.id
     session.commit()
     return ids
+
+
+def large_roster(count: int, department: str = "县民政局") -> bytes:
+    """Return the roster template with `count` valid rows, written as raw sheet XML.
+
+    openpyxl needs ≈25 µs per cell (a minute for 200,000 rows); splicing inline-string rows
+    into the template's first sheet takes about a second and reads back the same.
+    """
+    import re
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    _, template = template_bytes("roster")
+    source = zipfile.ZipFile(io.BytesIO(template))
+    sheet = source.read("xl/worksheets/sheet1.xml").decode()
+    header = re.search(r"<row r=\"1\".*?</row>", sheet).group(0)
+
+    def cell(column: str, row: int, value: str) -> str:
+        return f'<c r="{column}{row}" t="inlineStr"><is><t>{escape(value)}</t></is></c>'
+
+    rows = [header]
+    for index in range(count):
+        number = index + 2
+        values = (department, "", f"人员{index}", f"bulk{index:06d}", "机关行政编制")
+        cells = "".join(cell(c, number, v) for c, v in zip("ABCDE", values, strict=True) if v)
+        rows.append(f'<row r="{number}">{cells}</row>')
+    data = re.sub(
+        r"<sheetData>.*</sheetData>|<sheetData/>",
+        lambda _: "<sheetData>" + "".join(rows) + "</sheetData>",
+        sheet,
+        flags=re.S,
+    )
+    data = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:L{count + 1}"/>', data)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            body = data.encode() if member.filename == "xl/worksheets/sheet1.xml" else None
+            target.writestr(member.filename, body or source.read(member.filename))
+    return buffer.getvalue()

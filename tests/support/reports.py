@@ -77,3 +77,23 @@ def deliver_all(stack) -> int:
     while (stats := stack.deliver()).sent:
         sent += stats.sent
     return sent
+
+
+def run_report_jobs(engine, settings) -> int:
+    """Run the queued jobs (as the job runner does); return the report messages they queued."""
+    import json
+
+    from sqlalchemy import select
+
+    from backend.db import reading
+    from backend.jobs.runner import run_due_jobs
+    from backend.models import Job, JobStatus
+
+    with reading(engine) as session:
+        queued = set(
+            session.execute(select(Job.id).where(Job.status == JobStatus.QUEUED)).scalars()
+        )
+    run_due_jobs(engine, settings=settings)
+    with reading(engine) as session:
+        rows = session.execute(select(Job.message).where(Job.id.in_(queued or {-1}))).scalars()
+        return sum(json.loads(text or "{}").get("posted", 0) for text in rows)

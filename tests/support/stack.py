@@ -10,13 +10,15 @@ import requests
 from flask import Flask
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel
+from sqlmodel import SQLModel
 from werkzeug.serving import make_server
 
 from backend.app import create_app
-from backend.db import make_engine
-from backend.delivery import DeliveryStats, build_client, deliver_due
+from backend.db import make_engine, reading, writing
+from backend.delivery import DeliveryStats, deliver_due
 from backend.emulator_link import emulator_config, push_directory
+from backend.jobs.runner import run_due_jobs
+from backend.runtime import EXTENSION_KEY
 from backend.settings import Settings, load_settings
 from bot.client import WeComClient
 from bot.emulator import EmulatorServer
@@ -25,9 +27,10 @@ TEST_WECOM = {
     "WECOM_CORP_ID": "wwtest00000000001",
     "WECOM_AGENT_ID": 1000002,
     "WECOM_SECRET": "test-secret-0123456789abcdef",
-    "WECOM_TOKEN": "hJqcu3uJ9Tn2gXPmxx2w9kkCkCE2EPYo",
-    "WECOM_AES_KEY": "6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt",
-    "SECRET_KEY": "test-secret-key-0123456789",
+    # Random values (settings refuse published or guessable secrets); never use them elsewhere.
+    "WECOM_TOKEN": "zdx7g2yedkcuepT1C4MhGYd0a80icg1i",
+    "WECOM_AES_KEY": "Z9ZwBLoonVHdlU3AoaBYho4rhul9EnmXO8Mo2cjJ0rA",
+    "SECRET_KEY": "6COFohR1jzRvQxFZst7FvBkt_JLVYrsOHjpTRnYmlMQ2NAISaeZxCX9UCIijlBVd",
 }
 
 
@@ -65,8 +68,15 @@ class Stack:
     _servers: list = field(default_factory=list)
 
     def deliver(self, now: datetime | None = None) -> DeliveryStats:
-        """Run one outbox delivery pass (what the scheduler's worker does)."""
+        """Run one outbox delivery pass (what the scheduler's worker does).
+
+        `now` acts as if the database's clock said so (a test's way to let time pass).
+        """
         return deliver_due(self.engine, self.client, now=now)
+
+    def run_jobs(self) -> int:
+        """Run every queued job in this process (what the scheduler's job runner does)."""
+        return run_due_jobs(self.engine, settings=self.settings)
 
     def emulator_call(self, method: str, path: str, **kwargs) -> requests.Response:
         """Call the emulator's control API."""
@@ -77,11 +87,10 @@ class Stack:
     def reset(self, populate) -> None:
         """Empty every table, repopulate, and reset the emulator with the new directory."""
         wipe_database(self.engine)
-        with Session(self.engine) as session:
+        with writing(self.engine) as session:
             populate(session)
-            session.commit()
         self.emulator_call("POST", "/_emulator/reset")
-        with Session(self.engine) as session:
+        with reading(self.engine) as session:
             push_directory(session, self.emulator.url)
         self.clock.frozen = None
 
@@ -118,7 +127,7 @@ def start_stack(database_url: str) -> Stack:
     clock = Clock(zone=settings.timezone)
     lazy.app = create_app(settings, engine=engine, clock=clock)
     threading.Thread(target=web.serve_forever, daemon=True).start()
-    client = build_client(settings, engine)
+    client = lazy.app.extensions[EXTENSION_KEY].client  # the app's runtime: one client
     stack = Stack(settings, engine, lazy.app, emulator, web_url, client, clock)
     stack._servers.append(web)
     return stack

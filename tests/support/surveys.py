@@ -47,7 +47,9 @@ def self_evaluation_questions() -> tuple[QuestionSpec, ...]:
     return tuple(single + ratings + tens + scores + multiple + texts)
 
 
-def add_self_evaluation(session: Session, *, publish: bool = True, now: datetime = NOW) -> Survey:
+def add_self_evaluation(
+    session: Session, *, publish: bool = True, now: datetime = NOW, audience: Audience | None = None
+) -> Survey:
     """Create (and publish) the 25-question self-evaluation of 县市场监督管理局 by its staff."""
     market = department(session, "县市场监督管理局")
     spec = SurveySpec(
@@ -56,7 +58,7 @@ def add_self_evaluation(session: Session, *, publish: bool = True, now: datetime
         opens_at=now - timedelta(days=1),
         closes_at=now + timedelta(days=7),
         target_department_ids=(market.id,),
-        audience=Audience(AudienceKind.DEPARTMENTS, department_ids=(market.id,)),
+        audience=audience or Audience(AudienceKind.DEPARTMENTS, department_ids=(market.id,)),
         introduction="请如实评价本部门履职情况。",
         questions=self_evaluation_questions(),
     )
@@ -79,7 +81,12 @@ def small_questions() -> tuple[QuestionSpec, ...]:
 
 
 def add_mutual_evaluation(
-    session: Session, *, now: datetime = NOW, anonymous: bool = False, kind=SurveyKind.MUTUAL
+    session: Session,
+    *,
+    now: datetime = NOW,
+    anonymous: bool = False,
+    kind=SurveyKind.MUTUAL,
+    audience: Audience | None = None,
 ) -> Survey:
     """Create a published evaluation of 县市场监督管理局 and 县民政局 by all staff."""
     market, civil = department(session, "县市场监督管理局"), department(session, "县民政局")
@@ -89,7 +96,7 @@ def add_mutual_evaluation(
         opens_at=now - timedelta(days=1),
         closes_at=now + timedelta(days=3),
         target_department_ids=(market.id, civil.id),
-        audience=Audience(AudienceKind.FILTER),
+        audience=audience or Audience(AudienceKind.FILTER),
         anonymous=anonymous,
         questions=small_questions(),
     )
@@ -97,3 +104,8 @@ def add_mutual_evaluation(
     surveys.publish(session, survey=survey, now=now)
     session.flush()
     return survey
+
+
+def add_link_survey(session: Session, builder=add_mutual_evaluation, **options) -> Survey:
+    """Create a published survey answerable by anyone with its link (audience 链接)."""
+    return builder(session, audience=Audience(AudienceKind.LINK), **options)

@@ -1,0 +1,74 @@
+"""Export jobs: entries and summaries to Excel, and the console's report downloads.
+
+The rows are read in one read transaction (a snapshot that never takes SQLite's write lock);
+the workbook is written to a spooled temporary file and stored as the job's result.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+from datetime import date
+
+from sqlalchemy.engine import Engine
+
+from backend.db import reading
+from backend.excel.export import export_entries, export_summary
+from backend.excel.filters import EntryFilters
+from backend.jobs.service import ClaimedJob, JobResult
+from backend.reports.periods import parse_period
+from backend.reports.service import ReportOptions, report_download
+
+SPOOL_BYTES = 16 * 1024 * 1024
+DATES = ("start", "end")
+
+
+def filters_payload(filters: EntryFilters) -> dict:
+    """Return entry filters as JSON-ready data (for a job's payload)."""
+    data = dataclasses.asdict(filters)
+    for name in DATES:
+        data[name] = data[name].isoformat() if data[name] else None
+    data["allowed"] = None if filters.allowed is None else sorted(filters.allowed)
+    return data
+
+
+def filters_from(data: dict) -> EntryFilters:
+    """Rebuild entry filters from a job's payload."""
+    values = dict(data)
+    for name in DATES:
+        values[name] = date.fromisoformat(values[name]) if values.get(name) else None
+    allowed = values.get("allowed")
+    values["allowed"] = None if allowed is None else frozenset(allowed)
+    return EntryFilters(**values)
+
+
+def run_export(engine: Engine, job: ClaimedJob, progress) -> JobResult:
+    """Write the entries (or a summary) the filters select to an .xlsx file."""
+    kind, filters = job.payload["kind"], filters_from(job.payload["filters"])
+    zone = job.settings.timezone
+    progress(0, 0, "正在导出…")
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as buffer:
+        with reading(engine) as session:
+            if kind == "entries":
+                rows = export_entries(session, filters, buffer, zone=zone, progress=progress)
+            else:
+                rows = export_summary(session, filters, kind, buffer)
+        buffer.seek(0)
+        data = buffer.read()
+    body = {"rows": rows, "back": "/console/exports"}
+    return JobResult(body, job.payload["filename"], data)
+
+
+def run_report_download(engine: Engine, job: ClaimedJob, progress) -> JobResult:
+    """Render one weekly, monthly or county report file for the console's download."""
+    payload = job.payload
+    today = date.fromisoformat(payload["today"])
+    period = parse_period(payload["period_kind"], payload["period"], today=today)
+    options = ReportOptions.from_settings(job.settings)
+    progress(0, 0, "正在生成报告…")
+    with reading(engine) as session:
+        filename, data = report_download(
+            session, kind=payload["file"], period=period, today=today, options=options,
+            department_id=payload.get("department_id"),
+        )  # fmt: skip
+    return JobResult({"text": "报告已生成", "back": "/console/reports"}, filename, data)
