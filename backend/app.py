@@ -10,7 +10,7 @@ from flask import Flask, jsonify, render_template, request
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 
-from backend.inputs import BoundedInt, refuse_nul_characters
+from backend.inputs import BoundedIntegerConverter, refuse_nul_characters
 from backend.migrate import upgrade_database
 from backend.runtime import EXTENSION_KEY, build_runtime
 from backend.settings import Settings, cached_settings
@@ -27,18 +27,19 @@ def create_app(
 ) -> Flask:
     """Build the web app: callback endpoint, JSON API and pages, on an upgraded database."""
     settings = settings or cached_settings()
-    runtime = build_runtime(settings, engine=engine, clock=clock)
+    # The scheduler process checkpoints SQLite's WAL; the web server never waits for it.
+    runtime = build_runtime(settings, engine=engine, clock=clock, checkpoints=False)
     if migrate:
         upgrade_database(runtime.engine)
     app = Flask(__name__)
-    app.url_map.converters["int"] = BoundedInt  # before any route: ids past the range are a 404
+    app.url_map.converters["int"] = BoundedIntegerConverter  # before any route: big ids 404
     app.before_request(refuse_nul_characters)
     app.config.update(SECRET_KEY=settings.SECRET_KEY)
     app.json.ensure_ascii = False
     app.extensions[EXTENSION_KEY] = runtime
     init_request_sessions(app)
     _register_blueprints(app)
-    init_web_guards(app, settings)  # before CSRF reads a form: bodies are bounded first
+    init_web_guards(app, settings)  # bodies bounded (413) before anything reads them
     _init_web_security(app, settings)
     _register_error_pages(app)
     logging.basicConfig(level=logging.INFO)

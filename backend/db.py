@@ -28,8 +28,13 @@ BUSY_TIMEOUT_MS = 30_000
 _READERS: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
 
 
-def make_engine(database_url: str) -> Engine:
-    """Create the engine for a database URL; SQLite gets WAL, a busy timeout and foreign keys."""
+def make_engine(database_url: str, *, checkpoints: bool = True) -> Engine:
+    """Create the engine for a database URL; SQLite gets WAL, a busy timeout and foreign keys.
+
+    `checkpoints=False` (the web server) leaves copying SQLite's WAL back into the database to
+    the other processes: the commit that crosses the WAL's size runs that copy, and after a long
+    export it can take seconds, which must not fall on a callback.
+    """
     if database_url.startswith("sqlite"):
         _ensure_sqlite_folder(database_url)
         engine = create_engine(
@@ -37,6 +42,8 @@ def make_engine(database_url: str) -> Engine:
             connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        if not checkpoints:
+            event.listen(engine, "connect", _no_automatic_checkpoints)
         event.listen(engine, "begin", _sqlite_begin)
         event.listen(engine.pool, "checkin", _sqlite_allow_writes_again)
     else:
@@ -131,6 +138,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.close()
+
+
+def _no_automatic_checkpoints(dbapi_connection, _record) -> None:
+    dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
 
 
 def _sqlite_begin(connection: Connection) -> None:

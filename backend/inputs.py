@@ -23,11 +23,11 @@ MAX_DATE = date(2100, 12, 31)
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．－", "0123456789.-")
 _INT = re.compile(r"-?[0-9]{1,19}")
 _FLOAT = re.compile(r"-?[0-9]{1,9}(?:\.[0-9]{1,6})?")
-_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _UNSAFE_IN_TARGET = re.compile(r"[\x00-\x20\x7f\\]")
 
 
-class BoundedInt(IntegerConverter):
+class BoundedIntegerConverter(IntegerConverter):
     """The `<int:...>` URL converter limited to ASCII digits and the id range: bigger values 404."""
 
     regex = r"[0-9]{1,19}"

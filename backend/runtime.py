@@ -39,11 +39,12 @@ def build_runtime(
     *,
     engine: Engine | None = None,
     clock: Callable[[], datetime] | None = None,
+    checkpoints: bool = True,
 ) -> Runtime:
     """Build the process's runtime from its settings (tests may hand in an engine or a clock)."""
     import handlers  # the one place backend reaches handlers (design.md)
 
-    engine = engine or make_engine(settings.DATABASE_URL)
+    engine = engine or make_engine(settings.DATABASE_URL, checkpoints=checkpoints)
     return Runtime(
         settings=settings,
         engine=engine,

@@ -3,10 +3,10 @@
 Every request body is capped at LVZHI_MAX_REQUEST_BYTES; a view marked `@accepts_upload` gets
 LVZHI_UPLOAD_MAX_BYTES instead. The cap is checked against Content-Length before anything reads
 the body; a streamed (chunked) body is read up to the cap at once, and refused if it fills it
-(Werkzeug would otherwise cut a streamed form at the cap without saying so). Pages and JSON get
-Content-Security-Policy (our own scripts, styles, images and the web font only; templates carry
-no inline script or style), nosniff, no framing, a same-origin referrer and HSTS under https.
-The WeCom callback keeps its own smaller body limit and plain headers.
+(Werkzeug would otherwise cut a streamed form at the cap without saying so). Every response
+gets nosniff, no framing, a same-origin referrer and HSTS under https; HTML pages also get a
+Content-Security-Policy (our own scripts, styles, images and the web font only: templates carry
+no inline script or style). The WeCom callback keeps its own smaller body limit and headers.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Flask, Response, abort, jsonify, render_template, request
+from flask import Flask, Request, Response, abort, current_app, jsonify, render_template, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from backend.settings import Settings
@@ -40,6 +40,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 HSTS = "max-age=31536000"
+UPLOAD_LIMIT_KEY = "LVZHI_UPLOAD_BODY_BYTES"
 
 
 def accepts_upload(view: View) -> View:
@@ -48,28 +49,39 @@ def accepts_upload(view: View) -> View:
     return view
 
 
+class BoundedRequest(Request):
+    """A request whose body limit is the upload limit on `@accepts_upload` views, from the start.
+
+    The limit belongs to the request itself, so whatever reads the body first (CSRF, an input
+    check, the view) reads it under the right limit.
+    """
+
+    @property
+    def max_content_length(self) -> int | None:
+        """Return this request's body limit: set explicitly, the upload limit, or the default."""
+        if self._max_content_length is not None:
+            return self._max_content_length
+        view = current_app.view_functions.get(self.endpoint or "") if current_app else None
+        if getattr(view, "accepts_upload", False):
+            return current_app.config[UPLOAD_LIMIT_KEY]
+        return super().max_content_length
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
+
+
 def init_web_guards(app: Flask, settings: Settings) -> None:
-    """Bound request bodies and add security headers (call before CSRF and the limiter)."""
+    """Bound request bodies (refused first of all) and add security headers."""
+    app.request_class = BoundedRequest
     app.config.update(
         MAX_CONTENT_LENGTH=settings.LVZHI_MAX_REQUEST_BYTES,
         MAX_FORM_MEMORY_SIZE=FORM_FIELD_BYTES,
         MAX_FORM_PARTS=FORM_PARTS,
     )
-    upload_limit = settings.LVZHI_UPLOAD_MAX_BYTES + UPLOAD_ENVELOPE_BYTES
+    app.config[UPLOAD_LIMIT_KEY] = settings.LVZHI_UPLOAD_MAX_BYTES + UPLOAD_ENVELOPE_BYTES
     https = settings.PUBLIC_BASE_URL.startswith("https://")
-
-    @app.before_request
-    def _bound_body() -> None:
-        view = app.view_functions.get(request.endpoint or "")
-        if getattr(view, "accepts_upload", False):
-            request.max_content_length = upload_limit
-        limit = request.max_content_length
-        if limit is None or request.blueprint in UNGUARDED_BLUEPRINTS:
-            return
-        if (request.content_length or 0) > limit:
-            abort(413)
-        if request.content_length is None and _is_chunked() and _streamed_length() >= limit:
-            abort(413)
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_large_body)
 
     @app.after_request
     def _security_headers(response: Response) -> Response:
@@ -78,6 +90,17 @@ def init_web_guards(app: Flask, settings: Settings) -> None:
         return response
 
     app.register_error_handler(413, _too_large)
+
+
+def refuse_large_body() -> None:
+    """Answer 413 before anything reads a body that is, or streams, past the request's limit."""
+    limit = request.max_content_length
+    if limit is None or request.blueprint in UNGUARDED_BLUEPRINTS:
+        return
+    if (request.content_length or 0) > limit:
+        abort(413)
+    if request.content_length is None and _is_chunked() and _streamed_length() >= limit:
+        abort(413)
 
 
 def _is_chunked() -> bool:

@@ -37,7 +37,8 @@ from tests.support.surveys import NOW, add_link_survey, department
 
 PHISHING = '<a href="http://evil.example/login">点此</a>领取补贴'
 LINK_NAME = "**[x](http://evil)**"
-CONTROLS = "".join(chr(c) for c in range(0x20) if c not in (9, 10, 13))
+# NUL is refused for the whole request (400, tests/test_inputs.py); the others are cleaned.
+CONTROLS = "".join(chr(c) for c in range(1, 0x20) if c not in (9, 10, 13))
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
