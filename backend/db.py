@@ -145,12 +145,14 @@ def _no_automatic_checkpoints(dbapi_connection, _record) -> None:
 
 
 def _sqlite_begin(connection: Connection) -> None:
+    # Straight to the driver: these run on every transaction of every callback.
+    driver = connection.connection.driver_connection
     if connection.get_execution_options().get(ACCESS) == READ:
-        connection.exec_driver_sql("BEGIN")
-        connection.exec_driver_sql("PRAGMA query_only=ON")
+        driver.execute("BEGIN")
+        driver.execute("PRAGMA query_only=ON")
         connection.connection.info[ACCESS] = READ
         return
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    driver.execute("BEGIN IMMEDIATE")
 
 
 def _sqlite_allow_writes_again(dbapi_connection, record) -> None:

@@ -87,16 +87,16 @@ def _store_answer(
     now: datetime,
 ) -> str:
     """Write what a snapshot answer decided, unless a repeat or a newer message got there first."""
+    key = message.dedupe_key
     with writing(engine) as session:
-        stored = callbacks.stored_reply(session, key=message.dedupe_key)
-        if stored is not None:
-            return stored  # a repeat delivered meanwhile was answered first
+        if not callbacks.claim(session, key=key, reply_xml=answer.reply_xml):
+            return callbacks.stored_reply(session, key=key) or ""  # a repeat was answered first
         if not conversations.store(session, form):
-            # Another message of the member moved the form since the snapshot: write nothing,
-            # so that a resend is answered against the form as it now stands.
-            log.warning("form moved meanwhile; %s not answered", message.dedupe_key)
+            # Another message of the member moved the form since the snapshot: undo the claim
+            # and write nothing, so that a resend is answered against the form as it now stands.
+            session.rollback()
+            log.warning("form moved meanwhile; %s not answered", key)
             return apology_xml(message, corp_id=corp_id, now=now)
-        callbacks.record_processed(session, key=message.dedupe_key, reply_xml=answer.reply_xml)
         _queue(session, message, answer)
     return answer.reply_xml
 

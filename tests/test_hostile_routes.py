@@ -193,7 +193,7 @@ def _check(walk: Walk, role: str, request) -> None:
 
 
 WALK = settings(
-    max_examples=40,
+    max_examples=20,
     deadline=3000,
     derandomize=True,
     database=None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, delete, select
@@ -15,7 +15,6 @@ KEEP_PROCESSED_KEYS = timedelta(days=7)
 
 # Built once: these run on every callback, and building a statement costs more than running it.
 _STORED_REPLY = select(ProcessedMessage.reply_xml).where(ProcessedMessage.key == bindparam("key"))
-_RECORD = insert(ProcessedMessage)
 _CLAIM = {
     name: insert_of(ProcessedMessage).on_conflict_do_nothing().returning(ProcessedMessage.key)
     for name, insert_of in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert))
@@ -32,20 +31,14 @@ def stored_reply(session: Session, *, key: str) -> str | None:
     return session.connection().execute(_STORED_REPLY, {"key": key}).scalar()
 
 
-def record_processed(session: Session, *, key: str, reply_xml: str) -> None:
-    """Remember that this callback was handled and what it was answered."""
-    values = {"key": key, "reply_xml": reply_xml, "created_at": utcnow()}
-    session.connection().execute(_RECORD, values)
-
-
-def claim(session: Session, *, key: str) -> bool:
+def claim(session: Session, *, key: str, reply_xml: str = "") -> bool:
     """Record the callback as being handled; False when it already was (a repeat).
 
     A repeat arriving while the first delivery is still being handled waits here for that
     transaction to end (SQLite's write lock, PostgreSQL's unique index), then finds the key.
     """
     connection = session.connection()
-    values = {"key": key, "reply_xml": "", "created_at": utcnow()}
+    values = {"key": key, "reply_xml": reply_xml, "created_at": utcnow()}
     return connection.execute(_CLAIM[connection.dialect.name], values).first() is not None
 
 
