@@ -11,9 +11,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from backend.db import reading, writing
+from backend.db import db_now, reading, writing
 from backend.jobs import queries, runner, service
-from backend.jobs.service import JobResult, db_now
+from backend.jobs.service import JobResult
 from backend.models import Job, JobStatus, utcnow
 from backend.settings import load_settings
 from tests.support.console import add_account, console_app, login_client
@@ -47,9 +47,9 @@ def test_a_claim_leases_the_oldest_job_until_the_databases_clock_says(county):
     assert (claimed.id, claimed.attempts) == (first, 1)
     with reading(county) as session:
         lease_left = session.execute(
-            select(
-                Job.lease_expires_at > db_now(county, 29), Job.lease_expires_at < db_now(county, 31)
-            ).where(Job.id == first)
+            select(Job.lease_expires_at > db_now(29), Job.lease_expires_at < db_now(31)).where(
+                Job.id == first
+            )
         ).one()
     assert tuple(lease_left) == (True, True)
     assert service.claim_next(county, holder="b", lease_seconds=30).id == second
@@ -77,9 +77,7 @@ def test_a_crashed_workers_job_is_run_again_once_then_failed(county):
 
 def _expire(engine, job_id: int) -> None:
     with writing(engine) as session:
-        session.execute(
-            update(Job).where(Job.id == job_id).values(lease_expires_at=db_now(engine, -1))
-        )
+        session.execute(update(Job).where(Job.id == job_id).values(lease_expires_at=db_now(-1)))
 
 
 def test_a_result_from_a_runner_that_lost_its_lease_is_dropped(county):

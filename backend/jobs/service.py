@@ -13,10 +13,9 @@ from datetime import timedelta
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
-from backend.db import is_sqlite, reading, writing
+from backend.db import db_now, reading, writing
 from backend.models import Job, JobStatus
 from backend.settings import Settings
 
@@ -48,14 +47,6 @@ class JobResult:
     failed: bool = False
 
 
-def db_now(engine: Engine, seconds: float = 0.0) -> ColumnElement:
-    """Return the database's current time plus `seconds`, as SQL (millisecond precision)."""
-    if is_sqlite(engine):
-        # CURRENT_TIMESTAMP has whole seconds; strftime('%f') keeps milliseconds, in UTC.
-        return func.strftime("%Y-%m-%d %H:%M:%f", "now", f"{seconds:+.3f} seconds")
-    return func.now() + timedelta(seconds=seconds)
-
-
 def enqueue(
     session: Session,
     *,
@@ -83,7 +74,7 @@ def open_job(session: Session, *, dedupe_key: str) -> Job | None:
 
 def has_work(engine: Engine) -> bool:
     """Tell (in a read, without the write lock) whether a job is queued or its lease ran out."""
-    expired = (Job.status == JobStatus.RUNNING) & (col(Job.lease_expires_at) < db_now(engine))
+    expired = (Job.status == JobStatus.RUNNING) & (col(Job.lease_expires_at) < db_now())
     stmt = select(Job.id).where((Job.status == JobStatus.QUEUED) | expired).limit(1)
     with reading(engine) as session:
         return session.execute(stmt).first() is not None
@@ -98,8 +89,8 @@ def claim_next(engine: Engine, *, holder: str, lease_seconds: float) -> ClaimedJ
             return None
         values = {
             "status": JobStatus.RUNNING, "lease_holder": holder, "attempts": Job.attempts + 1,
-            "lease_expires_at": db_now(engine, lease_seconds),
-            "started_at": func.coalesce(Job.started_at, db_now(engine)),
+            "lease_expires_at": db_now(lease_seconds),
+            "started_at": func.coalesce(Job.started_at, db_now()),
         }  # fmt: skip
         claimed = update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED)
         if session.execute(claimed.values(**values)).rowcount != 1:
@@ -118,7 +109,7 @@ def _held(job_id: int, holder: str):
 def renew_lease(engine: Engine, *, job_id: int, holder: str, lease_seconds: float) -> bool:
     """Extend the lease of a job this runner holds; False when it is no longer ours."""
     with writing(engine) as session:
-        stmt = _held(job_id, holder).values(lease_expires_at=db_now(engine, lease_seconds))
+        stmt = _held(job_id, holder).values(lease_expires_at=db_now(lease_seconds))
         return session.execute(stmt).rowcount == 1
 
 
@@ -138,7 +129,7 @@ def finish(engine: Engine, *, job_id: int, holder: str, result: JobResult) -> bo
     status = JobStatus.FAILED if result.failed else JobStatus.DONE
     values = {
         "status": status, "message": json.dumps(result.message, ensure_ascii=False),
-        "filename": result.filename, "result": result.data, "finished_at": db_now(engine),
+        "filename": result.filename, "result": result.data, "finished_at": db_now(),
         "lease_holder": None, "lease_expires_at": None, "input": None,
     }  # fmt: skip
     with writing(engine) as session:
@@ -153,13 +144,13 @@ def finish(engine: Engine, *, job_id: int, holder: str, result: JobResult) -> bo
 
 def recover_expired(engine: Engine, *, max_attempts: int) -> int:
     """Requeue running jobs whose lease ran out (their worker died); fail those tried enough."""
-    expired = (Job.status == JobStatus.RUNNING, col(Job.lease_expires_at) < db_now(engine))
+    expired = (Job.status == JobStatus.RUNNING, col(Job.lease_expires_at) < db_now())
     gone = {"lease_holder": None, "lease_expires_at": None}
     with writing(engine) as session:
         failed = session.execute(
             update(Job)
             .where(*expired, Job.attempts >= max_attempts)
-            .values(status=JobStatus.FAILED, finished_at=db_now(engine), input=None,
+            .values(status=JobStatus.FAILED, finished_at=db_now(), input=None,
                     message=json.dumps({"error": INTERRUPTED}, ensure_ascii=False), **gone)
         ).rowcount  # fmt: skip
         requeued = session.execute(
@@ -176,7 +167,7 @@ def prune_finished(
     total = 0
     while True:
         with writing(engine) as session:
-            old = col(Job.finished_at) < db_now(engine, -older_than.total_seconds())
+            old = col(Job.finished_at) < db_now(-older_than.total_seconds())
             ids = list(session.execute(select(Job.id).where(finished, old).limit(batch)).scalars())
             if ids:
                 session.execute(delete(Job).where(col(Job.id).in_(ids)))
