@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -16,6 +14,7 @@ from sqlmodel import select
 
 from backend.db import reading, writing
 from backend.migrate import upgrade_database
+from backend.processes import ChildExited, ChildGroup, Stopping, stop_on_signals
 from backend.runtime import build_runtime
 from backend.secret_strength import new_aes_key, new_secret_key, new_wecom_token, write_private_text
 from backend.settings import PROJECT_ROOT, Settings, load_settings
@@ -55,8 +54,20 @@ def write_demo_env(path: Path, *, web_port: int, emulator_port: int) -> None:
 
 
 def run_demo(*, web_port: int, emulator_port: int) -> None:
-    """Prepare the demo and run web, scheduler and emulator until Ctrl-C."""
+    """Prepare the demo and run web, scheduler and emulator until Ctrl-C or SIGTERM."""
     os.chdir(PROJECT_ROOT)
+    with stop_on_signals(), ChildGroup() as children:
+        try:
+            _prepare_and_run(children, web_port=web_port, emulator_port=emulator_port)
+        except Stopping as stop:
+            click.echo(f"收到 {stop.signal_name}，正在停止演示的各个进程… (stopping the demo)")
+        except ChildExited as exited:
+            click.echo(f"有进程意外退出，演示已停止 (a process exited; demo stopped): {exited}")
+            raise SystemExit(1) from None
+    click.echo("演示已停止 (the demo has stopped).")
+
+
+def _prepare_and_run(children: ChildGroup, *, web_port: int, emulator_port: int) -> None:
     if not ENV_FILE.exists():
         write_demo_env(ENV_FILE, web_port=web_port, emulator_port=emulator_port)
         click.echo(f"已生成演示配置 {ENV_FILE}")
@@ -67,16 +78,16 @@ def run_demo(*, web_port: int, emulator_port: int) -> None:
 
     with writing(engine) as session:
         credentials = ensure_demo_admin(session)
-    processes = _start_processes(web_port, emulator_port)
-    try:
-        _wait_until_up(f"http://127.0.0.1:{emulator_port}/_emulator/directory")
-        _wait_until_up(f"http://127.0.0.1:{web_port}/api/v1/health")
-        _push_directory(engine, f"http://127.0.0.1:{emulator_port}")
-        _announce(web_port, emulator_port)
-        echo_demo_admin(credentials, f"http://127.0.0.1:{web_port}")
-        _supervise(processes)
-    finally:
-        _stop(processes)
+    cli = [sys.executable, "-m", "backend.cli"]
+    children.start([*cli, "emulator", "--port", str(emulator_port)])
+    children.start([*cli, "serve", "--port", str(web_port)])
+    children.start([*cli, "scheduler"])
+    _wait_until_up(f"http://127.0.0.1:{emulator_port}/_emulator/directory")
+    _wait_until_up(f"http://127.0.0.1:{web_port}/api/v1/health")
+    _push_directory(engine, f"http://127.0.0.1:{emulator_port}")
+    _announce(web_port, emulator_port)
+    echo_demo_admin(credentials, f"http://127.0.0.1:{web_port}")
+    children.supervise()
 
 
 def _seed_if_empty(engine) -> None:
@@ -90,16 +101,6 @@ def _seed_if_empty(engine) -> None:
         with writing(engine) as session:
             summary = seed_demo(session)
         click.echo(f"示范县数据已载入: {summary}")
-
-
-def _start_processes(web_port: int, emulator_port: int) -> list[subprocess.Popen]:
-    cli = [sys.executable, "-m", "backend.cli"]
-    commands = [
-        [*cli, "emulator", "--port", str(emulator_port)],
-        [*cli, "serve", "--port", str(web_port)],
-        [*cli, "scheduler"],
-    ]
-    return [subprocess.Popen(command) for command in commands]  # noqa: S603
 
 
 def _wait_until_up(url: str, timeout: float = 60.0) -> None:
@@ -127,23 +128,3 @@ def _announce(web_port: int, emulator_port: int) -> None:
     click.echo(f"  企业微信模拟器（聊天与群）: http://127.0.0.1:{emulator_port}/")
     click.echo(f"  后台与接口:               http://127.0.0.1:{web_port}/")
     click.echo("按 Ctrl-C 停止 (press Ctrl-C to stop).")
-
-
-def _supervise(processes: list[subprocess.Popen]) -> None:
-    try:
-        while all(process.poll() is None for process in processes):
-            time.sleep(1)
-    except KeyboardInterrupt:
-        return
-    raise click.ClickException("有进程意外退出，演示已停止 (a process exited; demo stopped)")
-
-
-def _stop(processes: list[subprocess.Popen]) -> None:
-    for process in processes:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-    for process in processes:
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
