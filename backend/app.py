@@ -16,6 +16,7 @@ from backend.runtime import EXTENSION_KEY, build_runtime
 from backend.settings import Settings, cached_settings
 from backend.web_db import init_request_sessions
 from backend.web_guards import init_web_guards
+from bot.redact import install_redaction
 
 
 def create_app(
@@ -43,6 +44,7 @@ def create_app(
     _init_web_security(app, settings)
     _register_error_pages(app)
     logging.basicConfig(level=logging.INFO)
+    install_redaction("gunicorn.error", "gunicorn.access")
     return app
 
 

@@ -18,6 +18,7 @@ from backend.jobs.runner import run_job_loop
 from backend.migrate import upgrade_database
 from backend.runtime import Runtime, build_runtime
 from backend.settings import cached_settings
+from bot.redact import install_redaction
 from scheduled import lease
 from scheduled.clock import scheduler_clock
 from scheduled.job import Job
@@ -101,6 +102,7 @@ def _renew(runtime: Runtime, holder: str) -> bool:
 def main() -> None:
     """Run the scheduler until SIGTERM or Ctrl-C."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    install_redaction()
     # The reminder tick runs every 20 s: log our jobs' own messages, not each tick's start and end.
     logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
     settings = cached_settings()

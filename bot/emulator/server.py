@@ -10,6 +10,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from bot.emulator.app import API_PREFIX, EXTENSION, create_emulator_app
 from bot.emulator.config import EmulatorConfig
 from bot.emulator.state import EmulatorState
+from bot.redact import redact
 
 
 def _handler_class(state: EmulatorState, log_requests: bool) -> type[WSGIRequestHandler]:
@@ -24,8 +25,9 @@ def _handler_class(state: EmulatorState, log_requests: bool) -> type[WSGIRequest
             super().run_wsgi()
 
         def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-            if log_requests:
-                super().log_request(code, size)
+            if log_requests:  # tokens and secrets ride in the query string: hide their values
+                line = redact(f"{self.command} {self.path} {self.request_version}")
+                self.log("info", '"%s" %s %s', line, code, size)
 
     return FaultyRequestHandler
 

@@ -1,0 +1,81 @@
+"""WeCom tokens and secrets never reach a log line: the emulator's request log and our errors."""
+
+from __future__ import annotations
+
+import io
+import logging
+import socket
+
+import pytest
+import requests
+
+from bot.emulator.config import EmulatorConfig
+from bot.emulator.server import EmulatorServer
+from bot.redact import RedactSecrets, redact
+
+SECRET = "corp-secret-that-must-stay-hidden-0123456789"
+
+
+@pytest.mark.parametrize(
+    ("line", "hidden", "kept"),
+    [
+        ("GET /cgi-bin/gettoken?corpid=ww1&corpsecret=S3CRET HTTP/1.1", "S3CRET", "corpid=ww1"),
+        ("POST /cgi-bin/message/send?access_token=TOK_123&debug=1", "TOK_123", "debug=1"),
+        ("url: /cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4", "693a91f6", "webhook/send"),
+        ("GET /console/login/wecom/return?code=CODE9&state=s", "CODE9", "state=s"),
+        ("outbox row 7 not delivered: errcode=60020 dedupe_key=abc", "", "errcode=60020"),
+    ],
+)
+def test_redact_hides_credential_values_and_keeps_the_rest(line, hidden, kept) -> None:
+    cleaned = redact(line)
+    if hidden:
+        assert hidden not in cleaned and "=***" in cleaned
+    else:
+        assert cleaned == line
+    assert kept in cleaned
+
+
+def test_the_emulators_request_log_hides_the_secret_and_the_token(caplog) -> None:
+    config = EmulatorConfig(
+        corp_id="wwredact000000001",
+        agent_id=1000002,
+        secret=SECRET,
+        token="t" * 32,
+        aes_key="a" * 43,
+    )
+    capture = caplog.at_level(logging.INFO, logger="werkzeug")
+    with capture, EmulatorServer(config, log_requests=True) as server:
+        answer = requests.get(
+            f"{server.api_base}gettoken",
+            params={"corpid": config.corp_id, "corpsecret": SECRET},
+            timeout=5,
+        ).json()
+        token = answer["access_token"]
+        requests.get(f"{server.api_base}agent/get?access_token={token}&agentid=1", timeout=5)
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "gettoken" in logged and "agent/get" in logged
+    assert SECRET not in logged
+    assert token not in logged
+
+
+def test_a_failed_call_logged_with_its_traceback_hides_the_token() -> None:
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactSecrets())
+    logger = logging.getLogger("tests.redaction")
+    logger.addHandler(handler)
+    try:
+        url = f"http://127.0.0.1:{port}/cgi-bin/message/send?access_token=TOKEN_VALUE_42"
+        try:
+            requests.post(url, json={}, timeout=2)
+        except requests.RequestException as error:
+            logger.exception("send failed: %s", error)
+    finally:
+        logger.removeHandler(handler)
+    written = stream.getvalue()
+    assert "send failed" in written and "Traceback" in written
+    assert "TOKEN_VALUE_42" not in written
+    assert "access_token=***" in written
