@@ -57,6 +57,7 @@ def _register_blueprints(app: Flask) -> None:
         console_schedule,
         console_supervision,
         console_surveys,
+        health,
         pages,
         public_supervision,
         public_surveys,
@@ -64,6 +65,7 @@ def _register_blueprints(app: Flask) -> None:
     )
 
     app.register_blueprint(wecom.blueprint)
+    app.register_blueprint(health.blueprint)
     app.register_blueprint(api.blueprint, url_prefix="/api/v1")
     app.register_blueprint(api_review.blueprint, url_prefix="/api/v1/review")
     app.register_blueprint(pages.blueprint)

@@ -36,7 +36,7 @@ from backend.runtime import EXTENSION_KEY, runtime
 from backend.settings import Settings
 
 DATABASE_STORAGE = "lvzhi-db://"
-UNLIMITED_BLUEPRINTS = {"wecom"}  # signed WeCom callbacks: hot path, nothing to limit per address
+UNLIMITED_BLUEPRINTS = {"wecom", "health"}  # signed callbacks (hot path) and probes (cheap)
 MAX_KEY = 200
 PURGE_CHANCE = 0.01  # about one counter write in a hundred also deletes long-expired counters
 

@@ -83,6 +83,8 @@ class Settings(BaseSettings):
     # over once it lapses) and how often the reminder tick asks which rounds are due.
     LVZHI_SCHEDULER_LEASE_SECONDS: float = Field(default=30, gt=0, le=3600)
     LVZHI_SCHEDULER_TICK_SECONDS: float = Field(default=20, gt=0, le=3600)
+    # /readyz answers 503 once a due reply has waited longer than this for the delivery worker.
+    LVZHI_READY_OUTBOX_MAX_AGE_SECONDS: float = Field(default=600, gt=0, le=7 * 24 * 3600)
     # Testing aid, never set in production: an ISO datetime (e.g. 2026-09-30T16:29:50+08:00) at
     # which the scheduler process starts its clock, which then runs on at real speed. Only the
     # scheduler's jobs follow it; the web app, the delivery worker and the leases keep real time.

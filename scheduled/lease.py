@@ -16,9 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from backend.db import db_now, reading, writing
-from backend.models import SchedulerLease
+from backend.models import SCHEDULER_LEASE, SchedulerLease
 
-LEASE_NAME = "scheduler"
+LEASE_NAME = SCHEDULER_LEASE
 
 
 def holder_name() -> str:

@@ -24,6 +24,7 @@ from backend.models import Notice, Staff
 from backend.models.supervision import SupervisionCode, WorkOrder
 from backend.services import accounts, notices, supervision, surveys
 from backend.supervision import texts as supervision_texts
+from scheduled import lease
 from tests.support.excel import add_sample_entries
 from tests.support.stack import Stack
 from tests.support.supervision import add_codes, department_id
@@ -196,6 +197,8 @@ def test_every_get_route_answers_while_the_write_lock_is_held(sqlite_stack, coun
     urls = _get_urls(sqlite_stack, county)
     assert {"/console/", "/console/review?flagged=0", "/api/v1/health"} <= set(urls)
     token = county.values["api_token"]
+    # A live scheduler, so that /readyz has every reason to answer 200 (it reads the lease).
+    assert lease.try_acquire(sqlite_stack.engine, holder="lock-test", seconds=300)
     _walk(browser, sqlite_stack.web_url, urls, token, warm=True)  # imports, fonts, templates
     path = sqlite_stack.engine.url.database
     lock = WriteLock(path)
@@ -209,3 +212,4 @@ def test_every_get_route_answers_while_the_write_lock_is_held(sqlite_stack, coun
         lock.join()
     assert problems == []
     assert held_throughout, "the lock must be held for the whole walk"
+    lease.release(sqlite_stack.engine, holder="lock-test")

@@ -6,6 +6,7 @@ from backend.models.common import utcnow
 from backend.models.entries import DutyEntry, EntryStatus, TaskType
 from backend.models.grants import GrantStatus, RoleGrant
 from backend.models.infra import (
+    SCHEDULER_LEASE,
     Conversation,
     JobRun,
     OutboxMessage,
@@ -55,6 +56,7 @@ from backend.models.surveys import (
 )
 
 __all__ = [
+    "SCHEDULER_LEASE",
     "Absence",
     "AbsenceKind",
     "Account",

@@ -82,6 +82,9 @@ class JobRun(SQLModel, table=True):
     detail: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
+SCHEDULER_LEASE = "scheduler"  # the one lease row the scheduler processes compete for
+
+
 class SchedulerLease(SQLModel, table=True):
     """Which scheduler process may act, until when."""
 

@@ -1,0 +1,87 @@
+"""Readiness: is this instance able to do its work (database, schema, scheduler, outbox)?"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from alembic.script import ScriptDirectory
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, col
+
+from backend.db import db_now
+from backend.migrate import alembic_config
+from backend.models import SCHEDULER_LEASE, OutboxMessage, OutboxStatus, SchedulerLease
+
+
+@dataclass(frozen=True)
+class Check:
+    """One readiness check: its name, whether it passed and a short Chinese explanation."""
+
+    name: str
+    ok: bool
+    detail: str
+
+
+@lru_cache(maxsize=1)
+def head_revision() -> str | None:
+    """Return the newest migration revision shipped with this code."""
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+def readiness_checks(
+    open_session: Callable[[], Session], *, outbox_max_age_seconds: float
+) -> list[Check]:
+    """Run every check on a reading session; a database that does not answer fails alone."""
+    try:
+        session = open_session()
+        session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return [Check("database", False, "数据库无法连接")]
+    return [
+        Check("database", True, "数据库可以连接"),
+        _schema(session),
+        _scheduler(session),
+        _outbox(session, outbox_max_age_seconds),
+    ]
+
+
+def _schema(session: Session) -> Check:
+    try:
+        current = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except SQLAlchemyError:
+        current = None
+    if current == head_revision():
+        return Check("migrations", True, "数据库结构是最新版本")
+    return Check(
+        "migrations", False, f"数据库结构不是最新版本（{current}），请运行 lvzhi db upgrade"
+    )
+
+
+def _scheduler(session: Session) -> Check:
+    holder = session.execute(
+        select(SchedulerLease.holder).where(
+            SchedulerLease.name == SCHEDULER_LEASE, col(SchedulerLease.expires_at) > db_now()
+        )
+    ).scalar_one_or_none()
+    if holder is None:
+        return Check(
+            "scheduler", False, "定时任务进程没有在运行（租约已过期），请启动 lvzhi scheduler"
+        )
+    return Check("scheduler", True, "定时任务进程在运行")
+
+
+def _outbox(session: Session, max_age_seconds: float) -> Check:
+    overdue = session.execute(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(
+            OutboxMessage.status == OutboxStatus.PENDING,
+            col(OutboxMessage.next_attempt_at) < db_now(-max_age_seconds),
+        )
+    ).scalar_one()
+    if overdue:
+        return Check("outbox", False, f"有 {overdue} 条消息超过 {max_age_seconds:g} 秒仍未发出")
+    return Check("outbox", True, "待发消息没有积压")
