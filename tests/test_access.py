@@ -21,6 +21,8 @@ from tests.support.surveys import add_self_evaluation
 PUBLIC_RULES = {
     "/",
     "/api/v1/health",
+    "/livez",  # probes for service managers and monitors: reveal no data
+    "/readyz",
     "/wecom/callback",
     "/console/login",
     "/console/login/wecom",
