@@ -9,11 +9,13 @@ import click
 
 from backend.cli_runtime import command_runtime
 from backend.cli_runtime import command_settings as _settings
+from bot.redact import install_redaction
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """履职助手 (lvzhi): duty logging and evaluation through a WeCom bot."""
+    install_redaction()
 
 
 @main.command()

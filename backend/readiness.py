@@ -60,13 +60,17 @@ def _schema(session: Session) -> Check:
     )
 
 
-def _scheduler(session: Session) -> Check:
-    holder = session.execute(
+def scheduler_holder(session: Session) -> str | None:
+    """Return who holds the scheduler lease now, on the database's clock (None: nobody)."""
+    return session.execute(
         select(SchedulerLease.holder).where(
             SchedulerLease.name == SCHEDULER_LEASE, col(SchedulerLease.expires_at) > db_now()
         )
     ).scalar_one_or_none()
-    if holder is None:
+
+
+def _scheduler(session: Session) -> Check:
+    if scheduler_holder(session) is None:
         return Check(
             "scheduler", False, "定时任务进程没有在运行（租约已过期），请启动 lvzhi scheduler"
         )

@@ -35,8 +35,11 @@ class RedactSecrets(logging.Filter):
 
 
 def install_redaction(*logger_names: str) -> None:
-    """Put `RedactSecrets` on every handler of the root logger and of the named loggers."""
-    for name in ("", *logger_names):
-        for handler in logging.getLogger(name).handlers:
-            if not any(isinstance(each, RedactSecrets) for each in handler.filters):
-                handler.addFilter(RedactSecrets())
+    """Put `RedactSecrets` on the handlers of the root and named loggers and the last resort."""
+    handlers = [
+        handler for name in ("", *logger_names) for handler in logging.getLogger(name).handlers
+    ]
+    # With no handler configured (a CLI verb), warnings go to `logging.lastResort`.
+    for handler in [*handlers, logging.lastResort]:
+        if handler and not any(isinstance(each, RedactSecrets) for each in handler.filters):
+            handler.addFilter(RedactSecrets())

@@ -10,13 +10,14 @@ import os
 import socket
 import uuid
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import insert, or_, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from backend.db import db_now, reading, writing
 from backend.models import SCHEDULER_LEASE, SchedulerLease
+from backend.readiness import scheduler_holder
 
 LEASE_NAME = SCHEDULER_LEASE
 
@@ -68,8 +69,4 @@ def release(engine: Engine, *, holder: str) -> None:
 def current_holder(engine: Engine) -> str | None:
     """Return who holds the lease now (None when nobody or expired)."""
     with reading(engine) as session:
-        return session.execute(
-            select(SchedulerLease.holder).where(
-                SchedulerLease.name == LEASE_NAME, col(SchedulerLease.expires_at) > db_now()
-            )
-        ).scalar_one_or_none()
+        return scheduler_holder(session)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import io
 import logging
 import socket
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import requests
@@ -13,6 +16,7 @@ from bot.emulator.config import EmulatorConfig
 from bot.emulator.server import EmulatorServer
 from bot.redact import RedactSecrets, redact
 
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SECRET = "corp-secret-that-must-stay-hidden-0123456789"
 
 
@@ -79,3 +83,15 @@ def test_a_failed_call_logged_with_its_traceback_hides_the_token() -> None:
     assert "send failed" in written and "Traceback" in written
     assert "TOKEN_VALUE_42" not in written
     assert "access_token=***" in written
+
+
+def test_a_cli_verb_without_logging_set_up_hides_the_token_too() -> None:
+    code = (
+        "import logging; from backend.cli import main; main.callback();"
+        "logging.getLogger('backend.delivery').warning('failed: /send?access_token=TOKEN_77')"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+    )
+    assert "failed: /send?access_token=***" in done.stderr
+    assert "TOKEN_77" not in done.stderr

@@ -210,6 +210,6 @@ def test_every_get_route_answers_while_the_write_lock_is_held(sqlite_stack, coun
     finally:
         lock.walked.set()
         lock.join()
+        lease.release(sqlite_stack.engine, holder="lock-test")
     assert problems == []
     assert held_throughout, "the lock must be held for the whole walk"
-    lease.release(sqlite_stack.engine, holder="lock-test")
