@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -11,12 +10,12 @@ from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 
 from backend.inputs import BoundedIntegerConverter, refuse_nul_characters
+from backend.logs import configure_logging
 from backend.migrate import upgrade_database
 from backend.runtime import EXTENSION_KEY, build_runtime
 from backend.settings import Settings, cached_settings
 from backend.web_db import init_request_sessions
 from backend.web_guards import init_web_guards
-from bot.redact import install_redaction
 
 
 def create_app(
@@ -43,8 +42,7 @@ def create_app(
     init_web_guards(app, settings)  # bodies bounded (413) before anything reads them
     _init_web_security(app, settings)
     _register_error_pages(app)
-    logging.basicConfig(level=logging.INFO)
-    install_redaction("gunicorn.error", "gunicorn.access")
+    configure_logging(settings.LVZHI_LOG_FORMAT, "gunicorn.error", "gunicorn.access")
     return app
 
 

@@ -31,10 +31,13 @@ def main() -> None:
 )
 def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Run the web app (callback, console, API, public pages) under gunicorn."""
+    from backend.metrics import enable_multiprocess, metrics_folder
     from backend.server import run_gunicorn
 
-    command_runtime(upgrade=True)  # migrate once here, before gunicorn forks its workers
-    run_gunicorn(host=host, port=port, workers=workers, threads=threads)
+    runtime = command_runtime(upgrade=True)  # migrate once here, before gunicorn forks
+    enable_multiprocess(metrics_folder(runtime.settings))  # every worker adds to /metrics
+    log_format = runtime.settings.LVZHI_LOG_FORMAT
+    run_gunicorn(host=host, port=port, workers=workers, threads=threads, log_format=log_format)
 
 
 @main.command()

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 
 from backend.db import reading, writing
+from backend.metrics import instruments
 from backend.models import OutboxMessage
 from backend.services import outbox
 from backend.services.outbox import OutgoingContent
@@ -94,14 +95,22 @@ def _deliver_one(
     try:
         result = send_row(client, row)
     except WeComError as exc:
+        _count_failure(row.channel, str(exc.errcode), exc.retryable)
         _record_failure(engine, row_id, f"{exc.errcode}: {exc.errmsg}", exc.retryable, stats, now)
         return
     except ValueError as exc:  # the content itself cannot be sent (too big, bad type)
+        _count_failure(row.channel, "content", False)
         _record_failure(engine, row_id, str(exc), False, stats, now)
         return
     with writing(engine) as session:
         outbox.mark_sent(session, row_id=row_id, result=result, now=now)
+    instruments().delivered.labels(row.channel).inc()
     stats.sent += 1
+
+
+def _count_failure(channel: str, errcode: str, retryable: bool) -> None:
+    outcome = "retry" if retryable else "failed"
+    instruments().delivery_failures.labels(channel, errcode, outcome).inc()
 
 
 def _record_failure(

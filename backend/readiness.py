@@ -7,13 +7,20 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from alembic.script import ScriptDirectory
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, type_coerce
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col
 
 from backend.db import db_now
 from backend.migrate import alembic_config
-from backend.models import SCHEDULER_LEASE, OutboxMessage, OutboxStatus, SchedulerLease
+from backend.models import (
+    SCHEDULER_LEASE,
+    Job,
+    JobStatus,
+    OutboxMessage,
+    OutboxStatus,
+    SchedulerLease,
+)
 
 
 @dataclass(frozen=True)
@@ -89,3 +96,30 @@ def _outbox(session: Session, max_age_seconds: float) -> Check:
     if overdue:
         return Check("outbox", False, f"有 {overdue} 条消息超过 {max_age_seconds:g} 秒仍未发出")
     return Check("outbox", True, "待发消息没有积压")
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """Work waiting for the scheduler process, for /metrics."""
+
+    outbox_pending: int
+    outbox_oldest_due_seconds: float
+    jobs_queued: int
+
+
+def backlog_figures(session: Session) -> Backlog:
+    """Count waiting messages and tasks, and how long the oldest due message has waited."""
+    pending = OutboxMessage.status == OutboxStatus.PENDING
+    due_at = OutboxMessage.__table__.c.next_attempt_at
+    count, oldest, now = session.execute(
+        select(
+            func.count(),
+            func.min(due_at).filter(due_at <= db_now()),
+            type_coerce(db_now(), due_at.type),
+        ).where(pending)
+    ).one()
+    jobs = session.execute(
+        select(func.count()).select_from(Job).where(Job.status == JobStatus.QUEUED)
+    ).scalar_one()
+    waited = (now - oldest).total_seconds() if oldest is not None else 0.0
+    return Backlog(count, max(waited, 0.0), jobs)

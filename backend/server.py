@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from gunicorn.app.base import BaseApplication
 
+from backend.logs import gunicorn_log_config
+
 
 class _Gunicorn(BaseApplication):
     def __init__(self, options: dict) -> None:
@@ -13,6 +15,8 @@ class _Gunicorn(BaseApplication):
     def load_config(self) -> None:
         for key, value in self._options.items():
             self.cfg.set(key, value)
+        if "control_socket_disable" in self.cfg.settings:  # gunicorn 24+: we never use gunicornc,
+            self.cfg.set("control_socket_disable", True)  # and two instances would share its path
 
     def load(self):
         from backend.app import create_app
@@ -21,7 +25,16 @@ class _Gunicorn(BaseApplication):
         return create_app(migrate=False)
 
 
-def run_gunicorn(*, host: str, port: int, workers: int, threads: int) -> None:
+def _forget_worker(_server: object, worker: object) -> None:
+    """Drop a finished worker's live metric values (gunicorn's child_exit hook)."""
+    from backend.metrics import forget_worker
+
+    forget_worker(worker.pid)  # type: ignore[attr-defined]
+
+
+def run_gunicorn(
+    *, host: str, port: int, workers: int, threads: int, log_format: str = "text"
+) -> None:
     """Serve the app on host:port with gunicorn's threaded workers until stopped."""
     _Gunicorn(
         {
@@ -33,5 +46,7 @@ def run_gunicorn(*, host: str, port: int, workers: int, threads: int) -> None:
             "graceful_timeout": 10,
             "accesslog": "-",
             "limit_request_line": 8190,
+            "child_exit": _forget_worker,
+            "logconfig_dict": gunicorn_log_config(log_format),
         }
     ).run()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
@@ -85,6 +87,18 @@ class Settings(BaseSettings):
     LVZHI_SCHEDULER_TICK_SECONDS: float = Field(default=20, gt=0, le=3600)
     # /readyz answers 503 once a due reply has waited longer than this for the delivery worker.
     LVZHI_READY_OUTBOX_MAX_AGE_SECONDS: float = Field(default=600, gt=0, le=7 * 24 * 3600)
+    # Nightly backups (the `backup` job and `lvzhi backup`): the folder they go to (empty =
+    # var/backups beside the project) and how many of the newest are kept.
+    LVZHI_BACKUP_DIR: str = ""
+    LVZHI_BACKUP_KEEP: int = Field(default=14, ge=1, le=3650)
+    # Logs: "text" (one readable line per record) or "json" (one JSON object per line).
+    LVZHI_LOG_FORMAT: Literal["text", "json"] = "text"
+    # Prometheus: the folder where every gunicorn worker and the scheduler keep their metric
+    # files (empty = var/metrics; files of stopped processes are dropped when `lvzhi serve` or
+    # `lvzhi scheduler` starts), and the networks allowed to read /metrics (comma-separated
+    # CIDRs; everyone else gets 404).
+    LVZHI_METRICS_DIR: str = ""
+    LVZHI_METRICS_ALLOW: str = "127.0.0.1/32,::1/128"
     # Testing aid, never set in production: an ISO datetime (e.g. 2026-09-30T16:29:50+08:00) at
     # which the scheduler process starts its clock, which then runs on at real speed. Only the
     # scheduler's jobs follow it; the web app, the delivery worker and the leases keep real time.
@@ -147,6 +161,18 @@ class Settings(BaseSettings):
             except ValueError as exc:
                 raise ValueError("must be an ISO datetime, e.g. 2026-09-30T16:29:50+08:00") from exc
         return value.strip()
+
+    @field_validator("LVZHI_METRICS_ALLOW")
+    @classmethod
+    def _are_networks(cls, value: str) -> str:
+        for part in value.split(","):
+            try:
+                ipaddress.ip_network(part.strip())
+            except ValueError as exc:
+                raise ValueError(
+                    "must be comma-separated networks, e.g. 127.0.0.1/32,10.0.0.0/8"
+                ) from exc
+        return value
 
     @field_validator("DATABASE_URL")
     @classmethod

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 import time
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort, g, request
 
 from backend.inbox import apology_xml, process_message
+from backend.metrics import instruments
 from backend.runtime import runtime
 from bot.crypto import CallbackError, SignatureError
 from bot.messages import MessageParseError, parse_message
@@ -15,6 +16,21 @@ from bot.messages import MessageParseError, parse_message
 log = logging.getLogger(__name__)
 blueprint = Blueprint("wecom", __name__)
 WRONG_CORP_ID = -40005
+
+
+@blueprint.before_request
+def _start_clock() -> None:
+    g.callback_started = time.perf_counter()
+
+
+@blueprint.after_request
+def _count_callback(response: Response) -> Response:
+    """Count every callback answer (refusals included) and time it."""
+    measure = instruments()
+    measure.callbacks.labels(request.method, str(response.status_code)).inc()
+    elapsed = time.perf_counter() - g.pop("callback_started", time.perf_counter())
+    measure.callback_seconds.labels(request.method).observe(elapsed)
+    return response
 
 
 @blueprint.get("/wecom/callback")
@@ -57,6 +73,7 @@ def _answer(message) -> str:
         )
     except Exception:
         log.exception("callback %s failed", message.dedupe_key)
+        instruments().callback_failures.inc()
         return apology_xml(message, corp_id=corp_id, now=now)
 
 

@@ -15,10 +15,11 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from backend.delivery import run_delivery_loop
 from backend.jobs.runner import run_job_loop
+from backend.logs import configure_logging
+from backend.metrics import enable_multiprocess, metrics_folder, timed_job
 from backend.migrate import upgrade_database
 from backend.runtime import Runtime, build_runtime
 from backend.settings import cached_settings
-from bot.redact import install_redaction
 from scheduled import lease
 from scheduled.clock import scheduler_clock
 from scheduled.job import Job
@@ -40,8 +41,9 @@ def build_scheduler(runtime: Runtime) -> BackgroundScheduler:
 
 
 def run_job(job: Job, runtime: Runtime) -> object:
-    """Run one scheduled job on the scheduler's runtime."""
-    return job.run(runtime)
+    """Run one scheduled job on the scheduler's runtime, timing it for /metrics."""
+    with timed_job(job.name):
+        return job.run(runtime)
 
 
 def wait_for_lease(runtime: Runtime, holder: str, stop: threading.Event) -> bool:
@@ -101,11 +103,11 @@ def _renew(runtime: Runtime, holder: str) -> bool:
 
 def main() -> None:
     """Run the scheduler until SIGTERM or Ctrl-C."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    install_redaction()
+    settings = cached_settings()
+    configure_logging(settings.LVZHI_LOG_FORMAT)
     # The reminder tick runs every 20 s: log our jobs' own messages, not each tick's start and end.
     logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
-    settings = cached_settings()
+    enable_multiprocess(metrics_folder(settings))  # before any metric: /metrics adds ours in
     # The clock starts now (shifted by the LVZHI_SCHEDULER_NOW testing aid), not at the first job.
     runtime = build_runtime(settings, clock=scheduler_clock(settings))
     upgrade_database(runtime.engine)

@@ -23,6 +23,7 @@ PUBLIC_RULES = {
     "/api/v1/health",
     "/livez",  # probes for service managers and monitors: reveal no data
     "/readyz",
+    "/metrics",  # no login: only LVZHI_METRICS_ALLOW networks (tests/test_metrics.py)
     "/wecom/callback",
     "/console/login",
     "/console/login/wecom",

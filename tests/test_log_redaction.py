@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
 import socket
 import subprocess
@@ -95,3 +96,21 @@ def test_a_cli_verb_without_logging_set_up_hides_the_token_too() -> None:
     )
     assert "failed: /send?access_token=***" in done.stderr
     assert "TOKEN_77" not in done.stderr
+
+
+def test_json_logs_are_one_object_per_line_with_the_traceback_redacted() -> None:
+    code = (
+        "import logging; from backend.logs import configure_logging; configure_logging('json');"
+        "log = logging.getLogger('backend.delivery');"
+        "log.info('日志 /send?access_token=TOKEN_88')\n"
+        "try:\n    raise RuntimeError('GET /gettoken?corpsecret=SECRET_99')\n"
+        "except RuntimeError:\n    log.exception('call failed')"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+    )
+    first, second = (json.loads(line) for line in done.stderr.splitlines())
+    assert first["message"] == "日志 /send?access_token=***"
+    assert (first["level"], first["logger"]) == ("INFO", "backend.delivery")
+    assert second["message"] == "call failed" and "corpsecret=***" in second["exc_info"]
+    assert "TOKEN_88" not in done.stderr and "SECRET_99" not in done.stderr

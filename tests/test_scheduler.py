@@ -24,6 +24,7 @@ from backend.db import db_now, reading
 from backend.models import JobRun, OutboxMessage, SchedulerLease
 from backend.settings import load_settings
 from tests.support.chat import Member
+from tests.support.processes import stop_process
 from tests.support.stack import TEST_WECOM
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,16 +84,6 @@ def _reminder_days(member: Member) -> list[str]:
     ]
 
 
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 def _holder_pid(stack) -> int | None:
     with reading(stack.engine) as session:
         row = session.get(SchedulerLease, "scheduler")
@@ -104,7 +95,7 @@ def processes():
     started: list[subprocess.Popen] = []
     yield started
     for process in started:
-        _stop(process)
+        stop_process(process)
 
 
 def test_killed_before_a_reminder_time_and_restarted_after_sends_it_once(
@@ -125,7 +116,7 @@ def test_killed_before_a_reminder_time_and_restarted_after_sends_it_once(
     processes.append(second)
     _wait_for(lambda: _delivered(stack, "reminder:2026-09-30:1"), what="the 16:30 round")
     time.sleep(3)  # several more ticks
-    _stop(second)
+    stop_process(second)
     assert second.returncode == 0
     assert _reminder_days(bob) == ["reminder_2026-09-30_1"]
     assert "reminder:2026-09-30:2" not in _runs(stack)

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 
 from backend.jobs import registry, service
 from backend.jobs.service import ClaimedJob, JobResult
+from backend.metrics import timed_job
 from backend.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -109,7 +110,8 @@ def execute(engine: Engine, job: ClaimedJob, progress: Progress) -> JobResult:
         return JobResult({"error": f"未知的任务类型：{job.kind}"}, failed=True)
     started = time.monotonic()
     try:
-        result = kind.run(engine, job, progress)
+        with timed_job(f"task:{job.kind}"):
+            result = kind.run(engine, job, progress)
     except Exception:
         log.exception("job %s (%s) failed", job.id, job.kind)
         return JobResult({"error": CRASHED, "back": kind.back}, failed=True)

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from backend.db import db_now
+from backend.metrics import instruments
 from backend.models import NoticeGroupPost, NoticeRecipient, OutboxMessage, OutboxStatus, utcnow
 
 MAX_RECIPIENTS_PER_CALL = 1000
@@ -71,6 +72,7 @@ def queue_reply(session: Session, *, user_id: str, content: OutgoingContent) -> 
             "created_at": utcnow(),
         },
     )
+    instruments().queued.labels("app").inc()
 
 
 def enqueue_to_group(
@@ -108,6 +110,7 @@ def _enqueue(
     )
     session.add(row)
     session.flush()
+    instruments().queued.labels(channel).inc()
     return row
 
 

@@ -5,15 +5,10 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 from pathlib import Path
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.support.processes import free_port
 
 
 def _bin_dir() -> Path:
@@ -32,7 +27,7 @@ class PostgresServer:
     def __init__(self, base: Path) -> None:
         self.base = base
         self.data = base / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self.bin = _bin_dir()
         self._as_postgres = os.geteuid() == 0
 

@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import time
 from pathlib import Path
 
+from tests.support.processes import free_port
+
 STARTUP_SECONDS = 10
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class RedisServer:
     """A redis-server on loopback, in a temporary folder, with nothing saved to disk."""
 
     def __init__(self, base: Path) -> None:
-        self.base, self.port, self.process = base, _free_port(), None
+        self.base, self.port, self.process = base, free_port(), None
 
     @property
     def url(self) -> str:

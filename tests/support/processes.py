@@ -1,0 +1,25 @@
+"""Helpers for tests that run real servers as subprocesses: free ports and a clean stop."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+
+
+def free_port() -> int:
+    """Return a loopback TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def stop_process(process: subprocess.Popen, timeout: float = 20) -> None:
+    """Stop a server with SIGTERM as a service manager would, killing it if it hangs."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
