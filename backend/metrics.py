@@ -26,6 +26,7 @@ MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 _FILE_PID = re.compile(r"_(\d+)\.db$")
 LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0)
 JOB_BUCKETS = (0.1, 0.5, 1.0, 5.0, 15.0, 60.0, 300.0, 900.0, 3600.0)
+_shared_folder: list[Path] = []  # set by enable_multiprocess, inherited by forked workers
 
 
 @dataclass(frozen=True)
@@ -83,8 +84,9 @@ def enable_multiprocess(directory: Path) -> None:
         match = _FILE_PID.search(path.name)
         if match is None or not _alive(int(match.group(1))):
             path.unlink(missing_ok=True)
-    os.environ[MULTIPROCESS_ENV] = str(directory)
+    os.environ[MULTIPROCESS_ENV] = str(directory)  # prometheus_client's own switch
     values.ValueClass = values.MultiProcessValue()
+    _shared_folder[:] = [directory]
     instruments.cache_clear()
 
 
@@ -95,8 +97,7 @@ def metrics_folder(settings: Settings) -> Path:
 
 def multiprocess_directory() -> Path | None:
     """Return the shared folder when multiprocess mode is on in this process."""
-    path = os.environ.get(MULTIPROCESS_ENV)
-    return Path(path) if path else None
+    return _shared_folder[0] if _shared_folder else None
 
 
 def forget_worker(pid: int) -> None:
