@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+import click
 import pytest
 from click.testing import CliRunner
 
 from backend.cli import main
 
-COMMANDS = [
-    [],
-    ["serve"],
-    ["scheduler"],
-    ["emulator"],
-    ["db"],
-    ["db", "upgrade"],
-    ["seed-demo"],
-    ["api-token"],
-    ["api-token", "create"],
-    ["demo"],
-]
+
+def _every_command(group: click.Group, path: tuple[str, ...] = ()) -> list[list[str]]:
+    """List the path of every command and group under `group`, itself included."""
+    paths = [list(path)]
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            paths += _every_command(command, (*path, name))
+        else:
+            paths.append([*path, name])
+    return paths
+
+
+COMMANDS = _every_command(main)
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "lvzhi")

@@ -96,6 +96,24 @@ def _inject_faults() -> Response | None:
         return Response(BAD_GATEWAY, status=502, mimetype="text/html")
     if faults["busy"]:
         return jsonify(ApiError(-1).body())
+    refusal = _refusal(faults, request.path.removeprefix(API_PREFIX))
+    return jsonify(refusal.body()) if refusal else None
+
+
+def _refusal(faults: dict, path: str) -> ApiError | None:
+    """Return the error a misconfigured app gets for this API path, if a switch says so."""
+    if path == "gettoken":
+        if faults["wrong_corp_id"]:
+            return ApiError(40013)
+        return ApiError(40001, "invalid corpsecret") if faults["wrong_secret"] else None
+    if path.startswith("webhook/"):  # group robots answer by key, from any address
+        return None
+    if faults["untrusted_ip"]:
+        return ApiError(60020, from_ip=request.remote_addr or "")
+    if faults["api_forbidden"]:
+        return ApiError(48002)
+    if faults["not_visible_to_root"] and path.startswith("appchat/"):
+        return ApiError(60011)
     return None
 
 

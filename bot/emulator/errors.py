@@ -31,6 +31,9 @@ ERRMSG = {
     45008: "invalid article count",
     45009: "api freq out of limit",
     47001: "data format error",
+    48002: "api forbidden",
+    60011: "no privilege to access/modify contact/party/agent",
+    60020: "not allow to access from your ip",
     60111: "userid not found",
     60123: "invalid party id",
     81013: "user & party & tag all invalid",
@@ -46,21 +49,27 @@ ERRMSG = {
     93000: "invalid webhook url",
 }
 
+MORE_INFO = "https://open.work.weixin.qq.com/devtool/query?e="
+
 
 class ApiError(Exception):
     """A WeCom error answer; raised inside an API view and rendered as JSON."""
 
-    def __init__(self, errcode: int, detail: str = "") -> None:
+    def __init__(self, errcode: int, detail: str = "", *, from_ip: str | None = None) -> None:
         super().__init__(errcode, detail)
         self.errcode = errcode
         self.detail = detail
+        self.from_ip = from_ip
 
     def body(self) -> dict:
         """Render the error as WeCom does, with a hint so nobody matches on text."""
         text = ERRMSG.get(self.errcode, "error")
         if self.detail:
             text = f"{text}: {self.detail}"
-        return {"errcode": self.errcode, "errmsg": f"{text}, hint: [{_hint()}]"}
+        text = f"{text}, hint: [{_hint()}]"
+        if self.from_ip:  # WeCom names the caller's address, e.g. on 60020
+            text += f", from ip: {self.from_ip}, more info at {MORE_INFO}{self.errcode}"
+        return {"errcode": self.errcode, "errmsg": text}
 
 
 def _hint() -> str:

@@ -21,6 +21,15 @@ DEFAULT_FAULTS = {
     "http_5xx": False,
     "busy": False,
     "duplicate_callbacks": 1,
+    # What WeCom answers a misconfigured app (wecom.md §9.1): gettoken refuses the corp id
+    # (40013) or the secret (40001); every access-token call comes from an address not on the
+    # trusted-IP list (60020) or is not permitted for the app (48002); appchat calls come from
+    # an app not visible to the root department (60011).
+    "wrong_corp_id": False,
+    "wrong_secret": False,
+    "untrusted_ip": False,
+    "api_forbidden": False,
+    "not_visible_to_root": False,
 }
 FAULT_TYPES = {
     "api_down": (bool,),
@@ -28,6 +37,11 @@ FAULT_TYPES = {
     "http_5xx": (bool,),
     "busy": (bool,),
     "duplicate_callbacks": (int,),
+    "wrong_corp_id": (bool,),
+    "wrong_secret": (bool,),
+    "untrusted_ip": (bool,),
+    "api_forbidden": (bool,),
+    "not_visible_to_root": (bool,),
 }
 
 
