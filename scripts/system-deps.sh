@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages the tests need: chromium (browser tests), PostgreSQL, poppler-utils,
-# redis-server (the shared rate-limit store's tests).
+# redis-server (the shared rate-limit store's tests), nginx (the shipped site in front of gunicorn;
+# the test runs its own nginx on free ports, so the package's own service is not needed).
 set -euo pipefail
 
 missing=()
@@ -8,6 +9,8 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+# nginx lives in /usr/sbin, which is not on every user's PATH.
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

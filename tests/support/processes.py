@@ -14,10 +14,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def stop_process(process: subprocess.Popen, timeout: float = 20) -> None:
-    """Stop a server with SIGTERM as a service manager would, killing it if it hangs."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
+def stop_process(
+    process: subprocess.Popen | None, timeout: float = 20, stop_signal: int = signal.SIGTERM
+) -> None:
+    """Stop a server as a service manager would (SIGTERM), killing it if it hangs."""
+    if process is not None and process.poll() is None:
+        process.send_signal(stop_signal)
         try:
             process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
