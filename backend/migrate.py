@@ -20,15 +20,38 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
-def upgrade_database(engine: Engine) -> None:
-    """Bring the database schema to the newest revision."""
+def upgrade_database(engine: Engine, revision: str = "head") -> None:
+    """Bring the database schema to the newest revision (or to `revision`, for tests)."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
+    if engine.dialect.name == "sqlite":
+        _upgrade_sqlite(engine, config, revision)
+        return
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             # Several workers may start at once; let one migrate while the others wait.
             connection.execute(text("SELECT pg_advisory_xact_lock(7720261123)"))
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, revision)
+
+
+def _upgrade_sqlite(engine: Engine, config: Config, revision: str) -> None:
+    """Upgrade SQLite with foreign keys off, checking them all once the schema is new.
+
+    SQLite alters a table by copying it and dropping the old one; with foreign keys on, that
+    drop fails as soon as another table's rows point at it (a rating with a work order).
+    """
+    with engine.connect() as connection:
+        driver = connection.connection.driver_connection
+        driver.execute("PRAGMA foreign_keys=OFF")  # outside any transaction, or it is ignored
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migration left broken references: {broken[:5]}")
+        finally:
+            driver.execute("PRAGMA foreign_keys=ON")
 
 
 def make_revision(database_url: str, message: str) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
 
+from backend.backup import Backup, backup_folder, backup_to_folder
 from backend.db import writing
 from backend.runtime import Runtime
 from backend.services import outbox
@@ -16,6 +18,7 @@ from scheduled import reminders, reports, supervision, surveys
 from scheduled.job import Job
 
 PURGE_PAUSE = 0.05  # seconds between purge batches, so the bot's writes get the lock
+log = logging.getLogger(__name__)
 
 
 def purge_old_callbacks(runtime: Runtime) -> int:
@@ -47,7 +50,23 @@ def purge_old_outbox(runtime: Runtime) -> int:
     return purge_outbox(runtime.engine, runtime.settings)
 
 
+def nightly_backup(runtime: Runtime) -> Backup:
+    """Back up the database into LVZHI_BACKUP_DIR and keep the newest LVZHI_BACKUP_KEEP."""
+    settings = runtime.settings
+    folder = backup_folder(settings)
+    try:
+        made = backup_to_folder(runtime.engine, folder, keep=settings.LVZHI_BACKUP_KEEP)
+    except Exception as exc:
+        log.error("nightly backup into %s failed: %s", folder, exc)
+        raise  # the scheduler logs the job as failed too
+    log.info("nightly backup written: %s (%d bytes)", made.path, made.size)
+    for old in made.removed:
+        log.info("old backup removed: %s", old.name)
+    return made
+
+
 HOUSEKEEPING = [
+    Job("backup", {"trigger": "cron", "hour": 2, "minute": 23}, nightly_backup),
     Job("purge-callbacks", {"trigger": "cron", "hour": 3, "minute": 17}, purge_old_callbacks),
     Job("purge-outbox", {"trigger": "cron", "hour": 3, "minute": 41}, purge_old_outbox),
 ]
