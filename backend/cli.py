@@ -139,5 +139,17 @@ from backend.cli_supervision import supervision_group as _supervision_commands  
 
 main.add_command(_supervision_commands)
 
+from backend.cli_setup import doctor as _doctor_command  # noqa: E402
+from backend.cli_setup import init as _init_command  # noqa: E402
+
+main.add_command(_init_command)
+main.add_command(_doctor_command)
+
+from backend.cli_backup import backup as _backup_command  # noqa: E402
+from backend.cli_backup import restore as _restore_command  # noqa: E402
+
+main.add_command(_backup_command)
+main.add_command(_restore_command)
+
 if __name__ == "__main__":
     main()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from backend.settings import SettingsError, load_settings
+from backend.settings import PROJECT_ROOT, Settings, SettingsError, load_settings
 from tests.support.stack import TEST_WECOM
 
 
@@ -69,3 +71,11 @@ def test_scheduler_knobs_and_testing_aid_are_settings(monkeypatch):
     assert settings.LVZHI_SCHEDULER_LEASE_SECONDS == 3
     assert settings.LVZHI_SCHEDULER_TICK_SECONDS == 0.5
     assert settings.LVZHI_SCHEDULER_NOW == "2026-09-30T16:29:50+08:00"
+
+
+def test_the_example_file_documents_every_setting() -> None:
+    example = (PROJECT_ROOT / ".env.example").read_text(encoding="utf-8")
+    missing = [
+        name for name in Settings.model_fields if not re.search(rf"^(# )?{name}=", example, re.M)
+    ]
+    assert missing == []
