@@ -21,6 +21,7 @@ from sqlmodel import Session
 
 from backend.db import is_sqlite, reading, writing
 from backend.delivery import content_from_reply
+from backend.models import Staff
 from backend.services import callbacks, conversations, outbox
 from backend.services.conversations import FormSlot, FormState
 from backend.services.outbox import OutgoingContent
@@ -39,9 +40,16 @@ class Dispatch(Protocol):
         """Tell whether answering the message writes more than the member's form."""
 
     def answer(
-        self, session: Session, message: Inbound, form: FormSlot, *, now: datetime
+        self,
+        session: Session,
+        message: Inbound,
+        form: FormSlot,
+        staff: Staff | None,
+        *,
+        now: datetime,
     ) -> list[Reply]:
-        """Return the replies to the message, changing only `form` unless it needs a write."""
+        """Return the replies to the message (`staff`: the sender, None for an outsider),
+        changing only `form` unless it needs a write."""
 
 
 @dataclass(frozen=True)
@@ -66,11 +74,11 @@ def process_message(
         stored = callbacks.stored_reply(session, key=message.dedupe_key)
         if stored is not None:
             return stored
-        form = conversations.load(session, wecom_userid=message.user_id)
+        staff, form = conversations.load_member(session, wecom_userid=message.user_id)
         if dispatch.needs_write(message, form.loaded):
             answer = None
         else:
-            replies = dispatch.answer(session, message, form, now=now)
+            replies = dispatch.answer(session, message, form, staff, now=now)
             answer = _answer(replies, message, corp_id, now)
     if answer is None:
         return _in_one_write(engine, message, dispatch, corp_id=corp_id, now=now)
@@ -108,8 +116,9 @@ def _in_one_write(
     with writing(engine) as session:
         if not callbacks.claim(session, key=message.dedupe_key):
             return callbacks.stored_reply(session, key=message.dedupe_key) or ""
-        form = conversations.load(session, wecom_userid=message.user_id, lock=True)
-        answer = _answer(dispatch.answer(session, message, form, now=now), message, corp_id, now)
+        staff, form = conversations.load_member(session, wecom_userid=message.user_id, lock=True)
+        replies = dispatch.answer(session, message, form, staff, now=now)
+        answer = _answer(replies, message, corp_id, now)
         if not conversations.store(session, form):
             raise ConversationMoved(form.wecom_userid)
         callbacks.set_reply(session, key=message.dedupe_key, reply_xml=answer.reply_xml)

@@ -23,9 +23,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import parse
 from limits.storage import Storage
-from sqlalchemy import case, delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Float, Integer, bindparam, delete, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -113,19 +111,27 @@ def _stored_key(key: str) -> str:
     return key[: MAX_KEY - 65] + "#" + hashlib.sha256(key.encode()).hexdigest()
 
 
-def _upsert(engine: Engine, key: str, expiry: float, amount: int, now: float):
-    """Return the statement adding `amount` to a counter, restarting it once its window ended."""
-    insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
-    table = RateLimitCounter.__table__
-    ended = table.c.expires_at <= now
-    stmt = insert(table).values(key=key, hits=amount, expires_at=now + expiry)
-    return stmt.on_conflict_do_update(
-        index_elements=[table.c.key],
-        set_={
-            "hits": case((ended, amount), else_=table.c.hits + amount),
-            "expires_at": case((ended, now + expiry), else_=table.c.expires_at),
-        },
-    ).returning(table.c.hits)
+# Add `amount` to a counter, restarting it once its window ended. Plain SQL that SQLite and
+# PostgreSQL both speak, built once: the dialects' own INSERT constructs are not cacheable, so
+# SQLAlchemy would compile them again on every rate-limited request.
+_UPSERT = text(
+    'INSERT INTO ratelimitcounter ("key", hits, expires_at) VALUES (:key, :amount, :ends) '
+    'ON CONFLICT ("key") DO UPDATE SET '
+    "hits = CASE WHEN ratelimitcounter.expires_at <= :now THEN :amount "
+    "ELSE ratelimitcounter.hits + :amount END, "
+    "expires_at = CASE WHEN ratelimitcounter.expires_at <= :now THEN :ends "
+    "ELSE ratelimitcounter.expires_at END "
+    "RETURNING hits"
+).bindparams(
+    bindparam("amount", type_=Integer()),
+    bindparam("now", type_=Float()),
+    bindparam("ends", type_=Float()),
+)
+
+
+def _upsert_values(key: str, expiry: float, amount: int, now: float) -> dict:
+    """Return the values of `_UPSERT` for one hit on one counter."""
+    return {"key": key, "amount": amount, "now": now, "ends": now + expiry}
 
 
 class DatabaseStorage(Storage):
@@ -146,7 +152,8 @@ class DatabaseStorage(Storage):
         """Add `amount` to the counter in one short write; return its new value."""
         engine, now = runtime().engine, time.time()
         with writing(engine) as db:
-            hits = db.execute(_upsert(engine, _stored_key(key), expiry, amount, now)).scalar_one()
+            values = _upsert_values(_stored_key(key), expiry, amount, now)
+            hits = db.execute(_UPSERT, values).scalar_one()
             if random.random() < PURGE_CHANCE:
                 db.execute(delete(RateLimitCounter).where(RateLimitCounter.expires_at < now))
         return int(hits)

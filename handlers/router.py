@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from backend.services import org
+from backend.models import Staff
 from backend.services.conversations import FormSlot, FormState
 from bot.messages import (
     ClickEvent,
@@ -47,11 +47,12 @@ def needs_write(message: Inbound, form: FormState | None) -> bool:
     return False
 
 
-def answer(session: Session, message: Inbound, form: FormSlot, *, now: datetime) -> list[Reply]:
-    """Return the replies to one inbound message or event (may be none)."""
+def answer(
+    session: Session, message: Inbound, form: FormSlot, staff: Staff | None, *, now: datetime
+) -> list[Reply]:
+    """Return the replies to one inbound message or event from `staff` (None: an outsider)."""
     if isinstance(message, UnsubscribeEvent):
         return []
-    staff = org.find_active_staff(session, wecom_userid=message.user_id)
     if staff is None:
         return [TextReply(texts.NOT_A_MEMBER)]
     turn = Turn(session, staff, now, form, message.dedupe_key)

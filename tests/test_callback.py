@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import requests
+from sqlalchemy import event
+from sqlalchemy.engine.default import NO_CACHE_KEY
 from sqlmodel import Session, func, select
 
+from backend.inbox import SORRY
 from backend.models import ProcessedMessage
 from bot.crypto import CallbackCrypto
 from bot.messages import build_text_callback
@@ -163,3 +167,46 @@ def test_a_replayed_old_callback_is_refused_and_nothing_stored(stack):
     )
     assert response.status_code == 200  # a minute late (a retry, a slow network) is fine
     assert _processed_count(stack) == 1
+
+
+def test_one_members_messages_at_once_are_each_answered_in_turn(stack, alice: Member):
+    texts = ["填报", "好", "1", "好", "2小时", "跳过", "今天", "帮助", "填报"]  # no form yet
+    bodies = [_text_callback(text, msg_id=77_000 + index) for index, text in enumerate(texts)]
+    url = stack.web_url + "/wecom/callback"
+    before = _processed_count(stack)
+
+    def post(body_and_params):
+        body, params = body_and_params
+        return requests.post(url, params=params, data=body, timeout=30)
+
+    with ThreadPoolExecutor(max_workers=len(bodies)) as pool:
+        answers = list(pool.map(post, bodies))
+    assert [answer.status_code for answer in answers] == [200] * len(bodies)
+    replies = [_crypto().decrypt_reply(answer.text) for answer in answers if answer.text]
+    sorry = [reply for reply in replies if SORRY in reply]
+    if stack.engine.dialect.name == "postgresql":
+        assert sorry == []  # the member's row lock queues them: none is refused
+    # A refused message is not recorded (its resend is answered); every other one is, once.
+    assert _processed_count(stack) == before + len(bodies) - len(sorry)
+
+
+def test_every_statement_of_a_whole_form_is_compiled_once(stack, alice: Member):
+    steps = ["填报", "好", "1", "好", "2小时", "跳过", "检查辖区内食品经营户12家", "确认"]
+    for text in steps:  # the first walk fills SQLAlchemy's statement cache
+        alice.says(text)
+    uncached: list[str] = []
+    seen: list[str] = []
+
+    def note(connection, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+        if context.compiled is not None and context.cache_hit is NO_CACHE_KEY:
+            uncached.append(statement.split("\n")[0])
+
+    event.listen(stack.engine, "after_cursor_execute", note)
+    try:
+        for text in ["帮助", *steps]:
+            alice.says(text)
+    finally:
+        event.remove(stack.engine, "after_cursor_execute", note)
+    assert len(seen) > 4 * len(steps)  # the listener saw the callbacks' statements
+    assert uncached == []  # a statement without a cache key is compiled again every callback

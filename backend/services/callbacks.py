@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import bindparam, text, update
 from sqlmodel import Session, delete, select
 
 from backend.models import ProcessedMessage, utcnow
@@ -15,10 +13,12 @@ KEEP_PROCESSED_KEYS = timedelta(days=7)
 
 # Built once: these run on every callback, and building a statement costs more than running it.
 _STORED_REPLY = select(ProcessedMessage.reply_xml).where(ProcessedMessage.key == bindparam("key"))
-_CLAIM = {
-    name: insert_of(ProcessedMessage).on_conflict_do_nothing().returning(ProcessedMessage.key)
-    for name, insert_of in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert))
-}
+# Plain SQL that SQLite and PostgreSQL both speak: the dialects' own INSERT constructs are not
+# cacheable, so SQLAlchemy would compile that statement again for every callback.
+_CLAIM = text(
+    'INSERT INTO processedmessage ("key", reply_xml, created_at) '
+    'VALUES (:key, :reply_xml, :created_at) ON CONFLICT DO NOTHING RETURNING "key"'
+).bindparams(bindparam("created_at", type_=ProcessedMessage.__table__.c.created_at.type))
 _SET_REPLY = (
     update(ProcessedMessage)
     .where(ProcessedMessage.key == bindparam("match_key"))
@@ -37,9 +37,8 @@ def claim(session: Session, *, key: str, reply_xml: str = "") -> bool:
     A repeat arriving while the first delivery is still being handled waits here for that
     transaction to end (SQLite's write lock, PostgreSQL's unique index), then finds the key.
     """
-    connection = session.connection()
     values = {"key": key, "reply_xml": reply_xml, "created_at": utcnow()}
-    return connection.execute(_CLAIM[connection.dialect.name], values).first() is not None
+    return session.connection().execute(_CLAIM, values).first() is not None
 
 
 def set_reply(session: Session, *, key: str, reply_xml: str) -> None:

@@ -15,11 +15,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlmodel import Session
 
-from backend.models import Conversation
+from backend.models import Conversation, Staff
 
 _COLUMNS = Conversation.__table__.c
 _BY_USER = select(Conversation.__table__).where(_COLUMNS.wecom_userid == bindparam("userid"))
-_BY_USER_LOCKED = _BY_USER.with_for_update()
 _INSERT = insert(Conversation.__table__)
 _GUARD = (
     (_COLUMNS.wecom_userid == bindparam("userid"))
@@ -31,6 +30,17 @@ _GUARD = (
 )
 _GUARDED_UPDATE = update(Conversation.__table__).where(_GUARD)
 _GUARDED_DELETE = delete(Conversation.__table__).where(_GUARD)
+# The active member and their form, in one query on every callback.
+_ACTIVE = (Staff.wecom_userid == bindparam("userid"), Staff.active)
+_MEMBER = (
+    select(Staff, *(column.label(f"form_{column.name}") for column in _COLUMNS))
+    .outerjoin(Conversation.__table__, _COLUMNS.wecom_userid == Staff.wecom_userid)
+    .where(*_ACTIVE)
+)
+# PostgreSQL locks the member's row, not the form's: a new form has no row to lock yet, and
+# this orders all of one member's messages. NO KEY UPDATE still lets other transactions insert
+# rows that refer to the member (their foreign keys take KEY SHARE).
+_MEMBER_LOCKED = select(Staff).where(*_ACTIVE).with_for_update(key_share=True)
 
 
 @dataclass
@@ -83,13 +93,34 @@ class FormSlot:
         return self.loaded.values() != self.state.values()
 
 
-def load(session: Session, *, wecom_userid: str, lock: bool = False) -> FormSlot:
-    """Read the member's form; `lock` also locks its row where the database can (PostgreSQL)."""
-    connection = session.connection()
-    statement = _BY_USER_LOCKED if lock and connection.dialect.name != "sqlite" else _BY_USER
-    row = connection.execute(statement, {"userid": wecom_userid}).mappings().first()
+def load(session: Session, *, wecom_userid: str) -> FormSlot:
+    """Read a user's form by userid alone (callbacks use `load_member`)."""
+    row = session.connection().execute(_BY_USER, {"userid": wecom_userid}).mappings().first()
     loaded = FormState(**row) if row else None
     return FormSlot(wecom_userid, loaded, replace(loaded) if loaded else None)
+
+
+def load_member(
+    session: Session, *, wecom_userid: str, lock: bool = False
+) -> tuple[Staff | None, FormSlot]:
+    """Read the active member with this userid and their form (None and no form: an outsider).
+
+    `lock` (PostgreSQL) holds the member's row until the transaction ends, then reads the form
+    in a second statement: one that waited for the lock must see the form as it now stands, and
+    a joined table's row would come from the statement's older snapshot.
+    """
+    if lock and session.connection().dialect.name != "sqlite":
+        staff = session.execute(_MEMBER_LOCKED, {"userid": wecom_userid}).scalars().first()
+        if staff is None:
+            return None, FormSlot(wecom_userid, None, None)
+        return staff, load(session, wecom_userid=wecom_userid)
+    row = session.execute(_MEMBER, {"userid": wecom_userid}).first()
+    if row is None:
+        return None, FormSlot(wecom_userid, None, None)
+    staff, *values = row
+    fields = {column.name: value for column, value in zip(_COLUMNS, values, strict=True)}
+    loaded = FormState(**fields) if fields["wecom_userid"] is not None else None
+    return staff, FormSlot(wecom_userid, loaded, replace(loaded) if loaded else None)
 
 
 def store(session: Session, slot: FormSlot) -> bool:
