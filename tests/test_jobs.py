@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import sys
+import threading
 import time
 import zipfile
 from datetime import timedelta
@@ -182,3 +185,28 @@ def test_the_job_retention_is_a_setting():
     settings = load_settings(**TEST_WECOM, LVZHI_JOBS_KEEP_DAYS=3)
     assert runner._keep_finished(settings).days == 3
     assert runner._keep_finished(None) == service.KEEP_FINISHED
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="thread priorities are Linux's")
+def test_the_job_runner_thread_yields_the_cpu_and_leaves_its_process_alone(engine) -> None:
+    stop, started = threading.Event(), threading.Event()
+    native: list[int] = []
+    ours = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    def loop() -> None:
+        native.append(threading.get_native_id())
+        started.set()
+        runner.run_job_loop(engine, stop, poll_seconds=0.05)
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    assert started.wait(5)
+    try:
+        deadline = time.monotonic() + 5
+        while os.getpriority(os.PRIO_PROCESS, native[0]) != max(runner.JOB_NICENESS, ours):
+            assert time.monotonic() < deadline, "the job runner kept its priority"
+            time.sleep(0.01)
+        assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == ours  # unchanged
+    finally:
+        stop.set()
+        thread.join(5)

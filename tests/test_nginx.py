@@ -276,7 +276,9 @@ def _sample_path(rule: str) -> str:
 
 
 def test_exactly_the_upload_views_get_the_upload_limit(tmp_path: Path):
-    app = console_app(make_engine(f"sqlite:///{tmp_path / 'routes.db'}"))
+    engine = make_engine(f"sqlite:///{tmp_path / 'routes.db'}")
+    upgrade_database(engine)  # the rate limiter's reset in later tests reaches this database too
+    app = console_app(engine)
     location, uploads, others = _upload_location(), [], []
     for rule in app.url_map.iter_rules():
         view = app.view_functions[rule.endpoint]

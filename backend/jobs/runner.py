@@ -11,6 +11,7 @@ import dataclasses
 import logging
 import os
 import socket
+import sys
 import threading
 import time
 import uuid
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 LEASE_SECONDS = 60.0
 MAX_ATTEMPTS = 2  # a job whose worker died is run once more, then marked failed
 POLL_SECONDS = 1.0
+JOB_NICENESS = 10  # below the web workers' 0: under load, callbacks get the CPU first
 PROGRESS_EVERY = 0.5  # seconds between progress writes
 CRASHED = "处理失败，请检查文件后重试"
 
@@ -129,6 +131,7 @@ def run_job_loop(
     lease_seconds: float = LEASE_SECONDS,
 ) -> None:
     """Run due jobs one at a time until `stop` is set (the scheduler's job-runner thread)."""
+    yield_cpu_to_callbacks()
     holder = holder or holder_name()
     last_prune = 0.0
     while not stop.is_set():
@@ -142,6 +145,20 @@ def run_job_loop(
             ran = False
         if not ran:
             stop.wait(poll_seconds)
+
+
+def yield_cpu_to_callbacks() -> None:
+    """Lower this thread's CPU priority, so that a long import never slows the bot's answers.
+
+    On Linux the nice value belongs to the thread (and the threads it starts), so the delivery
+    worker beside it keeps its normal priority. Elsewhere this does nothing.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), JOB_NICENESS)
+    except OSError:  # not permitted here: jobs still run, at normal priority
+        log.warning("could not lower the job runner's CPU priority")
 
 
 def _keep_finished(settings: Settings | None) -> timedelta:
