@@ -13,8 +13,8 @@ from backend.models import DutyEntry, EntryStatus, OutboxMessage, Role
 from backend.models.review import MonthReopening
 from backend.review import flag_entries, flag_entry
 from backend.review.errors import InvalidRequest, Locked, NotAllowed, NotFound
-from backend.services import review
-from tests.test_review_rules import MONDAY, OTHER, add_entry, make_county
+from backend.services import entries, review
+from tests.test_review_rules import MONDAY, OTHER, add_entry, duty_of, make_county
 
 NOW = datetime(2026, 3, 9, 9, 30, tzinfo=UTC)
 
@@ -211,3 +211,30 @@ def test_nobody_reviews_their_own_entries(session, county, people):
     )
     assert count == 0
     review.approve_entry(session, reviewer=people["dave"], entry_id=own.id, now=NOW)
+
+
+def _fields(county, session, *, hours: float = 2.0) -> entries.EntryFields:
+    duty = duty_of(session, county["departments"][0])
+    return entries.EntryFields(
+        work_date=MONDAY, duty_id=duty.id, key_task_id=None, task_type_code="business",
+        hours=hours, items=None, description="检查辖区内食品经营户12家，发现问题2处",
+    )  # fmt: skip
+
+
+def test_a_saved_entry_is_flagged_and_a_repeat_of_its_message_returns_it(session, county, people):
+    fields = _fields(county, session, hours=14.0)
+    first = entries.create_entry(session, staff=people["alice"], fields=fields, client_key="m:1")
+    assert first.flags == "over_standard,day_over_limit"
+    again = entries.create_entry(session, staff=people["alice"], fields=fields, client_key="m:1")
+    assert again.id == first.id
+    rows = session.exec(select(DutyEntry).where(DutyEntry.staff_id == people["alice"].id)).all()
+    assert len(rows) == 1
+
+
+def test_no_entry_is_saved_into_a_closed_month(session, county, people):
+    review.close_month(session, admin=people["erin"], month="2026-03", now=NOW)
+    with pytest.raises(entries.EntryLocked):
+        entries.create_entry(
+            session, staff=people["alice"], fields=_fields(county, session), client_key="m:2"
+        )
+    assert session.exec(select(DutyEntry)).all() == []

@@ -16,9 +16,17 @@ __all__ = ["FLAG_LABELS", "flag_entries", "flag_entry", "flag_label", "flag_labe
 
 
 def flag_entry(
-    session: Session, *, entry: DutyEntry, daily_limit: float = rules.DAILY_HOURS_LIMIT
+    session: Session,
+    *,
+    entry: DutyEntry,
+    daily_limit: float = rules.DAILY_HOURS_LIMIT,
+    locked: bool | None = None,
 ) -> list[str]:
-    """Compute one entry's flags, store them comma-separated on it and return them."""
+    """Compute one entry's flags, store them comma-separated on it and return them.
+
+    A locked entry (approved, or in a closed month) keeps its stored flags; `locked` is what
+    the caller already knows of that (None: look it up).
+    """
     session.add(entry)
     session.flush()
     scope = Scope(
@@ -31,7 +39,7 @@ def flag_entry(
     )
     pairs = flagging.compute_flags(session, scope, daily_limit=daily_limit)
     flags = pairs[0][1] if pairs else []
-    if not locks.is_locked(session, entry):
+    if not (locks.is_locked(session, entry) if locked is None else locked):
         entry.flags = ",".join(flags)
     return flags
 

@@ -5,10 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import bindparam, exists
 from sqlmodel import Session, col, func, select
 
 from backend.models import DutyEntry, EntryStatus, Staff, utcnow
+from backend.models.review import MonthClosure
 from backend.review import flag_entry, locks
+
+# Before saving: the entry a repeat of this message saved already, and whether the month is closed.
+_SAVED_AND_CLOSED = select(
+    select(DutyEntry.id).where(DutyEntry.client_key == bindparam("key")).scalar_subquery(),
+    exists().where(MonthClosure.year_month == bindparam("month")),
+)
 
 
 class EntryLocked(ValueError):
@@ -42,10 +50,12 @@ def create_entry(
     session: Session, *, staff: Staff, fields: EntryFields, client_key: str, source: str = "chat"
 ) -> DutyEntry:
     """Save a new entry once per client_key (a repeat returns the first one) and flag it."""
-    existing = session.exec(select(DutyEntry).where(DutyEntry.client_key == client_key)).first()
-    if existing is not None:
-        return existing
-    if locks.month_is_closed(session, fields.work_date):
+    existing_id, closed = session.execute(
+        _SAVED_AND_CLOSED, {"key": client_key, "month": locks.year_month(fields.work_date)}
+    ).one()
+    if existing_id is not None:
+        return session.get_one(DutyEntry, existing_id)
+    if closed:
         raise EntryLocked(fields.work_date)
     entry = DutyEntry(
         staff_id=staff.id,
@@ -57,7 +67,7 @@ def create_entry(
     )
     session.add(entry)
     session.flush()
-    flag_entry(session, entry=entry)
+    flag_entry(session, entry=entry, locked=False)  # a new entry, in an open month
     return entry
 
 
@@ -70,7 +80,7 @@ def update_entry(session: Session, *, entry: DutyEntry, fields: EntryFields) -> 
     entry.status, entry.updated_at = EntryStatus.SUBMITTED, utcnow()
     session.add(entry)
     session.flush()
-    flag_entry(session, entry=entry)
+    flag_entry(session, entry=entry, locked=False)  # checked above
     return entry
 
 
