@@ -5,8 +5,9 @@ text, a list) is answered on SQLite from a read snapshot, beside other workers a
 write lock; one short write transaction then stores the form (guarded by what was read), the
 processed key and the queued replies. A message that writes more (a confirmed entry, a review
 decision, an absence: `dispatch.needs_write` says which) is answered inside one write
-transaction, as is every message on PostgreSQL, whose row locks let those run side by side.
-Either way the handlers run once.
+transaction, as is every message on PostgreSQL, whose row locks let those run side by side
+(one member's messages queue on that member's row). Either way a delivery runs the handlers
+once, and only the first delivery of a message keeps what they did.
 """
 
 from __future__ import annotations
@@ -112,16 +113,22 @@ def _store_answer(
 def _in_one_write(
     engine: Engine, message: Inbound, dispatch: Dispatch, *, corp_id: str, now: datetime
 ) -> str:
-    """Answer the message inside one write transaction, claiming its key first."""
+    """Answer the message inside one write transaction, recording its key with the reply.
+
+    The member's row lock (PostgreSQL) or the write lock (SQLite) queues a repeat behind its
+    first delivery, so a key found taken belongs to a delivery that has committed: everything
+    this one did is rolled back and that delivery's reply is given instead.
+    """
+    key = message.dedupe_key
     with writing(engine) as session:
-        if not callbacks.claim(session, key=message.dedupe_key):
-            return callbacks.stored_reply(session, key=message.dedupe_key) or ""
         staff, form = conversations.load_member(session, wecom_userid=message.user_id, lock=True)
         replies = dispatch.answer(session, message, form, staff, now=now)
         answer = _answer(replies, message, corp_id, now)
         if not conversations.store(session, form):
             raise ConversationMoved(form.wecom_userid)
-        callbacks.set_reply(session, key=message.dedupe_key, reply_xml=answer.reply_xml)
+        if not callbacks.claim(session, key=key, reply_xml=answer.reply_xml):
+            session.rollback()
+            return callbacks.stored_reply(session, key=key) or ""
         _queue(session, message, answer)
         return answer.reply_xml
 

@@ -11,7 +11,7 @@ from sqlalchemy.engine.default import NO_CACHE_KEY
 from sqlmodel import Session, func, select
 
 from backend.inbox import SORRY
-from backend.models import ProcessedMessage
+from backend.models import DutyEntry, ProcessedMessage
 from bot.crypto import CallbackCrypto
 from bot.messages import build_text_callback
 from tests.support.chat import Member
@@ -210,3 +210,24 @@ def test_every_statement_of_a_whole_form_is_compiled_once(stack, alice: Member):
         event.remove(stack.engine, "after_cursor_execute", note)
     assert len(seen) > 4 * len(steps)  # the listener saw the callbacks' statements
     assert uncached == []  # a statement without a cache key is compiled again every callback
+
+
+def test_a_confirm_delivered_twice_at_once_saves_one_entry_and_answers_both_alike(
+    stack, alice: Member
+):
+    for text in ["填报", "好", "1", "好", "2小时", "跳过", "检查辖区内食品经营户12家"]:
+        alice.says(text)
+    url = stack.web_url + "/wecom/callback"
+    deliveries = [_text_callback("确认", msg_id=88_001) for _ in range(4)]  # WeCom's retries
+
+    def post(body_and_params):
+        body, params = body_and_params
+        return requests.post(url, params=params, data=body, timeout=30)
+
+    with ThreadPoolExecutor(max_workers=len(deliveries)) as pool:
+        answers = list(pool.map(post, deliveries))
+    replies = {_crypto().decrypt_reply(answer.text) for answer in answers}
+    assert len(replies) == 1 and "已保存" in replies.pop()
+    with Session(stack.engine) as session:
+        saved = session.exec(select(DutyEntry).where(DutyEntry.client_key == "msg:88001")).all()
+        assert len(saved) == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, text, update
+from sqlalchemy import bindparam, text
 from sqlmodel import Session, delete, select
 
 from backend.models import ProcessedMessage, utcnow
@@ -19,11 +19,6 @@ _CLAIM = text(
     'INSERT INTO processedmessage ("key", reply_xml, created_at) '
     'VALUES (:key, :reply_xml, :created_at) ON CONFLICT DO NOTHING RETURNING "key"'
 ).bindparams(bindparam("created_at", type_=ProcessedMessage.__table__.c.created_at.type))
-_SET_REPLY = (
-    update(ProcessedMessage)
-    .where(ProcessedMessage.key == bindparam("match_key"))
-    .values(reply_xml=bindparam("reply_xml"))
-)
 
 
 def stored_reply(session: Session, *, key: str) -> str | None:
@@ -31,19 +26,14 @@ def stored_reply(session: Session, *, key: str) -> str | None:
     return session.connection().execute(_STORED_REPLY, {"key": key}).scalar()
 
 
-def claim(session: Session, *, key: str, reply_xml: str = "") -> bool:
-    """Record the callback as being handled; False when it already was (a repeat).
+def claim(session: Session, *, key: str, reply_xml: str) -> bool:
+    """Record the callback as handled, with its reply; False when it already was (a repeat).
 
     A repeat arriving while the first delivery is still being handled waits here for that
     transaction to end (SQLite's write lock, PostgreSQL's unique index), then finds the key.
     """
     values = {"key": key, "reply_xml": reply_xml, "created_at": utcnow()}
     return session.connection().execute(_CLAIM, values).first() is not None
-
-
-def set_reply(session: Session, *, key: str, reply_xml: str) -> None:
-    """Store the passive reply of a claimed callback, for its repeats."""
-    session.connection().execute(_SET_REPLY, {"match_key": key, "reply_xml": reply_xml})
 
 
 def purge_processed(session: Session, *, now: datetime | None = None) -> int:
