@@ -15,7 +15,7 @@ import requests
 
 from backend.doctor_types import Finding, Level
 from backend.settings import Settings
-from backend.setup_env import CALLBACK_PATH
+from backend.wecom import CALLBACK_PATH
 from bot.client import WeComClient, WeComError, WeComUnavailable
 from bot.crypto import CallbackCrypto
 

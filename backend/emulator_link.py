@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from backend.models import ChatTargetKind, Department, Staff
 from backend.settings import Settings
+from backend.wecom import CALLBACK_PATH
 from bot.emulator import EmulatorConfig
 
 ROOT_DEPARTMENT = {"id": 1, "name": "示范县", "parentid": 0}
@@ -20,7 +21,7 @@ def emulator_config(settings: Settings, callback_url: str | None = None) -> Emul
         secret=settings.WECOM_SECRET,
         token=settings.WECOM_TOKEN,
         aes_key=settings.WECOM_AES_KEY,
-        callback_url=callback_url or settings.PUBLIC_BASE_URL.rstrip("/") + "/wecom/callback",
+        callback_url=callback_url or settings.PUBLIC_BASE_URL.rstrip("/") + CALLBACK_PATH,
     )
 
 

@@ -58,7 +58,11 @@ def instruments() -> Instruments:
         callback_failures=Counter(
             "lvzhi_callback_failures", "Callbacks whose handler failed (answered with an apology)"
         ),
-        queued=Counter("lvzhi_outbox_queued", "Messages queued for WeCom, by channel", ["channel"]),
+        queued=Counter(
+            "lvzhi_outbox_queued",
+            "Messages queued for WeCom, by channel; counted when added (rolled-back repeats too)",
+            ["channel"],
+        ),
         delivered=Counter(
             "lvzhi_outbox_delivered", "Messages WeCom accepted, by channel", ["channel"]
         ),

@@ -22,8 +22,8 @@ from backend.secret_strength import (
     write_private_text,
 )
 from backend.settings import DEFAULT_DATABASE_URL, Settings, load_settings
+from backend.wecom import CALLBACK_PATH
 
-CALLBACK_PATH = "/wecom/callback"  # the route of backend/wecom.py that WeCom calls
 GENERATED = ("SECRET_KEY", "WECOM_TOKEN", "WECOM_AES_KEY")
 CORP_ID_CHARACTERS = frozenset(string.ascii_letters + string.digits)
 

@@ -16,6 +16,7 @@ from bot.messages import MessageParseError, parse_message
 log = logging.getLogger(__name__)
 blueprint = Blueprint("wecom", __name__)
 WRONG_CORP_ID = -40005
+CALLBACK_PATH = "/wecom/callback"  # what the WeCom console's 接收消息 URL ends with
 
 
 @blueprint.before_request
@@ -33,7 +34,7 @@ def _count_callback(response: Response) -> Response:
     return response
 
 
-@blueprint.get("/wecom/callback")
+@blueprint.get(CALLBACK_PATH)
 def verify_url() -> Response:
     """Answer WeCom's URL verification with the bare decrypted echostr."""
     args = _required_args("msg_signature", "timestamp", "nonce", "echostr")
@@ -44,7 +45,7 @@ def verify_url() -> Response:
     return Response(plain, mimetype="text/plain")
 
 
-@blueprint.post("/wecom/callback")
+@blueprint.post(CALLBACK_PATH)
 def receive() -> Response:
     """Handle an encrypted message or event and return the encrypted passive reply."""
     signature, timestamp, nonce = _required_args("msg_signature", "timestamp", "nonce")
