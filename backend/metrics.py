@@ -48,12 +48,15 @@ def instruments() -> Instruments:
     """Return the process's instruments (after `enable_multiprocess`, backed by shared files)."""
     return Instruments(
         callbacks=Counter(
-            "lvzhi_callbacks", "WeCom callbacks answered, by method and HTTP status",
+            "lvzhi_callbacks",
+            "WeCom callbacks answered, by method and HTTP status",
             ["method", "status"],
         ),
         callback_seconds=Histogram(
-            "lvzhi_callback_duration_seconds", "Time to answer a WeCom callback",
-            ["method"], buckets=LATENCY_BUCKETS,
+            "lvzhi_callback_duration_seconds",
+            "Time to answer a WeCom callback",
+            ["method"],
+            buckets=LATENCY_BUCKETS,
         ),
         callback_failures=Counter(
             "lvzhi_callback_failures", "Callbacks whose handler failed (answered with an apology)"
@@ -72,13 +75,15 @@ def instruments() -> Instruments:
             ["channel", "errcode", "outcome"],
         ),
         job_seconds=Histogram(
-            "lvzhi_job_duration_seconds", "Run time of scheduled jobs and background tasks",
-            ["job"], buckets=JOB_BUCKETS,
+            "lvzhi_job_duration_seconds",
+            "Run time of scheduled jobs and background tasks",
+            ["job"],
+            buckets=JOB_BUCKETS,
         ),
         job_failures=Counter(
             "lvzhi_job_failures", "Scheduled jobs and background tasks that failed", ["job"]
         ),
-    )  # fmt: skip
+    )
 
 
 def enable_multiprocess(directory: Path) -> None:

@@ -194,8 +194,11 @@ def test_every_worker_and_the_scheduler_add_up_in_one_scrape(sqlite_stack, tmp_p
     web = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=logs[0], stderr=subprocess.STDOUT)
     scheduler = subprocess.Popen(
         [sys.executable, "-m", "scheduled"],
-        env=env, cwd=tmp_path, stdout=logs[1], stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        env=env,
+        cwd=tmp_path,
+        stdout=logs[1],
+        stderr=subprocess.STDOUT,
+    )
     try:
         _wait_for(lambda: requests.get(f"{web_url}/livez", timeout=2).ok, "lvzhi serve")
         _wait_for(lambda: len(_workers(web.pid)) == 3, "three workers")

@@ -216,9 +216,14 @@ def test_nobody_reviews_their_own_entries(session, county, people):
 def _fields(county, session, *, hours: float = 2.0) -> entries.EntryFields:
     duty = duty_of(session, county["departments"][0])
     return entries.EntryFields(
-        work_date=MONDAY, duty_id=duty.id, key_task_id=None, task_type_code="business",
-        hours=hours, items=None, description="检查辖区内食品经营户12家，发现问题2处",
-    )  # fmt: skip
+        work_date=MONDAY,
+        duty_id=duty.id,
+        key_task_id=None,
+        task_type_code="business",
+        hours=hours,
+        items=None,
+        description="检查辖区内食品经营户12家，发现问题2处",
+    )
 
 
 def test_a_saved_entry_is_flagged_and_a_repeat_of_its_message_returns_it(session, county, people):
