@@ -205,9 +205,8 @@ def test_restore_refuses_what_is_not_an_lvzhi_backup(engine, tmp_path):
     assert _fingerprint(engine) == kept
 
 
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # pg_dump files only
 def test_restore_refuses_a_dump_of_another_postgres_database(engine, fresh_url, tmp_path):
-    if engine.dialect.name != "postgresql":
-        pytest.skip("pg_dump files are restored into PostgreSQL only")
     other = make_engine(fresh_url)
     with other.begin() as connection:
         connection.execute(text("CREATE TABLE notes (id int primary key)"))
