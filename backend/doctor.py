@@ -11,7 +11,9 @@ import shutil
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import redis
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
@@ -38,6 +40,7 @@ DISK_WARN_BYTES = GIB
 DISK_FAIL_BYTES = 200 * 1024**2
 CONNECT_TIMEOUT_SECONDS = 5
 BACKUP_STALE_AFTER = timedelta(days=2)
+REDIS_TIMEOUT_SECONDS = 3
 READINESS = {
     "database": ("数据库连接", "检查 DATABASE_URL（主机、端口、用户、密码）和数据库服务是否在运行"),
     "migrations": ("数据库结构", "运行 lvzhi db upgrade"),
@@ -76,8 +79,29 @@ def diagnose(settings: Settings, *, today: date | None = None) -> list[Finding]:
     if engine is not None:
         findings += stored_findings(engine, settings, client if api_ok else None, today)
         engine.dispose()
+    findings.append(rate_limit_store_finding(settings.LVZHI_REDIS_URL))
     findings.append(backup_finding(backup_folder(settings), datetime.now(UTC)))
     return findings + disk_findings(disk_paths(settings))
+
+
+def rate_limit_store_finding(redis_url: str) -> Finding:
+    """Check the rate limiter's shared store: the database, or a Redis that must answer."""
+    if not redis_url:
+        return Finding("频率限制", Level.OK, "计数存放在数据库中，所有进程共享")
+    address = _redis_address(redis_url)
+    try:
+        redis.Redis.from_url(redis_url, socket_timeout=REDIS_TIMEOUT_SECONDS).ping()
+    except (redis.RedisError, ValueError) as exc:
+        detail = f"Redis（{address}）无法连接：{type(exc).__name__}；此时频率限制不起作用"
+        fix = "检查 LVZHI_REDIS_URL（主机、端口、密码）和 redis-server 是否在运行"
+        return Finding("频率限制", Level.FAIL, detail, fix)
+    return Finding("频率限制", Level.OK, f"计数存放在 Redis（{address}），可以连接")
+
+
+def _redis_address(redis_url: str) -> str:
+    """Return a Redis URL's host and port, never its password."""
+    parts = urlsplit(redis_url)
+    return f"{parts.hostname or '?'}:{parts.port or 6379}"
 
 
 def backup_finding(folder: Path, now: datetime) -> Finding:

@@ -19,6 +19,7 @@ from backend.doctor import (
     diagnose,
     disk_findings,
     failed,
+    rate_limit_store_finding,
 )
 from backend.doctor_types import Level
 from backend.doctor_wecom import url_verification
@@ -28,6 +29,7 @@ from backend.services import calendar
 from bot.emulator.state import DEFAULT_FAULTS
 from scheduled import lease
 from tests.support.org import APPCHAT_ID, WEBHOOK_KEY
+from tests.support.redis import RedisServer
 
 ENV_KEYS = (
     "DATABASE_URL", "WECOM_CORP_ID", "WECOM_AGENT_ID", "WECOM_SECRET", "WECOM_TOKEN",
@@ -280,3 +282,18 @@ def test_backups_older_than_two_days_or_none_warn(tmp_path):
     (folder / "lvzhi-20261201T182300.000000Z.sqlite3").write_bytes(b"new")
     fresh = backup_finding(folder, now)
     assert fresh.level == Level.OK and "14 小时前" in fresh.detail
+
+
+def test_the_rate_limit_store_is_checked_without_showing_its_password(tmp_path):
+    assert rate_limit_store_finding("").level == Level.OK  # counters in the database
+    server = RedisServer(tmp_path).start()
+    try:
+        host_port = f"127.0.0.1:{server.port}"
+        reachable = rate_limit_store_finding(f"redis://:s3cret-pass@{host_port}/0")
+        assert reachable.level == Level.OK and host_port in reachable.detail
+    finally:
+        server.stop()
+    down = rate_limit_store_finding(f"redis://:s3cret-pass@{host_port}/0")
+    assert down.level == Level.FAIL and "频率限制不起作用" in down.detail
+    assert "LVZHI_REDIS_URL" in down.fix
+    assert "s3cret-pass" not in down.detail + down.fix
