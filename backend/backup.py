@@ -10,20 +10,17 @@ hidden temporary name, checked, flushed to disk and only then renamed to its fin
 from __future__ import annotations
 
 import contextlib
-import glob
 import os
 import re
-import shutil
 import sqlite3
-import subprocess
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import inspect, text
-from sqlalchemy.engine import URL, Engine
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from backend.backup_pg import BackupError, pg_dump, pg_restore
 from backend.db import BUSY_TIMEOUT_MS, reading
 from backend.readiness import scheduler_holder
 from backend.settings import PROJECT_ROOT, Settings
@@ -32,11 +29,6 @@ SQLITE_PAGES_PER_STEP = 1024
 NAME = re.compile(r"^lvzhi-\d{8}T\d{6}\.\d{6}Z\.(sqlite3|pgdump)$")
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_MAGIC = b"PGDMP"
-PG_TOOL_FOLDERS = "/usr/lib/postgresql/*/bin"
-
-
-class BackupError(RuntimeError):
-    """A backup or restore could not be done; the message says why, in Chinese."""
 
 
 @dataclass(frozen=True)
@@ -76,7 +68,7 @@ def backup_to_file(engine: Engine, path: Path) -> Backup:
         if engine.dialect.name == "sqlite":
             _sqlite_backup(_sqlite_file(engine), temporary)
         else:
-            _pg_dump(engine, temporary)
+            pg_dump(engine, temporary)
         _flush(temporary)
         os.replace(temporary, path)
         _flush(path.parent)
@@ -131,7 +123,7 @@ def restore_database(engine: Engine, path: Path, *, force: bool = False) -> None
         _sqlite_restore(path, _sqlite_file(engine))
     else:
         _expect_kind(kind, "postgresql")
-        _pg_restore(engine, path)
+        pg_restore(engine, path)
     engine.dispose()
 
 
@@ -241,105 +233,3 @@ def _expect_kind(kind: str, wanted: str) -> None:
         raise BackupError(
             f"这是 {labels[kind]} 的备份，而当前数据库是 {labels[wanted]}，不能直接恢复"
         )
-
-
-# PostgreSQL
-
-
-def _pg_dump(engine: Engine, target: Path) -> None:
-    tool = pg_tool("pg_dump", _server_major(engine))
-    conninfo, env = _libpq(engine.url)
-    command = [tool, "--format=custom", "--no-password", f"--file={target}", f"--dbname={conninfo}"]
-    _run(command, env, "pg_dump 备份失败")
-    _pg_contents(pg_tool("pg_restore", _server_major(engine)), target)  # readable, ours
-
-
-def _pg_restore(engine: Engine, path: Path) -> None:
-    tool = pg_tool("pg_restore", _server_major(engine))
-    tables = _pg_contents(tool, path)
-    _drop_tables_not_in(engine, tables)  # else an older backup's missing tables block upgrade
-    conninfo, env = _libpq(engine.url)
-    command = [tool, "--clean", "--if-exists", "--no-owner", "--single-transaction"]
-    command += ["--exit-on-error", "--no-password", f"--dbname={conninfo}", str(path)]
-    _run(command, env, "pg_restore 恢复失败")
-
-
-def _pg_contents(tool: str, path: Path) -> set[str]:
-    listing = _run([tool, "--list", str(path)], dict(os.environ), f"{path} 不是有效的 pg_dump 备份")
-    tables = set(re.findall(r"^\d+; \d+ \d+ TABLE \S+ (\S+) ", listing, re.MULTILINE))
-    if "alembic_version" not in tables:
-        raise BackupError(f"{path} 不是履职助手的数据库备份（缺少 alembic_version 表），未恢复")
-    return tables
-
-
-def _drop_tables_not_in(engine: Engine, tables: set[str]) -> None:
-    extra = sorted(set(inspect(engine).get_table_names()) - tables)
-    if extra:
-        with engine.begin() as connection:
-            names = ", ".join(f'"{name}"' for name in extra)
-            connection.execute(text(f"DROP TABLE IF EXISTS {names} CASCADE"))
-    engine.dispose()
-
-
-def pg_tool(name: str, server_major: int) -> str:
-    """Find the newest `pg_dump`/`pg_restore` whose version is at least the server's."""
-    found: dict[str, int] = {}
-    for candidate in [*sorted(glob.glob(f"{PG_TOOL_FOLDERS}/{name}")), shutil.which(name)]:
-        if candidate and candidate not in found:
-            found[candidate] = _tool_major(candidate)
-    usable = [(major, path) for path, major in found.items() if major >= server_major]
-    if not usable:
-        raise BackupError(
-            f"找不到版本不低于 {server_major} 的 {name}，请安装 postgresql-client-{server_major}"
-            f"（已找到：{', '.join(f'{p}（{m}）' for p, m in found.items()) or '无'}）"
-        )
-    return max(usable, key=lambda pair: pair[0])[1]
-
-
-def _tool_major(path: str) -> int:
-    try:
-        result = subprocess.run(  # noqa: S603  (a PostgreSQL tool we found)
-            [path, "--version"], capture_output=True, text=True, timeout=30
-        )
-    except OSError:
-        return 0
-    match = re.search(r"\)\s*(\d+)", result.stdout)
-    return int(match.group(1)) if match else 0
-
-
-def _server_major(engine: Engine) -> int:
-    try:
-        with engine.connect() as connection:
-            number = int(connection.exec_driver_sql("SHOW server_version_num").scalar_one())
-    except SQLAlchemyError as exc:
-        raise BackupError(f"无法连接 PostgreSQL 数据库：{exc.__class__.__name__}") from exc
-    return number // 10000
-
-
-def _libpq(url: URL) -> tuple[str, dict[str, str]]:
-    """Return a libpq connection string without the password, and an env carrying it."""
-    parts: dict[str, object] = {"host": url.host, "port": url.port, "user": url.username}
-    parts["dbname"] = url.database
-    parts.update({k: v for k, v in url.query.items() if isinstance(v, str)})
-    conninfo = " ".join(f"{k}={_quoted(str(v))}" for k, v in parts.items() if v not in (None, ""))
-    env = dict(os.environ)
-    if url.password:
-        env["PGPASSWORD"] = str(url.password)
-    return conninfo, env
-
-
-def _quoted(value: str) -> str:
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
-def _run(command: list[str], env: dict[str, str], failure: str) -> str:
-    try:
-        result = subprocess.run(  # noqa: S603  (our own arguments, no shell)
-            command, env=env, capture_output=True, text=True, check=False
-        )
-    except OSError as exc:
-        raise BackupError(f"{failure}：无法运行 {command[0]}（{exc}）") from exc
-    if result.returncode != 0:
-        detail = result.stderr.strip().splitlines()[-3:]
-        raise BackupError(f"{failure}：{' '.join(detail) or result.returncode}")
-    return result.stdout

@@ -21,15 +21,20 @@ OPTIONS = {
 }
 
 
+def env_file_option(help_text: str):
+    """Return the `--env-file` option both commands take (default ./.env)."""
+    return click.option(
+        "--env-file",
+        "env_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=Path(".env"),
+        show_default=True,
+        help=help_text,
+    )
+
+
 @click.command("init")
-@click.option(
-    "--env-file",
-    "env_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path(".env"),
-    show_default=True,
-    help="Where to write the settings.",
-)
+@env_file_option("Where to write the settings.")
 @click.option("--corp-id", help="WeCom corp id (企业ID).")
 @click.option("--agent-id", help="The self-built app's AgentId.")
 @click.option("--secret", help="The self-built app's Secret.")
@@ -106,14 +111,7 @@ def _warn_about(name: str, value: str) -> None:
 
 
 @click.command("doctor")
-@click.option(
-    "--env-file",
-    "env_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path(".env"),
-    show_default=True,
-    help="Settings file to check.",
-)
+@env_file_option("Settings file to check.")
 def doctor(env_path: Path) -> None:
     """Check settings, database, WeCom, the callback URL, groups, calendar and disk (zh-CN)."""
     findings = run_doctor(env_path)

@@ -23,10 +23,10 @@ from backend.backup import (
     BackupError,
     backup_to_file,
     backup_to_folder,
-    pg_tool,
     prune_backups,
     restore_database,
 )
+from backend.backup_pg import pg_tool
 from backend.cli import main
 from backend.db import make_engine, writing
 from backend.migrate import upgrade_database
@@ -301,3 +301,15 @@ def test_nightly_backup_job(engine, tmp_path, caplog, database_url):
     with pytest.raises(BackupError), caplog.at_level(logging.ERROR, logger="scheduled.jobs"):
         nightly_backup(build_runtime(broken, engine=engine))
     assert f"nightly backup into {blocked} failed" in caplog.text
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_pg_tools_reach_only_the_configured_database(county, fresh_url, tmp_path, monkeypatch):
+    # An operator's shell may carry libpq variables; they must not redirect or alter the tools.
+    monkeypatch.setenv("PGHOST", "203.0.113.1")
+    monkeypatch.setenv("PGDATABASE", "somewhere_else")
+    monkeypatch.setenv("PGOPTIONS", "-c default_transaction_read_only=on")
+    made = backup_to_file(county, tmp_path / "env.pgdump")
+    restored = _restore_into(fresh_url, made.path)
+    assert _fingerprint(restored) == _fingerprint(county)
+    restored.dispose()

@@ -32,9 +32,17 @@ from tests.support.org import APPCHAT_ID, WEBHOOK_KEY
 from tests.support.redis import RedisServer
 
 ENV_KEYS = (
-    "DATABASE_URL", "WECOM_CORP_ID", "WECOM_AGENT_ID", "WECOM_SECRET", "WECOM_TOKEN",
-    "WECOM_AES_KEY", "SECRET_KEY", "PUBLIC_BASE_URL", "WECOM_API_BASE", "LVZHI_ADMIN_CHAT",
-)  # fmt: skip
+    "DATABASE_URL",
+    "WECOM_CORP_ID",
+    "WECOM_AGENT_ID",
+    "WECOM_SECRET",
+    "WECOM_TOKEN",
+    "WECOM_AES_KEY",
+    "SECRET_KEY",
+    "PUBLIC_BASE_URL",
+    "WECOM_API_BASE",
+    "LVZHI_ADMIN_CHAT",
+)
 HOLDER = "doctor-test"
 
 
@@ -72,8 +80,15 @@ def test_all_green_against_the_running_stack(stack, tmp_path, monkeypatch):
         lease.release(stack.engine, holder=HOLDER)
     assert code == 0, output
     assert "\n✗" not in output
-    for line in ("✓ 数据库结构", "✓ 定时任务进程", "✓ 企业微信 gettoken", "✓ 企业微信接口调用",
-                 "✓ 回调地址验证", "✓ 群聊：2 个群都可以使用", "✓ 待发消息"):  # fmt: skip
+    for line in (
+        "✓ 数据库结构",
+        "✓ 定时任务进程",
+        "✓ 企业微信 gettoken",
+        "✓ 企业微信接口调用",
+        "✓ 回调地址验证",
+        "✓ 群聊：2 个群都可以使用",
+        "✓ 待发消息",
+    ):
         assert line in output
     assert "! 企业微信接口地址" in output  # the emulator, not qyapi.weixin.qq.com
     with reading(stack.engine) as session:  # the doctor's token stayed in memory
@@ -220,15 +235,17 @@ def _get(stack, path: str, **params) -> dict:
 
 
 def test_untrusted_ip_answers_60020_with_wecoms_text_on_token_calls_only(live):
-    token = _get(live, "gettoken", corpid=live.settings.WECOM_CORP_ID,
-                 corpsecret=live.settings.WECOM_SECRET)["access_token"]  # fmt: skip
+    token = _get(
+        live, "gettoken", corpid=live.settings.WECOM_CORP_ID, corpsecret=live.settings.WECOM_SECRET
+    )["access_token"]
     live.emulator_call("PUT", "/_emulator/faults", json={"untrusted_ip": True})
     answer = _get(live, "department/list", access_token=token)
     assert answer["errcode"] == 60020
     assert answer["errmsg"].startswith("not allow to access from your ip, hint: [")
     assert "from ip: 127.0.0.1" in answer["errmsg"]
-    again = _get(live, "gettoken", corpid=live.settings.WECOM_CORP_ID,
-                 corpsecret=live.settings.WECOM_SECRET)  # fmt: skip
+    again = _get(
+        live, "gettoken", corpid=live.settings.WECOM_CORP_ID, corpsecret=live.settings.WECOM_SECRET
+    )
     assert again["errcode"] == 0
     upload = requests.post(
         live.emulator.api_base + "webhook/upload_media",

@@ -13,11 +13,26 @@ from backend.cli import main
 from backend.settings import load_settings
 
 OPTIONS = [
-    "--corp-id", "ww1234567890abcdef", "--agent-id", "1000002",
-    "--secret", "Sx7pQ2mN9vR4tL8wK3jH6fD1gB5cZ0aE", "--public-url", "https://lvzhi.example.gov.cn",
-]  # fmt: skip
-NAMES = ("WECOM_CORP_ID", "WECOM_AGENT_ID", "WECOM_SECRET", "WECOM_TOKEN", "WECOM_AES_KEY",
-         "SECRET_KEY", "PUBLIC_BASE_URL", "DATABASE_URL", "WECOM_API_BASE")  # fmt: skip
+    "--corp-id",
+    "ww1234567890abcdef",
+    "--agent-id",
+    "1000002",
+    "--secret",
+    "Sx7pQ2mN9vR4tL8wK3jH6fD1gB5cZ0aE",
+    "--public-url",
+    "https://lvzhi.example.gov.cn",
+]
+NAMES = (
+    "WECOM_CORP_ID",
+    "WECOM_AGENT_ID",
+    "WECOM_SECRET",
+    "WECOM_TOKEN",
+    "WECOM_AES_KEY",
+    "SECRET_KEY",
+    "PUBLIC_BASE_URL",
+    "DATABASE_URL",
+    "WECOM_API_BASE",
+)
 
 
 @pytest.fixture
@@ -44,10 +59,18 @@ def test_non_interactive_writes_a_private_file_that_settings_accept(env):
     text = env.read_text(encoding="utf-8")
     assert "# 企业ID" in text and "# 接收消息的 Token" in text and "/ callback Token" in text
     assert settings.LVZHI_TRUSTED_PROXIES == 1  # https: behind the shipped nginx site
-    for step in ("https://lvzhi.example.gov.cn/wecom/callback", settings.WECOM_TOKEN,
-                 settings.WECOM_AES_KEY, "企业可信IP", "可信域名：lvzhi.example.gov.cn",
-                 "lvzhi doctor", "deploy/nginx/lvzhi.conf", "deploy/systemd/lvzhi-web.service",
-                 "deploy/systemd/lvzhi-scheduler.service", "lvzhi serve"):  # fmt: skip
+    for step in (
+        "https://lvzhi.example.gov.cn/wecom/callback",
+        settings.WECOM_TOKEN,
+        settings.WECOM_AES_KEY,
+        "企业可信IP",
+        "可信域名：lvzhi.example.gov.cn",
+        "lvzhi doctor",
+        "deploy/nginx/lvzhi.conf",
+        "deploy/systemd/lvzhi-web.service",
+        "deploy/systemd/lvzhi-scheduler.service",
+        "lvzhi serve",
+    ):
         assert step in result.output
 
 

@@ -117,8 +117,9 @@ def proxied(tmp_path_factory) -> Iterator[Proxied]:
     try:
         app.start()
         certificate, key = self_signed_certificate(base)
-        values = SiteValues("127.0.0.1", certificate, key, https_port, http_port,
-                            f"127.0.0.1:{app_port}")  # fmt: skip
+        values = SiteValues(
+            "127.0.0.1", certificate, key, https_port, http_port, f"127.0.0.1:{app_port}"
+        )
         (base / "nginx").mkdir()
         nginx = NginxServer(base / "nginx", render_site(SITE.read_text("utf-8"), values))
         nginx.start(wait_for_port=https_port)
@@ -353,15 +354,25 @@ def test_the_systemd_units_run_our_commands_and_verify(tmp_path: Path):
     assert [unit.name for unit in units] == ["lvzhi-scheduler.service", "lvzhi-web.service"]
     for unit in units:
         text = unit.read_text("utf-8")
-        for setting in ("User=lvzhi", "EnvironmentFile=", "ProtectSystem=strict",
-                        "NoNewPrivileges=yes", f"ReadWritePaths={PROJECT_ROOT}/var"):  # fmt: skip
+        for setting in (
+            "User=lvzhi",
+            "EnvironmentFile=",
+            "ProtectSystem=strict",
+            "NoNewPrivileges=yes",
+            f"ReadWritePaths={PROJECT_ROOT}/var",
+        ):
             assert setting in text, (unit.name, setting)
         command = _exec_start(unit)
         assert command[0] == f"{PROJECT_ROOT}/.venv/bin/lvzhi"
         _parses_as_lvzhi_command(command[1:])
     if shutil.which("systemd-analyze") is None:
         return  # nothing more to check on a machine without systemd
-    verify = subprocess.run(["systemd-analyze", "verify", *map(str, units)],
-                            capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
+    verify = subprocess.run(
+        ["systemd-analyze", "verify", *map(str, units)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     complaints = [line for line in verify.stderr.splitlines() if "lvzhi" in line]
     assert verify.returncode == 0 and not complaints, verify.stderr

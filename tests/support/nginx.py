@@ -166,8 +166,16 @@ class LvzhiServe:
     def start(self) -> LvzhiServe:
         """Start `lvzhi serve` in `base` (so no .env of the checkout is read) and wait for it."""
         lvzhi = Path(sys.executable).with_name("lvzhi")
-        command = [str(lvzhi), "serve", "--host", "127.0.0.1", "--port", str(self.port),
-                   "--workers", "2"]  # fmt: skip
+        command = [
+            str(lvzhi),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--workers",
+            "2",
+        ]
         env = {**os.environ, **self.environment}
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(command, cwd=self.base, env=env, stdout=log, stderr=log)
