@@ -11,6 +11,10 @@ command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 # nginx lives in /usr/sbin, which is not on every user's PATH.
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+# WeasyPrint (the PDF reports) loads Pango and HarfBuzz's subsetter at run time.
+for lib in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; do
+  dpkg -s "$lib" >/dev/null 2>&1 || missing+=("$lib")
+done
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

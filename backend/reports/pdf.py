@@ -1,31 +1,34 @@
-"""Render a report document (headings, paragraphs, tables, vector charts) to PDF bytes, A4."""
+"""Render a report document (headings, paragraphs, tables, vector charts) to PDF bytes, A4.
+
+The document is written as HTML from a Jinja template and laid out by WeasyPrint: text and table
+cells wrap, table headers repeat on every page, the footer numbers the pages, charts are SVG.
+"""
 
 from __future__ import annotations
 
+import base64
 import io
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
 
 import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
+from jinja2 import Environment, FileSystemLoader, Template
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_pdf import PdfPages
-from matplotlib.patches import Rectangle
+from matplotlib.figure import Figure
 
-from backend.reports.fonts import pdf_rc
+from backend.reports.fonts import chart_rc, font_face
 
 PAGE_W, PAGE_H = 595.0, 842.0  # A4 in points
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 50.0, 56.0, 50.0
 BODY_W = PAGE_W - 2 * MARGIN_X
-SIZES = {0: 18.0, 1: 13.5, 2: 11.5}
-TEXT_SIZE, TABLE_SIZE = 10.5, 9.0
 CHART_TOP, CHART_PAD = 24.0, 64.0  # room for the title above and legend below
+CHART_RIGHT = 40.0  # kept free right of the axes
 FILLS = {"red": "#f4c7c3", "yellow": "#fce8b2", "green": "#b7e1cd", "head": "#e8eaed"}
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ class Table:
 
 @dataclass(frozen=True)
 class Chart:
-    """A chart drawn as vectors on the page by `draw(axes)`; `height` in points.
+    """A chart drawn as vectors by `draw(axes)`; `height` of the axes in points.
 
     `left` is the share of the body width kept free for long category labels.
     """
@@ -78,165 +81,88 @@ class Document:
 
 def render_pdf(document: Document) -> bytes:
     """Lay the document out on A4 pages and return the PDF bytes."""
-    buffer = io.BytesIO()
-    with matplotlib.rc_context(pdf_rc()):
-        pages = PdfPages(buffer, metadata=_metadata(document))
-        pager = _Pager(pages)
-        pager.text(document.title, size=SIZES[0], center=True)
-        pager.text(document.subtitle, size=TEXT_SIZE, center=True, colour="#555555")
-        pager.space(10)
-        for block in document.blocks:
-            _DRAW[type(block)](pager, block)
-        pager.close()
+    blocks = [_VIEW[type(block)](block) for block in document.blocks]
+    html = template("report.html").render(document=document, blocks=blocks, fills=FILLS)
+    return html_pdf(html)
+
+
+def html_pdf(html: str) -> bytes:
+    """Lay out HTML written from one of these templates (fonts embedded); return the PDF bytes."""
+    from weasyprint import HTML  # type: ignore[import-untyped]
+    from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
+
+    return HTML(string=html).write_pdf(font_config=FontConfiguration())
+
+
+def template(name: str) -> Template:
+    """Return a PDF template; its context gets `font` (the embedded CJK font's family and URL)."""
+    family, url = font_face()
+    return _environment().get_template(name, globals={"font": {"family": family, "url": url}})
+
+
+@cache
+def _environment() -> Environment:
+    loader = FileSystemLoader(TEMPLATES)
+    return Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True)
+
+
+def column_widths(table: Table) -> list[float]:
+    """Return each column's share of the table width in percent."""
+    weights = table.widths or [1.0] * len(table.columns)
+    return [round(100 * weight / sum(weights), 3) for weight in weights]
+
+
+def chart_svg(chart: Chart) -> bytes:
+    """Draw the chart with matplotlib and return it as SVG, its text set in the CJK font."""
+    height = min(chart.height, PAGE_H - MARGIN_TOP - MARGIN_BOTTOM - CHART_PAD)
+    total = height + CHART_PAD + chart.below
+    with matplotlib.rc_context(chart_rc()):
+        figure = Figure(figsize=(BODY_W / 72, total / 72))
+        left = BODY_W * chart.left
+        rect = (left, CHART_PAD - CHART_TOP + chart.below, BODY_W - left - CHART_RIGHT, height)
+        chart.draw(figure.add_axes(_fractions(rect, BODY_W, total)))
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="svg", bbox_inches="tight", pad_inches=0.04)
     return buffer.getvalue()
 
 
-def _metadata(document: Document) -> dict:
-    meta = {"Title": document.title, "Subject": document.subtitle, "Creator": "履职助手"}
-    if document.created is not None:
-        meta["CreationDate"] = document.created
-    return meta
+Box = tuple[float, float, float, float]
 
 
-def text_width(text: str, size: float) -> float:
-    """Estimate the printed width of `text` in points (CJK full width, Latin about half)."""
-    return sum(size if unicodedata.east_asian_width(c) in "WF" else size * 0.56 for c in text)
+def _fractions(rect: Box, width: float, height: float) -> Box:
+    x, y, w, h = rect
+    return (x / width, y / height, w / width, h / height)
 
 
-def wrap(text: str, size: float, width: float) -> list[str]:
-    """Break `text` into lines no wider than `width` points, keeping explicit line breaks."""
-    lines: list[str] = []
-    for raw in text.split("\n"):
-        line = ""
-        for char in raw:
-            if line and text_width(line + char, size) > width:
-                lines.append(line)
-                line = ""
-            line += char
-        lines.append(line)
-    return lines
+def data_url(data: bytes, mime: str) -> str:
+    """Return `data` as a data: URL for an <img> in a template."""
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
-def fit(text: str, size: float, width: float) -> str:
-    """Shorten `text` with an ellipsis so it fits in `width` points."""
-    if text_width(text, size) <= width:
-        return text
-    while text and text_width(text + "…", size) > width:
-        text = text[:-1]
-    return text + "…"
+def _heading(block: Heading) -> dict:
+    return {"kind": "heading", "text": block.text, "level": min(max(block.level, 1), 2)}
 
 
-class _Pager:
-    """A cursor moving down A4 pages, starting a new page when a block does not fit."""
-
-    def __init__(self, pages: PdfPages) -> None:
-        self.pages, self.number, self.figure, self.y = pages, 0, None, 0.0
-        self.new_page()
-
-    def new_page(self) -> None:
-        self.flush()
-        self.number += 1
-        self.figure = plt.figure(figsize=(PAGE_W / 72, PAGE_H / 72))
-        self.y = PAGE_H - MARGIN_TOP
-        footer = f"第 {self.number} 页"
-        self._put(PAGE_W / 2, MARGIN_BOTTOM / 2, footer, 8, "center", "#888888")
-
-    def flush(self) -> None:
-        if self.figure is not None:
-            self.pages.savefig(self.figure)
-            plt.close(self.figure)
-            self.figure = None
-
-    def close(self) -> None:
-        self.flush()
-        self.pages.close()
-
-    def need(self, height: float) -> None:
-        if self.y - height < MARGIN_BOTTOM:
-            self.new_page()
-
-    def space(self, height: float) -> None:
-        self.y -= height
-
-    def _put(self, x: float, y: float, text: str, size: float, align="left", colour="black"):
-        self.figure.text(
-            x / PAGE_W, y / PAGE_H, text, fontsize=size, ha=align, va="baseline", color=colour
-        )
-
-    def text(self, text: str, *, size: float, center=False, colour="black", indent=0.0) -> None:
-        leading = size * 1.55
-        for line in wrap(text, size, BODY_W - indent):
-            self.need(leading)
-            self.y -= leading
-            x = PAGE_W / 2 if center else MARGIN_X + indent
-            self._put(x, self.y + size * 0.3, line, size, "center" if center else "left", colour)
-
-    def box(self, x: float, y: float, w: float, h: float, fill: str | None) -> None:
-        self.figure.add_artist(
-            Rectangle(
-                (x / PAGE_W, y / PAGE_H),
-                w / PAGE_W,
-                h / PAGE_H,
-                transform=self.figure.transFigure,
-                facecolor=fill or "none",
-                edgecolor="#9aa0a6",
-                linewidth=0.4,
-            )
-        )
+def _paragraph(block: Paragraph) -> dict:
+    return {"kind": "paragraph", "text": block.text}
 
 
-def _draw_heading(pager: _Pager, block: Heading) -> None:
-    size = SIZES.get(block.level, SIZES[2])
-    pager.need(size * 8)  # never leave a heading alone at the bottom of a page
-    pager.space(size * 0.5)
-    pager.text(block.text, size=size, colour="#1a3d6d")
+def _table(block: Table) -> dict:
+    fills = block.fills or []
+    rows = [
+        ([str(cell) for cell in row], fills[index] if index < len(fills) else None)
+        for index, row in enumerate(block.rows)
+    ]
+    return {"kind": "table", "columns": block.columns, "widths": column_widths(block), "rows": rows}
 
 
-def _draw_paragraph(pager: _Pager, block: Paragraph) -> None:
-    pager.text(block.text, size=TEXT_SIZE)
-    pager.space(3)
+def _chart(block: Chart) -> dict:
+    return {"kind": "chart", "src": data_url(chart_svg(block), "image/svg+xml")}
 
 
-def _draw_table(pager: _Pager, block: Table) -> None:
-    widths = _column_widths(block)
-    height = TABLE_SIZE * 2.0
-    pager.space(4)
-    _table_row(pager, block.columns, widths, height, FILLS["head"])
-    for index, row in enumerate(block.rows):
-        if pager.y - height < MARGIN_BOTTOM:
-            pager.new_page()
-            _table_row(pager, block.columns, widths, height, FILLS["head"])
-        fill = block.fills[index] if block.fills else None
-        _table_row(pager, row, widths, height, FILLS.get(fill or ""))
-    pager.space(8)
-
-
-def _column_widths(block: Table) -> list[float]:
-    weights = block.widths or [1.0] * len(block.columns)
-    return [BODY_W * weight / sum(weights) for weight in weights]
-
-
-def _table_row(pager: _Pager, cells: list[str], widths: list[float], height: float, fill) -> None:
-    pager.need(height)
-    pager.y -= height
-    x = MARGIN_X
-    for cell, width in zip(cells, widths, strict=True):
-        pager.box(x, pager.y, width, height, fill)
-        text = fit(str(cell), TABLE_SIZE, width - 6)
-        pager._put(x + 3, pager.y + height * 0.32, text, TABLE_SIZE)
-        x += width
-
-
-def _draw_chart(pager: _Pager, block: Chart) -> None:
-    limit = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM - CHART_PAD
-    height = min(block.height, limit)
-    pager.need(height + CHART_PAD + block.below)
-    pager.y -= height + CHART_TOP
-    left = MARGIN_X + BODY_W * block.left
-    width = BODY_W * (1 - block.left) - 40
-    rect = [left / PAGE_W, pager.y / PAGE_H, width / PAGE_W, height / PAGE_H]
-    block.draw(pager.figure.add_axes(rect))
-    pager.space(CHART_PAD - CHART_TOP + block.below)
-
-
-_DRAW = {Heading: _draw_heading, Paragraph: _draw_paragraph, Table: _draw_table, Chart: _draw_chart}
+_VIEW: dict[type, Callable[[Any], dict]] = {
+    Heading: _heading,
+    Paragraph: _paragraph,
+    Table: _table,
+    Chart: _chart,
+}
