@@ -17,7 +17,7 @@ from backend.excel.labels import (
     STATUS_LABELS,
     SUMMARY_KINDS,
 )
-from backend.excel.writer import Column, TableWriter, new_workbook, save
+from backend.excel.writer import Book, Column, TableWriter
 from backend.models import Department, Duty, DutyEntry, KeyTask, Section, Staff, TaskType
 from backend.review.labels import flag_label
 
@@ -50,10 +50,24 @@ def entry_statement(filters: EntryFilters):
     """Return the export query: one row per entry, oldest first."""
     stmt = (
         select(
-            DutyEntry.work_date, Department.name, Section.name, Staff.name, Staff.staffing_type,
-            Duty.seq, Duty.title, Duty.function_type, TaskType.name, KeyTask.title,
-            DutyEntry.hours, DutyEntry.items, DutyEntry.description, DutyEntry.status,
-            DutyEntry.flags, DutyEntry.return_reason, DutyEntry.source, DutyEntry.created_at,
+            DutyEntry.work_date,
+            Department.name,
+            Section.name,
+            Staff.name,
+            Staff.staffing_type,
+            Duty.seq,
+            Duty.title,
+            Duty.function_type,
+            TaskType.name,
+            KeyTask.title,
+            DutyEntry.hours,
+            DutyEntry.items,
+            DutyEntry.description,
+            DutyEntry.status,
+            DutyEntry.flags,
+            DutyEntry.return_reason,
+            DutyEntry.source,
+            DutyEntry.created_at,
         )
         .join(Department, col(Department.id) == DutyEntry.department_id)
         .join(Staff, col(Staff.id) == DutyEntry.staff_id)
@@ -61,7 +75,7 @@ def entry_statement(filters: EntryFilters):
         .join(TaskType, col(TaskType.code) == DutyEntry.task_type_code)
         .outerjoin(Section, col(Section.id) == DutyEntry.section_id)
         .outerjoin(KeyTask, col(KeyTask.id) == DutyEntry.key_task_id)
-    )  # fmt: skip
+    )
     return filters.apply(stmt).order_by(DutyEntry.work_date, DutyEntry.department_id, DutyEntry.id)
 
 
@@ -84,16 +98,18 @@ def entry_rows(session: Session, filters: EntryFilters, zone: tzinfo) -> Iterato
         yield format_row(row, zone)
 
 
+LABELLED = {4: STAFFING_LABELS, 7: FUNCTION_LABELS, 13: STATUS_LABELS, 16: SOURCE_LABELS}
+FLAGS, CREATED = 14, 17  # positions in ENTRY_COLUMNS
+
+
 def format_row(row, zone: tzinfo) -> tuple:
     """Turn one row of `entry_statement` into the values of the sheet's columns."""
-    (day, dept, section, name, staffing, seq, duty, function, task, key_task,
-     hours, items, text, status, flags, reason, source, created) = row[:18]  # fmt: skip
-    return (
-        day, dept, section, name, STAFFING_LABELS.get(staffing, staffing), seq, duty,
-        FUNCTION_LABELS.get(function, function), task, key_task, hours, items, text,
-        STATUS_LABELS.get(status, status), _flags(flags), reason,
-        SOURCE_LABELS.get(source, source), _local(created, zone),
-    )  # fmt: skip
+    values = list(row[:18])
+    for index, labels in LABELLED.items():
+        values[index] = labels.get(values[index], values[index])
+    values[FLAGS] = _flags(values[FLAGS])
+    values[CREATED] = _local(values[CREATED], zone)
+    return tuple(values)
 
 
 def _local(moment: datetime | None, zone: tzinfo) -> datetime | None:
@@ -114,14 +130,14 @@ def export_entries(
 ) -> int:
     """Write the selected entries to an .xlsx file; return the number of rows."""
     total = count_entries(session, filters) if progress else 0
-    workbook = new_workbook()
-    table = TableWriter(workbook, "履职记录", ENTRY_COLUMNS)
+    book = Book(target)
+    table = TableWriter(book, "履职记录", ENTRY_COLUMNS)
     for row in entry_rows(session, filters, zone):
         table.append(row)
         if progress and table.rows % BATCH == 0:
             progress(table.rows, total)
     table.finish()
-    save(workbook, target)
+    book.close()
     if progress:
         progress(table.rows, total)
     return table.rows
@@ -154,15 +170,27 @@ def summary_statement(filters: EntryFilters, by: str):
     keys = {
         "department": [Department.name],
         "section": [Department.name, func.coalesce(Section.name, "（未分科室）")],
-        "person": [Department.name, func.coalesce(Section.name, "（未分科室）"), Staff.name,
-                   Staff.staffing_type, Staff.id],
-    }[by]  # fmt: skip
+        "person": [
+            Department.name,
+            func.coalesce(Section.name, "（未分科室）"),
+            Staff.name,
+            Staff.staffing_type,
+            Staff.id,
+        ],
+    }[by]
     core = func.sum(case((Duty.function_type == "core", DutyEntry.hours), else_=0.0))
     stmt = (
         select(
-            *keys, func.count(), func.sum(DutyEntry.hours), func.sum(DutyEntry.items),
-            func.count(DutyEntry.staff_id.distinct()), func.count(DutyEntry.work_date.distinct()),
-            core, _count_status("approved"), _count_status("submitted"), _count_status("returned"),
+            *keys,
+            func.count(),
+            func.sum(DutyEntry.hours),
+            func.sum(DutyEntry.items),
+            func.count(DutyEntry.staff_id.distinct()),
+            func.count(DutyEntry.work_date.distinct()),
+            core,
+            _count_status("approved"),
+            _count_status("submitted"),
+            _count_status("returned"),
         )
         .join(Department, col(Department.id) == DutyEntry.department_id)
         .join(Staff, col(Staff.id) == DutyEntry.staff_id)
@@ -170,7 +198,7 @@ def summary_statement(filters: EntryFilters, by: str):
         .outerjoin(Section, col(Section.id) == DutyEntry.section_id)
         .group_by(*keys)
         .order_by(*keys)
-    )  # fmt: skip
+    )
     return filters.apply(stmt)
 
 
@@ -184,8 +212,18 @@ def summary_rows(session: Session, filters: EntryFilters, by: str) -> Iterator[t
         metrics = row[width + (1 if by == "person" else 0) :]
         count, hours, items, people, days, core, approved, submitted, returned = metrics
         hours, core = round(float(hours or 0), 2), round(float(core or 0), 2)
-        yield (*keys, count, hours, int(items or 0), people, days,
-               core, int(approved), int(submitted), int(returned))  # fmt: skip
+        yield (
+            *keys,
+            count,
+            hours,
+            int(items or 0),
+            people,
+            days,
+            core,
+            int(approved),
+            int(submitted),
+            int(returned),
+        )
 
 
 def export_summary(
@@ -194,11 +232,8 @@ def export_summary(
     """Write a summary (by department, section or person) to an .xlsx file; return its rows."""
     if by not in SUMMARY_GROUPS:
         raise ValueError(f"unknown summary kind {by!r}")
-    workbook = new_workbook()
-    table = TableWriter(
-        workbook, f"汇总（{SUMMARY_KINDS[by]}）", SUMMARY_GROUPS[by] + SUMMARY_METRICS
-    )
-    table.extend(summary_rows(session, filters, by))
-    table.finish()
-    save(workbook, target)
-    return table.rows
+    book = Book(target)
+    columns = SUMMARY_GROUPS[by] + SUMMARY_METRICS
+    rows = book.table(f"汇总（{SUMMARY_KINDS[by]}）", columns, summary_rows(session, filters, by))
+    book.close()
+    return rows
