@@ -11,15 +11,80 @@ from dataclasses import dataclass
 from sqlalchemy import tuple_
 from sqlmodel import Session, col, select
 
-from backend.excel import reader, templates
+from backend.excel import importer, spec
+from backend.excel.importer import Fail, ParsedRow, ParsedSheet
 from backend.excel.labels import FUNCTION_LABELS
-from backend.excel.reader import ImportReport, RowError, SheetRow
-from backend.excel.roster import department_index
+from backend.excel.reader import MAX_ROWS, ImportReport
+from backend.excel.roster import department_index, department_of
+from backend.excel.spec import Column, Spec
 from backend.models import Duty, TaskType
 
 FUNCTION_BY_LABEL = {label: code for code, label in FUNCTION_LABELS.items()} | {
-    "核心": "core", "一般": "general", "辅助": "auxiliary", **{c: c for c in FUNCTION_LABELS},
-}  # fmt: skip
+    "核心": "core",
+    "一般": "general",
+    "辅助": "auxiliary",
+    **{c: c for c in FUNCTION_LABELS},
+}
+HOURS = spec.number_cell("应为数字（小时）", 0, 24, "应大于 0 且不超过 24")
+
+DUTY_SPEC = Spec(
+    "duties",
+    (
+        Column(
+            "部门",
+            "department",
+            required=True,
+            example="县民政局",
+            width=24,
+            note="部门或事业单位全称（或简称），须已存在",
+        ),
+        Column(
+            "序号",
+            "seq",
+            spec.integer_cell(1, 9999),
+            required=True,
+            example=1,
+            width=8,
+            note="三定规定中该职责的序号，正整数，同一部门内唯一",
+        ),
+        Column(
+            "职责内容",
+            "title",
+            spec.text_cell(500),
+            required=True,
+            width=60,
+            example="负责婚姻登记管理",
+            note="职责原文，不超过 500 字",
+        ),
+        Column(
+            "职能类型",
+            "function_type",
+            spec.choice_cell(FUNCTION_BY_LABEL),
+            required=True,
+            example="核心职能",
+            width=12,
+            choices=tuple(FUNCTION_LABELS.values()),
+            note="核心职能、一般职能或辅助职能",
+        ),
+        Column(
+            "默认任务类型",
+            "task_type",
+            example="业务",
+            width=14,
+            note="业务、党建、财务和组织人事、信访投诉或综合性工作",
+        ),
+        Column(
+            "标准工时",
+            "standard_hours",
+            HOURS,
+            example=4,
+            width=10,
+            note="每条填报的标准工时（小时），0–24，可留空",
+        ),
+    ),
+    filename="三定职责清单导入模板.xlsx",
+    sheet="职责清单",
+)
 
 
 @dataclass(frozen=True)
@@ -35,17 +100,17 @@ class DutyRow:
     standard_hours: float | None
 
 
-def read_duties(data: bytes, *, max_rows: int = reader.MAX_ROWS) -> list[SheetRow]:
+def read_duties(data: bytes, *, max_rows: int = MAX_ROWS) -> ParsedSheet:
     """Parse the uploaded duty list (no database); raise WorkbookError for an unreadable file."""
-    columns = templates.DUTIES
-    return reader.read_rows(data, templates.titles(columns), templates.required(columns),
-                            max_rows=max_rows)  # fmt: skip
+    return importer.read_sheet(data, DUTY_SPEC, max_rows=max_rows)
 
 
-def validate_duties(session: Session, rows: list[SheetRow]) -> tuple[list[DutyRow], ImportReport]:
+def validate_duties(session: Session, parsed: ParsedSheet) -> tuple[list[DutyRow], ImportReport]:
     """Check every row against the departments and task types (a read)."""
-    report = ImportReport(kind="duties", rows=len(rows))
-    return _validate_all(session, rows, report), report
+    departments, task_types, seen = department_index(session), _task_types(session), {}
+    return importer.validate(
+        parsed, lambda row, fail: _check(row, fail, (departments, task_types), seen)
+    )
 
 
 def import_duties(session: Session, data: bytes) -> ImportReport:
@@ -76,80 +141,33 @@ def _task_types(session: Session) -> dict[str, str]:
     return found
 
 
-def _validate_all(session: Session, rows: list[SheetRow], report: ImportReport) -> list[DutyRow]:
-    departments, task_types = department_index(session), _task_types(session)
-    seen: dict[tuple[int, int], int] = {}
-    valid = []
-    for row in rows:
-        errors: list[RowError] = []
-        parsed = _validate(row, departments, task_types, errors)
-        key = (parsed.department_id, parsed.seq) if parsed else None
-        if key in seen:
-            errors.append(RowError(row.number, "序号", f"与第 {seen[key]} 行的部门和序号重复"))
-        if parsed is not None and not errors:
-            seen[key] = row.number
-            valid.append(parsed)
-        report.errors.extend(errors)
-    return valid
-
-
-def _validate(row: SheetRow, departments: dict, task_types: dict, errors: list[RowError]):
-    cells = row.cells
-
-    def fail(column: str, reason: str) -> None:
-        errors.append(RowError(row.number, column, reason))
-
-    department_id = _department(cells, departments, fail)
-    seq = _seq(cells, fail)
-    title = reader.text(cells.get("职责内容"))
-    if not title:
-        fail("职责内容", "必填")
-    elif len(title) > 500:
-        fail("职责内容", "不能超过 500 字")
-    function = reader.choice(cells, "职能类型", FUNCTION_BY_LABEL, fail, required=True)
-    task_type = reader.choice(cells, "默认任务类型", task_types, fail)
-    hours = _hours(cells, fail)
-    if errors:
+def _check(row: ParsedRow, fail: Fail, lookups: tuple[dict, dict], seen: dict) -> DutyRow | None:
+    """Check a parsed row's department and task type, and that its number is not listed twice."""
+    departments, task_types = lookups
+    department_id = department_of(row, departments, fail)
+    task_type = row.values["task_type"]
+    if task_type is not None and task_type not in task_types:
+        fail("默认任务类型", spec.unknown_choice(task_type, task_types))
+    if row.failed or department_id is None or (task_type and task_type not in task_types):
         return None
-    return DutyRow(row.number, department_id, seq, title, function, task_type, hours)
-
-
-def _department(cells: dict, departments: dict, fail) -> int | None:
-    name = reader.text(cells.get("部门"))
-    if not name:
-        fail("部门", "必填")
-    elif name not in departments:
-        fail("部门", f"找不到部门“{name}”，请先在“组织”中添加或同步")
-    return departments.get(name)
-
-
-def _seq(cells: dict, fail) -> int | None:
-    raw = reader.text(cells.get("序号"))
-    if not raw:
-        fail("序号", "必填")
-    elif not raw.isdigit() or int(raw) < 1 or int(raw) > 9999:
-        fail("序号", f"“{raw}”不是 1–9999 的整数")
-    else:
-        return int(raw)
-    return None
-
-
-def _hours(cells: dict, fail) -> float | None:
-    try:
-        hours = reader.number(cells.get("标准工时"))
-    except (ValueError, TypeError):
-        fail("标准工时", "应为数字（小时）")
+    key = (department_id, row.values["seq"])
+    if key in seen:
+        fail("序号", f"与第 {seen[key]} 行的部门和序号重复")
         return None
-    if hours is not None and not 0 < hours <= 24:
-        fail("标准工时", "应大于 0 且不超过 24")
-    return hours
+    seen[key] = row.number
+    values = {k: v for k, v in row.values.items() if k != "department"}
+    values["task_type"] = task_types.get(task_type) if task_type else None
+    return DutyRow(row.number, department_id, **values)
 
 
 def _apply(session: Session, row: DutyRow, duty: Duty | None, report: ImportReport) -> None:
     wanted = {
-        "title": row.title, "function_type": row.function_type, "active": True,
-        "default_task_type_code": row.task_type, "standard_hours": row.standard_hours,
-    }  # fmt: skip
+        "title": row.title,
+        "function_type": row.function_type,
+        "active": True,
+        "default_task_type_code": row.task_type,
+        "standard_hours": row.standard_hours,
+    }
     if duty is None:
         session.add(Duty(department_id=row.department_id, seq=row.seq, **wanted))
         report.created += 1

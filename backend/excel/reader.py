@@ -1,4 +1,4 @@
-"""Reading an uploaded import workbook: header mapping, typed cells, row-level errors."""
+"""Reading an uploaded workbook safely: archive limits, corrupt sheets, cell values, row errors."""
 
 from __future__ import annotations
 
@@ -60,19 +60,17 @@ class ImportReport:
         """Return the report as a JSON-ready dict, listing at most `max_errors` errors."""
         shown = self.errors[:max_errors]
         return {
-            "kind": self.kind, "rows": self.rows, "applied": self.applied,
-            "errors": [e.as_dict() for e in shown], "error_count": len(self.errors),
-            "more_errors": len(self.errors) - len(shown), "created": self.created,
-            "updated": self.updated, "unchanged": self.unchanged, "deactivated": self.deactivated,
-        }  # fmt: skip
-
-
-@dataclass(frozen=True)
-class SheetRow:
-    """One data row: its Excel row number and its cells by column title."""
-
-    number: int
-    cells: dict[str, object]
+            "kind": self.kind,
+            "rows": self.rows,
+            "applied": self.applied,
+            "errors": [e.as_dict() for e in shown],
+            "error_count": len(self.errors),
+            "more_errors": len(self.errors) - len(shown),
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "deactivated": self.deactivated,
+        }
 
 
 def check_archive(data: bytes, *, max_uncompressed: int) -> None:
@@ -90,19 +88,6 @@ def check_archive(data: bytes, *, max_uncompressed: int) -> None:
         raise WorkbookError(f"文件解压后超过 {max_uncompressed / 1048576:.3g} MB，请分批导入")
 
 
-def read_rows(
-    data: bytes, titles: list[str], required: set[str], *, max_rows: int = MAX_ROWS
-) -> list[SheetRow]:
-    """Read the first sheet's data rows, refusing files that lack a required column."""
-    sheet = _first_sheet(data)
-    rows = sheet_values(sheet)
-    header = next(rows, None)
-    if header is None:
-        raise WorkbookError("文件是空的：第 1 行应为表头")
-    positions = _positions(header, titles, required)
-    return list(_data_rows(rows, positions, max_rows))
-
-
 def sheet_values(sheet, **bounds) -> Iterator[tuple]:
     """Yield a read-only sheet's rows of values; a truncated or corrupt sheet is a WorkbookError.
 
@@ -111,49 +96,29 @@ def sheet_values(sheet, **bounds) -> Iterator[tuple]:
     """
     try:
         yield from sheet.iter_rows(values_only=True, **bounds)
-    except (SyntaxError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError,
-            OSError) as exc:  # fmt: skip
+    except (
+        SyntaxError,
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        KeyError,
+        ValueError,
+        OSError,
+    ) as exc:
         raise WorkbookError(UNREADABLE_SHEET) from exc
 
 
-def _first_sheet(data: bytes):
-    check_archive(data, max_uncompressed=MAX_UNCOMPRESSED)
+def open_workbook(data: bytes, *, max_uncompressed: int = MAX_UNCOMPRESSED):
+    """Open an upload read-only after the archive check; an unreadable file is a WorkbookError."""
+    check_archive(data, max_uncompressed=max_uncompressed)
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
         raise WorkbookError("无法读取文件：请上传由模板填写的 .xlsx 文件") from None
-    return workbook.worksheets[0]
 
 
-def _positions(header: tuple, titles: list[str], required: set[str]) -> dict[str, int]:
-    found = {}
-    for index, value in enumerate(header):
-        title = str(value or "").strip().rstrip("*＊").strip()
-        if title in titles and title not in found:
-            found[title] = index
-    missing = [t for t in titles if t in required and t not in found]
-    if missing:
-        raise WorkbookError("表头缺少列：" + "、".join(missing) + "（请使用后台提供的模板）")
-    return found
-
-
-def _data_rows(rows, positions: dict[str, int], max_rows: int) -> Iterator[SheetRow]:
-    for number, values in enumerate(rows, start=2):
-        if number - 1 > max_rows:
-            raise WorkbookError(f"行数超过 {max_rows} 行，请分批导入")
-        cells = {t: values[i] if i < len(values) else None for t, i in positions.items()}
-        if any(_present(v) for v in cells.values()):
-            _check_lengths(number, cells)
-            yield SheetRow(number, cells)
-
-
-def _check_lengths(number: int, cells: dict[str, object]) -> None:
-    for title, value in cells.items():
-        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-            raise WorkbookError(f"第 {number} 行“{title}”超过 {MAX_CELL_CHARS} 字，请检查文件")
-
-
-def _present(value: object) -> bool:
+def present(value: object) -> bool:
+    """Whether a cell holds anything but blanks."""
     return value is not None and str(value).strip() != ""
 
 
@@ -193,17 +158,3 @@ def number(value: object) -> float | None:
     if isinstance(value, bool):
         raise ValueError("not a number")
     return float(value) if isinstance(value, int | float) else float(text(value))
-
-
-def choice(cells: dict, column: str, options: dict, fail, *, required: bool = False):
-    """Return the option a cell names, or None after reporting a blank or unknown value."""
-    raw = text(cells.get(column))
-    if not raw:
-        if required:
-            fail(column, "必填")
-        return None
-    if raw not in options:
-        names = "、".join(k for k in options if not k.isascii())
-        fail(column, f"“{raw}”不是有效取值，应为：{names}")
-        return None
-    return options[raw]

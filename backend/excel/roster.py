@@ -2,25 +2,127 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
-from backend.excel import reader, templates
-from backend.excel.labels import STAFFING_LABELS
-from backend.excel.reader import ImportReport, RowError, SheetRow
+from backend.excel import importer, spec
+from backend.excel.importer import Fail, ParsedRow, ParsedSheet
+from backend.excel.labels import ROLE_LABELS, STAFFING_LABELS
+from backend.excel.reader import MAX_ROWS, ImportReport
+from backend.excel.spec import Column, Spec
 from backend.models import Department, Section, Staff, utcnow
 from backend.services import grants
 
-USERID = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
+USERID = r"^[A-Za-z0-9_.@-]{1,64}$"
 STAFFING_BY_LABEL = {label: code for code, label in STAFFING_LABELS.items()} | {
-    "行政编制": "administrative", "工勤编制": "logistics", "工勤": "logistics",
+    "行政编制": "administrative",
+    "工勤编制": "logistics",
+    "工勤": "logistics",
     **{code: code for code in STAFFING_LABELS},
-}  # fmt: skip
-ROLES = templates.ROLE_LABELS | {code: code for code in templates.ROLE_LABELS.values()}
+}
+ROLES = ROLE_LABELS | {code: code for code in ROLE_LABELS.values()}
+YES_NO = ("是", "否")
+
+
+def _flag(title: str, key: str, note: str, *, default: bool = False) -> Column:
+    return Column(
+        title,
+        key,
+        spec.yes_no_cell(),
+        example="否",
+        note=note,
+        width=10,
+        choices=YES_NO,
+        default=default,
+    )
+
+
+ROSTER_SPEC = Spec(
+    "roster",
+    (
+        Column(
+            "部门",
+            "department",
+            required=True,
+            example="县民政局",
+            width=24,
+            note="部门或事业单位全称（或简称），须已在“组织”中存在",
+        ),
+        Column(
+            "科室",
+            "section",
+            spec.text_cell(100),
+            example="社会救助股",
+            width=16,
+            note="所在科室（股室），不存在时自动新建",
+            default="",
+        ),
+        Column(
+            "姓名",
+            "name",
+            spec.text_cell(50),
+            required=True,
+            example="张三",
+            width=10,
+            note="不超过 50 字",
+        ),
+        Column(
+            "企业微信账号",
+            "userid",
+            required=True,
+            example="zhangsan",
+            width=18,
+            parse=spec.pattern_cell(USERID, "只能包含字母、数字和 _ . @ -，不超过 64 位"),
+            note="企业微信通讯录中的账号（userid），唯一",
+        ),
+        Column(
+            "编制类型",
+            "staffing_type",
+            spec.choice_cell(STAFFING_BY_LABEL),
+            required=True,
+            example="机关行政编制",
+            width=14,
+            choices=tuple(STAFFING_LABELS.values()),
+            note="机关行政编制、事业编制、机关工勤编制或编外",
+        ),
+        Column(
+            "职务",
+            "post",
+            spec.text_cell(50),
+            example="科员",
+            width=14,
+            note="职务或岗位，不超过 50 字",
+            default="",
+        ),
+        _flag("占领导职数", "is_leader", "是/否，默认否（占领导职数的不参与评估）"),
+        _flag("主要负责人", "is_principal_head", "是/否：部门主要负责同志，接收通知"),
+        _flag("面向群众", "public_facing", "是/否：窗口等面向群众的岗位，生成监督二维码"),
+        Column(
+            "角色",
+            "role",
+            spec.choice_cell(ROLES),
+            example="工作人员",
+            width=10,
+            choices=tuple(ROLE_LABELS),
+            default="staff",
+            note="工作人员、审核员、部门负责人或管理员，默认工作人员",
+        ),
+        _flag("在职", "active", "是/否，默认是", default=True),
+        Column(
+            "入职日期",
+            "joined_on",
+            spec.date_cell(),
+            example="2024-03-01",
+            width=12,
+            note="日期，如 2024-03-01",
+        ),
+    ),
+    filename="人员名册导入模板.xlsx",
+    sheet="人员名册",
+)
 
 
 @dataclass(frozen=True)
@@ -42,17 +144,15 @@ class RosterRow:
     joined_on: date | None
 
 
-def read_roster(data: bytes, *, max_rows: int = reader.MAX_ROWS) -> list[SheetRow]:
+def read_roster(data: bytes, *, max_rows: int = MAX_ROWS) -> ParsedSheet:
     """Parse the uploaded roster (no database); raise WorkbookError for an unreadable file."""
-    columns = templates.ROSTER
-    return reader.read_rows(data, templates.titles(columns), templates.required(columns),
-                            max_rows=max_rows)  # fmt: skip
+    return importer.read_sheet(data, ROSTER_SPEC, max_rows=max_rows)
 
 
-def validate_roster(session: Session, rows: list[SheetRow]) -> tuple[list[RosterRow], ImportReport]:
+def validate_roster(session: Session, parsed: ParsedSheet) -> tuple[list[RosterRow], ImportReport]:
     """Check every row against the departments (a read); the report lists each bad cell."""
-    report = ImportReport(kind="roster", rows=len(rows))
-    return _validate_all(session, rows, report), report
+    departments, seen = department_index(session), {}
+    return importer.validate(parsed, lambda row, fail: _check(row, fail, departments, seen))
 
 
 def import_roster(
@@ -80,8 +180,9 @@ def request_role_grants(
         select(Staff.wecom_userid, Staff.id).where(col(Staff.wecom_userid).in_(list(wanted)))
     )
     by_staff = {staff_id: wanted[userid] for userid, staff_id in ids.all()}
-    return grants.request_grants(session, wanted=by_staff, requested_by=requested_by,
-                                 source="roster_import")  # fmt: skip
+    return grants.request_grants(
+        session, wanted=by_staff, requested_by=requested_by, source="roster_import"
+    )
 
 
 def section_pairs(rows: list[RosterRow]) -> set[tuple[int, str]]:
@@ -106,32 +207,16 @@ def write_roster(
 ) -> None:
     """Create or update the staff of these rows (idempotent: a second run changes nothing)."""
     userids = [row.userid for row in rows]
-    known = {s.wecom_userid: s for s in session.exec(
-        select(Staff).where(col(Staff.wecom_userid).in_(userids)))}  # fmt: skip
+    known = {
+        s.wecom_userid: s
+        for s in session.exec(select(Staff).where(col(Staff.wecom_userid).in_(userids)))
+    }
     created = []
     for row in rows:
         created += _apply(session, row, known.get(row.userid), sections, report)
     if created:  # one multi-row INSERT: the ORM's unit of work costs ≈0.5 ms a row
         session.execute(insert(Staff), created)
     session.flush()
-
-
-def _validate_all(session: Session, rows: list[SheetRow], report: ImportReport) -> list[RosterRow]:
-    departments = department_index(session)
-    seen: dict[str, int] = {}
-    valid = []
-    for row in rows:
-        errors: list[RowError] = []
-        parsed = _validate(row, departments, errors)
-        if parsed is not None and parsed.userid in seen:
-            errors.append(
-                RowError(row.number, "企业微信账号", f"与第 {seen[parsed.userid]} 行重复")
-            )
-        if parsed is not None and not errors:
-            seen[parsed.userid] = row.number
-            valid.append(parsed)
-        report.errors.extend(errors)
-    return valid
 
 
 def department_index(session: Session) -> dict[str, int]:
@@ -144,80 +229,43 @@ def department_index(session: Session) -> dict[str, int]:
     return index
 
 
-def _validate(row: SheetRow, departments: dict[str, int], errors: list[RowError]):
-    cells = row.cells
-
-    def fail(column: str, reason: str) -> None:
-        errors.append(RowError(row.number, column, reason))
-
-    department_id = _department_id(cells, departments, fail)
-    name, userid = _bounded(cells, "姓名", 50, fail, required=True), _userid(cells, fail)
-    staffing = reader.choice(cells, "编制类型", STAFFING_BY_LABEL, fail, required=True)
-    flags = [_flag(cells, t, fail) for t in ("占领导职数", "主要负责人", "面向群众")]
-    role = reader.choice(cells, "角色", ROLES, fail) or "staff"
-    active, joined = _flag(cells, "在职", fail, default=True), _joined(cells, fail)
-    section, post = _bounded(cells, "科室", 100, fail), _bounded(cells, "职务", 50, fail)
-    if errors:
+def _check(row: ParsedRow, fail: Fail, departments: dict, seen: dict) -> RosterRow | None:
+    """Check a parsed row's department and that its account is not listed twice."""
+    department_id = department_of(row, departments, fail)
+    if row.failed or department_id is None:
         return None
-    return RosterRow(row.number, department_id, section, name, userid, staffing, post,
-                     *flags, role, active, joined)  # fmt: skip
-
-
-def _department_id(cells: dict, departments: dict[str, int], fail) -> int | None:
-    department = reader.text(cells.get("部门"))
-    if not department:
-        fail("部门", "必填")
-    elif department not in departments:
-        fail("部门", f"找不到部门“{department}”，请先在“组织”中添加或同步")
-    return departments.get(department)
-
-
-def _userid(cells: dict, fail) -> str:
-    userid = reader.text(cells.get("企业微信账号"))
-    if not userid:
-        fail("企业微信账号", "必填")
-    elif not USERID.match(userid):
-        fail("企业微信账号", "只能包含字母、数字和 _ . @ -，不超过 64 位")
-    return userid
-
-
-def _bounded(cells: dict, column: str, limit: int, fail, *, required: bool = False) -> str:
-    value = reader.text(cells.get(column))
-    if required and not value:
-        fail(column, "必填")
-    elif len(value) > limit:
-        fail(column, f"不能超过 {limit} 字")
-    return value
-
-
-def _flag(cells: dict, column: str, fail, *, default: bool = False) -> bool:
-    raw = cells.get(column)
-    if reader.text(raw) == "":
-        return default
-    value = reader.yes_no(raw)
-    if value is None:
-        fail(column, "应填“是”或“否”")
-        return default
-    return value
-
-
-def _joined(cells: dict, fail) -> date | None:
-    try:
-        return reader.day(cells.get("入职日期"))
-    except (ValueError, TypeError):
-        fail("入职日期", "日期格式应为 YYYY-MM-DD")
+    values = dict(row.values)
+    del values["department"]
+    if values["userid"] in seen:
+        fail("企业微信账号", f"与第 {seen[values['userid']]} 行重复")
         return None
+    seen[values["userid"]] = row.number
+    return RosterRow(row.number, department_id, **values)
+
+
+def department_of(row: ParsedRow, departments: dict[str, int], fail: Fail) -> int | None:
+    """Return the id of the row's department, reporting a name that is not in the index."""
+    name = row.values.get("department")
+    if name and name not in departments:
+        fail("部门", f"找不到部门“{name}”，请先在“组织”中添加或同步")
+    return departments.get(name) if name else None
 
 
 def _apply(session: Session, row: RosterRow, staff, sections: dict, report) -> list[dict]:
     section_id = sections.get((row.department_id, row.section)) if row.section else None
     wanted = {
-        "name": row.name, "department_id": row.department_id, "section_id": section_id,
-        "staffing_type": row.staffing_type, "post": row.post, "is_leader": row.is_leader,
-        "is_principal_head": row.is_principal_head, "public_facing": row.public_facing,
+        "name": row.name,
+        "department_id": row.department_id,
+        "section_id": section_id,
+        "staffing_type": row.staffing_type,
+        "post": row.post,
+        "is_leader": row.is_leader,
+        "is_principal_head": row.is_principal_head,
+        "public_facing": row.public_facing,
         "role": grants.held_role(row.role, staff.role if staff else None),
-        "active": row.active, "joined_on": row.joined_on,
-    }  # fmt: skip
+        "active": row.active,
+        "joined_on": row.joined_on,
+    }
     if staff is None:
         report.created += 1
         return [{"wecom_userid": row.userid, "created_at": utcnow(), **wanted}]

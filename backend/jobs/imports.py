@@ -1,6 +1,7 @@
 """Import jobs: roster and duty list, survey template, holiday calendar.
 
-Each parses and validates outside any transaction (lookups in a read transaction), then writes.
+Each reads its upload with the one spec-driven importer (`backend.excel.importer`) and validates
+outside any transaction (lookups in a read transaction), then writes.
 A roster or duty list of 200,000 rows would hold SQLite's only write lock for many seconds in
 one transaction, so those are written in batches of short transactions, pausing between them
 so the bot's writes get in. The apply is idempotent (rows are upserted by their key): nothing
@@ -58,8 +59,7 @@ def _checkpoint(engine: Engine) -> None:
 def _audit(engine: Engine, job: ClaimedJob, action: str, target: str, detail: str = "") -> None:
     with writing(engine) as session:
         account = session.get(Account, job.account_id) if job.account_id else None
-        accounts.record_audit(session, account=account, action=action, target=target,
-                              detail=detail)  # fmt: skip
+        accounts.record_audit(session, account=account, action=action, target=target, detail=detail)
 
 
 def _max_rows(job: ClaimedJob) -> int:
@@ -72,11 +72,11 @@ def _table_import(kind: str, read, validate, apply_batches) -> Callable:
     def run(engine: Engine, job: ClaimedJob, progress) -> JobResult:
         progress(0, 0, READING)
         try:
-            rows = read(job.input or b"", max_rows=_max_rows(job))
+            parsed = read(job.input or b"", max_rows=_max_rows(job))
         except WorkbookError as exc:
             return JobResult({"error": str(exc), "back": BACK[kind]}, failed=True)
         with reading(engine) as session:
-            valid, report = validate(session, rows)
+            valid, report = validate(session, parsed)
         extra = {}
         if not report.errors:
             progress(0, len(valid), WRITING)
@@ -103,8 +103,9 @@ def _write_batches(engine: Engine, valid: list, progress, write) -> None:
 def _apply_roster(engine: Engine, valid: list, report: ImportReport, progress, job) -> dict:
     with writing(engine) as session:
         sections = roster.ensure_sections(session, valid)
-    _write_batches(engine, valid, progress,
-                   lambda s, batch: roster.write_roster(s, batch, sections, report))  # fmt: skip
+    _write_batches(
+        engine, valid, progress, lambda s, batch: roster.write_roster(s, batch, sections, report)
+    )
     return _request_grants(engine, valid, job)
 
 
@@ -129,10 +130,10 @@ def _apply_duties(engine: Engine, valid: list, report: ImportReport, progress, j
     return {}
 
 
-run_roster_import = _table_import("roster", roster.read_roster, roster.validate_roster,
-                                  _apply_roster)  # fmt: skip
-run_duty_import = _table_import("duties", duties.read_duties, duties.validate_duties,
-                                _apply_duties)  # fmt: skip
+run_roster_import = _table_import(
+    "roster", roster.read_roster, roster.validate_roster, _apply_roster
+)
+run_duty_import = _table_import("duties", duties.read_duties, duties.validate_duties, _apply_duties)
 
 
 def run_survey_import(engine: Engine, job: ClaimedJob, progress) -> JobResult:
@@ -143,8 +144,9 @@ def run_survey_import(engine: Engine, job: ClaimedJob, progress) -> JobResult:
     with reading(engine) as session:
         departments = dict(session.execute(select(Department.name, Department.id)).all())
     try:
-        spec = survey_excel.parse_template(job.input or b"", departments=departments,
-                                           zone=job.settings.timezone)  # fmt: skip
+        spec = survey_excel.parse_template(
+            job.input or b"", departments=departments, zone=job.settings.timezone
+        )
     except survey_excel.TemplateErrors as errors:
         shown = errors.problems[:MAX_ERRORS_SHOWN]
         body = {"problems": shown, "more_errors": len(errors.problems) - len(shown), "back": back}
@@ -166,8 +168,9 @@ def _store_survey(engine: Engine, job: ClaimedJob, spec, survey_id: int | None) 
             survey, action = session.get(Survey, survey_id), "survey.replace"
             surveys.update_survey(session, survey=survey, spec=spec, questions=True)
         session.flush()
-        accounts.record_audit(session, account=account, action=action,
-                              target=f"survey:{survey.id} {survey.title}")  # fmt: skip
+        accounts.record_audit(
+            session, account=account, action=action, target=f"survey:{survey.id} {survey.title}"
+        )
         return survey.id
 
 

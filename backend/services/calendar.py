@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import io
 import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
-from openpyxl import load_workbook
 from sqlmodel import Session, col, select
 
-from backend.excel.reader import WorkbookError, sheet_values
+from backend.excel import importer, spec
+from backend.excel.importer import Fail, ParsedRow
+from backend.excel.reader import WorkbookError, text
+from backend.excel.spec import Column, Spec
 from backend.models import CalendarOverride, utcnow
 from backend.workdays import WorkCalendar
 
@@ -19,6 +20,47 @@ log = logging.getLogger(__name__)
 WORKDAY_WORDS = {"班", "上班", "工作日", "补班", "调休上班", "workday", "1", "是"}
 HOLIDAY_WORDS = {"休", "放假", "休息", "假", "节假日", "假日", "holiday", "0", "否"}
 MAX_IMPORT_ROWS = 1000
+MAX_ERRORS_LISTED = 20
+KINDS = {word: True for word in WORKDAY_WORDS} | {word: False for word in HOLIDAY_WORDS}
+
+CALENDAR_SPEC = Spec(
+    "calendar",
+    (
+        Column(
+            "日期",
+            "day",
+            spec.date_cell("“{value}”无法识别，请写成2027-01-01"),
+            required=True,
+            example="2027-01-01",
+            width=14,
+            note="每行一个日期，如 2027-01-01",
+        ),
+        Column(
+            "类型",
+            "is_workday",
+            required=True,
+            example="放假",
+            width=10,
+            choices=("放假", "上班"),
+            parse=spec.choice_cell(KINDS, lambda raw, _: f"“{raw}”无法识别，请填“放假”或“上班”"),
+            aliases=("放假/上班", "上班/放假", "放假或上班", "类别", "安排"),
+            note="放假（休息日）或上班（调休上班的工作日）",
+        ),
+        Column(
+            "说明",
+            "note",
+            lambda value: text(value)[:100],
+            example="元旦",
+            width=30,
+            default="",
+            aliases=("备注", "节日", "名称"),
+            note="选填，最多 100 字，如“春节调休”",
+        ),
+    ),
+    filename="工作日历导入模板.xlsx",
+    sheet="放假安排",
+    blank="不能为空",
+)
 
 
 class CalendarError(ValueError):
@@ -85,51 +127,24 @@ def import_holiday_workbook(session: Session, *, data: bytes) -> ImportResult:
 def read_holiday_rows(data: bytes) -> list[tuple[date, bool, str]]:
     """Parse the first sheet: a header row, then date, kind (放假/上班) and an optional note."""
     try:
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise CalendarError("无法读取该文件，请上传 .xlsx 格式的Excel表格") from exc
-    try:
-        rows = _holiday_rows(sheet)
-    except WorkbookError as exc:  # a truncated or corrupt sheet
+        parsed = importer.read_sheet(data, CALENDAR_SPEC, max_rows=MAX_IMPORT_ROWS)
+    except importer.TooManyRows as exc:
+        raise CalendarError(f"一次最多导入{MAX_IMPORT_ROWS}行") from exc
+    except WorkbookError as exc:  # not a workbook, a corrupt sheet, a missing column
         raise CalendarError(str(exc)) from exc
+    rows, report = importer.validate(parsed, _holiday_row)
+    if report.errors:
+        shown = report.errors[:MAX_ERRORS_LISTED]
+        raise CalendarError("；".join(f"第{e.row}行：{e.column}{e.reason}" for e in shown))
     if not rows:
         raise CalendarError("表格中没有数据行（第一行为表头，从第二行起每行一个日期）")
     return rows
 
 
-def _holiday_rows(sheet) -> list[tuple[date, bool, str]]:
-    """Read the data rows below the header, at most MAX_IMPORT_ROWS of them."""
-    rows = []
-    for number, values in enumerate(sheet_values(sheet, min_row=2), start=2):
-        if not values or all(v in (None, "") for v in values[:3]):
-            continue
-        rows.append(_holiday_row(number, [*values, None, None, None][:3]))
-        if len(rows) > MAX_IMPORT_ROWS:
-            raise CalendarError(f"一次最多导入{MAX_IMPORT_ROWS}行")
-    return rows
-
-
-def _holiday_row(number: int, values: list) -> tuple[date, bool, str]:
-    raw_day, raw_kind, raw_note = values
-    day = _cell_date(raw_day)
-    if day is None:
-        raise CalendarError(f"第{number}行：日期“{raw_day}”无法识别，请写成2027-01-01")
-    kind = str(raw_kind if raw_kind is not None else "").strip()
-    if kind not in WORKDAY_WORDS | HOLIDAY_WORDS:
-        raise CalendarError(f"第{number}行：类型“{kind}”无法识别，请填“放假”或“上班”")
-    return day, kind in WORKDAY_WORDS, str(raw_note or "").strip()[:100]
-
-
-def _cell_date(value) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value or "").strip().replace("/", "-").replace(".", "-")
-    try:
-        return date.fromisoformat("-".join(part.zfill(2) for part in text.split("-")))
-    except ValueError:
-        return None
+def _holiday_row(row: ParsedRow, fail: Fail) -> tuple[date, bool, str] | None:
+    """Return a parsed row as (day, is_workday, note)."""
+    values = row.values
+    return None if row.failed else (values["day"], values["is_workday"], values["note"])
 
 
 def calendar_warnings(session: Session, *, today: date) -> list[str]:
