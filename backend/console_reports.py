@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template
 from sqlmodel import Session
 
 from backend.console.access import current_account, require_role, visible_department_ids
+from backend.console.area_forms import ReportForm
 from backend.console.jobs import start_job
-from backend.inputs import parse_int
 from backend.models import Department
 from backend.reports.periods import EXAMPLES, PeriodError, last_complete, parse_period
 from backend.reports.queries import reporting_departments
@@ -52,27 +52,34 @@ def index():
 @require_role("admin", "head")
 def download():
     """Queue a job producing one report file; its page offers the download when ready."""
-    kind_key = request.form.get("kind", "")
-    kind = KINDS.get(kind_key)
-    if kind is None:
-        return _page("请选择报告类型", 400)
+    form = ReportForm()
+    form.kind.choices = [(key, kind.label) for key, kind in KINDS.items()]
+    form.row = form.kind.data  # the page has one form per kind
+    if not form.validate():
+        return _page(form, 400)
+    kind = KINDS[form.kind.data]
     if kind.county and current_account().role != "admin":
         abort(403, description="全县报告只有管理员可以下载")
     today = runtime().clock().date()
     try:
-        period = parse_period(kind.period, request.form.get("period") or None, today=today)
+        period = parse_period(kind.period, form.period.data or None, today=today)
     except PeriodError as problem:
-        return _page(str(problem), 400)
-    department_id = None if kind.county else _department_id(request_session())
+        form.period.errors.append(str(problem))
+        return _page(form, 400)
+    department_id = None if kind.county else _department_id(request_session(), form)
+    if department_id is None and not kind.county:
+        return _page(form, 400)
     payload = {"file": kind.file, "period_kind": kind.period, "period": period.key,
                "today": today.isoformat(), "department_id": department_id}  # fmt: skip
     return start_job("report_download", payload)
 
 
-def _department_id(session: Session) -> int:
-    department_id = parse_int(request.form.get("department", ""))
+def _department_id(session: Session, form: ReportForm) -> int | None:
+    """Return the visible top-level department asked for; None (with an error) when not given."""
+    department_id = form.department.data
     if department_id is None:
-        abort(400, description="请选择部门")
+        form.department.errors.append("请选择部门")
+        return None
     allowed = visible_department_ids(session, current_account())
     department = session.get(Department, department_id)
     if department is None or department.parent_id is not None:
@@ -82,7 +89,7 @@ def _department_id(session: Session) -> int:
     return department.id
 
 
-def _page(problem: str = "", status: int = 200):
+def _page(failed: ReportForm | None = None, status: int = 200):
     account = current_account()
     today = runtime().clock().date()
     kinds = {key: k for key, k in KINDS.items() if account.role == "admin" or not k.county}
@@ -96,7 +103,7 @@ def _page(problem: str = "", status: int = 200):
         departments=departments,
         defaults=defaults,
         examples=EXAMPLES,
-        problem=problem,
-        chosen=request.values,
+        problem=failed.first_error() if failed else "",
+        failed=failed,
     )
     return html, status

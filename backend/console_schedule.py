@@ -8,10 +8,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlmodel import Session, select
 
 from backend.console.access import current_account, require_role
+from backend.console.area_forms import NoticeForm, OverrideForm, ReminderForm
 from backend.console.jobs import start_job
 from backend.db import writing
 from backend.excel.reader import WorkbookError, check_archive
-from backend.inputs import parse_day, parse_int
+from backend.inputs import parse_day
 from backend.models import Department, Notice
 from backend.runtime import runtime
 from backend.services import calendar, notices, reminders
@@ -48,7 +49,7 @@ def index():
 
 @blueprint.get("/notices")
 @require_role("admin")
-def notice_list(form: dict | None = None):
+def notice_list(form: NoticeForm | None = None):
     """List sent notices with delivery and read figures, and the form to send one."""
     session = request_session()
     listed = notices.list_notices(session)
@@ -57,7 +58,7 @@ def notice_list(form: dict | None = None):
         "schedule/notices.html",
         rows=rows,
         departments=_departments(session),
-        form=form or {},
+        form=form or NoticeForm(formdata=None, to_staff=True),
         warnings=calendar.calendar_warnings(session, today=_today()),
     )
 
@@ -66,25 +67,26 @@ def notice_list(form: dict | None = None):
 @require_role("admin")
 def notice_send():
     """Send a notice to the chosen departments' staff and/or groups."""
-    form = request.form
-    department_ids = [n for d in form.getlist("department_id") if (n := parse_int(d)) is not None]
+    form = NoticeForm()
+    if not form.validate():
+        return notice_list(form=form), 400
     account = current_account()
     try:
         with writing(runtime().engine) as session:
             notice = notices.send_notice(
                 session,
-                title=form.get("title", ""),
-                body=form.get("body", ""),
-                department_ids=department_ids,
-                to_staff=form.get("to_staff") == "1",
-                to_groups=form.get("to_groups") == "1",
+                title=form.title.data,
+                body=form.body.data,
+                department_ids=form.department_id.data,
+                to_staff=form.to_staff.data,
+                to_groups=form.to_groups.data,
                 sender=account.username,
             )
             record_audit(session, account=account, action="notice.send", target=notice.title)
             notice_id = notice.id
     except notices.NoticeError as error:
         flash(str(error), "error")
-        return notice_list(form={**form.to_dict(), "department_ids": department_ids}), 400
+        return notice_list(form=form), 400
     flash("通知已进入发送队列", "success")
     return redirect(url_for(".notice_detail", notice_id=notice_id))
 
@@ -117,7 +119,7 @@ def reminder_times():
     return _reminder_page()
 
 
-def _reminder_page(status: int = 200):
+def _reminder_page(status: int = 200, failed: ReminderForm | None = None):
     session = request_session()
     own = {d.id: reminders.setting_row(session, department_id=d.id) for d in _departments(session)}
     page = render_template(
@@ -126,6 +128,7 @@ def _reminder_page(status: int = 200):
         defaults=reminders.DEFAULT_TIMES,
         departments=_departments(session),
         own=own,
+        failed=failed,
     )
     return page, status
 
@@ -134,21 +137,22 @@ def _reminder_page(status: int = 200):
 @require_role("admin")
 def reminder_save():
     """Save the global times, or one department's (department_id in the form)."""
-    raw = request.form.get("department_id", "")
-    department_id = parse_int(raw)
+    form = ReminderForm()
+    if not form.validate():
+        flash(form.first_error(), "error")
+        return _reminder_page(400, form)
+    department_id = form.department_id.data
     if department_id is not None and request_session().get(Department, department_id) is None:
         flash("没有这个部门", "error")
         return _reminder_page(400)
     target = "全局" if department_id is None else str(department_id)
     try:
         with writing(runtime().engine) as session:
-            reminders.save_times(
-                session, department_id=department_id, values=request.form.to_dict()
-            )
+            reminders.save_times(session, department_id=department_id, values=form.values())
             record_audit(session, account=current_account(), action="reminder.times", target=target)
     except reminders.ReminderSettingError as error:
         flash(str(error), "error")
-        return _reminder_page(400)
+        return _reminder_page(400, form)
     flash("提醒时间已保存", "success")
     return redirect(url_for(".reminder_times"))
 
@@ -174,7 +178,7 @@ def reminder_clear(department_id: int):
 
 @blueprint.get("/calendar")
 @require_role("admin")
-def calendar_page(status: int = 200):
+def calendar_page(status: int = 200, failed: OverrideForm | None = None):
     """Show the year's overrides, the fallback warnings, and the forms to change them."""
     year = request.args.get("year", type=int) or _today().year
     if not 2000 <= year <= 2100:
@@ -185,6 +189,7 @@ def calendar_page(status: int = 200):
         year=year,
         overrides=calendar.list_overrides(session, year=year),
         warnings=calendar.calendar_warnings(session, today=_today()),
+        failed=failed,
     )
     return page, status
 
@@ -193,22 +198,19 @@ def calendar_page(status: int = 200):
 @require_role("admin")
 def override_save():
     """Declare one day a working day or a day off."""
-    day = parse_day(request.form.get("day", ""))
-    if day is None:
-        flash("日期格式不对或超出 2000–2100 年，请写成如 2027-01-01", "error")
-        return calendar_page(400)
-    kind = request.form.get("kind")
-    if kind not in ("workday", "holiday"):
-        flash("请选择“上班”或“放假”", "error")
-        return calendar_page(400)
-    note = request.form.get("note", "")
+    form = OverrideForm()
+    if not form.validate():
+        return calendar_page(400, form)
+    day, kind = form.day.data, form.kind.data
     try:
         with writing(runtime().engine) as session:
-            calendar.set_override(session, day=day, is_workday=kind == "workday", note=note)
+            calendar.set_override(
+                session, day=day, is_workday=kind == "workday", note=form.note.data
+            )
             record_audit(session, account=current_account(), action="calendar.set", target=str(day))
     except calendar.CalendarError as error:
         flash(str(error), "error")
-        return calendar_page(400)
+        return calendar_page(400, form)
     flash(f"{day} 已设为{'上班' if kind == 'workday' else '放假'}", "success")
     return redirect(url_for(".calendar_page", year=day.year))
 

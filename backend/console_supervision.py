@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from backend.console.access import current_account, ensure_visible, require_role
 from backend.console.access import visible_department_ids as _visible
+from backend.console.area_forms import NoteForm, ScaleForm
 from backend.db import writing
 from backend.inputs import date_arg, int_arg
 from backend.models import Department, Staff
@@ -61,6 +62,11 @@ def _rating_filter(session: Session) -> queries.RatingFilter:
 @require_role()
 def ratings():
     """List the ratings with filters (department, level, dates, first or follow-up)."""
+    return _ratings_page()
+
+
+def _ratings_page(failed: ScaleForm | None = None, status: int = 200):
+    """Render the ratings page; `failed` is the scale form shown again with its error."""
     session = request_session()
     flt = _rating_filter(session)
     rows = list(queries.iter_ratings(session, flt, limit=queries.MAX_ROWS))
@@ -74,7 +80,8 @@ def ratings():
         limit=queries.MAX_ROWS,
         scale=len(supervision.rating_scale(session)),
         zone=runtime().settings.timezone,
-    )
+        failed=failed,
+    ), status
 
 
 def _summary(session: Session, flt: queries.RatingFilter) -> dict | None:
@@ -104,9 +111,12 @@ def export_ratings():
 @require_role("admin")
 def set_scale():
     """Switch between the national five-level scale and the pilot's four levels."""
-    levels = int_arg("levels", 0, 10, source=request.form)
+    form = ScaleForm()
+    if not form.validate():
+        return _ratings_page(form, 400)
+    levels = int(form.levels.data)  # one of the choices "4" and "5"
     with writing(runtime().engine) as session:
-        supervision.set_rating_scale(session, levels=levels or 0)
+        supervision.set_rating_scale(session, levels=levels)
         record_audit(
             session, account=current_account(), action="supervision.scale", target=str(levels)
         )
@@ -150,7 +160,9 @@ def order(order_id: int):
     return _order_page(session, found)
 
 
-def _order_page(session: Session, found, *, error: str | None = None, note: str = "", status=200):
+def _order_page(
+    session: Session, found, *, error: str | None = None, note: str = "", status=200, failed=None
+):
     followup_id = found.followup_rating_id
     person = session.get(Staff, found.staff_id) if found.staff_id else None
     page = render_template(
@@ -165,6 +177,7 @@ def _order_page(session: Session, found, *, error: str | None = None, note: str 
         can_act=current_account().role in ("admin", "head"),
         error=error,
         note=note,
+        failed=failed,
     )
     return page, status
 
@@ -183,8 +196,12 @@ def advance(order_id: int, step: str):
     if step not in STEPS:
         abort(404)
     action, done = STEPS[step]
-    account, note = current_account(), request.form.get("note", "")
-    allowed = _visible(request_session(), account)
+    account, form = current_account(), NoteForm()
+    allowed, note = _visible(request_session(), account), form.note.data
+    if not form.validate():
+        session = request_session()
+        found = work_orders.get_order(session, order_id=order_id, department_ids=allowed)
+        return _order_page(session, found, note=note, status=400, failed=form)
     try:
         with writing(runtime().engine) as session:
             found = work_orders.get_order(session, order_id=order_id, department_ids=allowed)

@@ -10,14 +10,14 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from sqlmodel import Session, select
 
 from backend.console.access import current_account, require_role, visible_department_ids
+from backend.console.area_forms import SurveySettingsForm
 from backend.console.jobs import start_job
 from backend.console.uploads import uploaded_workbook
 from backend.db import writing
-from backend.inputs import parse_day
 from backend.models import Department, Survey
 from backend.models.surveys import (
     AUDIENCE_LABELS,
@@ -113,7 +113,7 @@ def detail(survey_id: int):
     return _detail_page(survey_id)
 
 
-def _detail_page(survey_id: int, problems: list[str] | None = None, status: int = 200):
+def _detail_page(survey_id: int, problems: list[str] | None = None, status: int = 200, failed=None):
     session = request_session()
     survey = _survey(session, survey_id)
     spec = surveys.spec_of(session, survey=survey)
@@ -125,28 +125,21 @@ def _detail_page(survey_id: int, problems: list[str] | None = None, status: int 
         options={q.id: rules.options_of(q) for q in questions}, names=names, link=link,
         problems=problems or [], statuses=STATUS_LABELS, time_format=TIME_FORMAT,
         zone=runtime().settings.timezone,
-        responses=surveys.response_count(session, survey_id=survey.id), **LABELS,
+        responses=surveys.response_count(session, survey_id=survey.id), failed=failed, **LABELS,
     )  # fmt: skip
     return html, status
 
 
-def _settings_spec(spec, zone):
-    form = request.form
-    try:
-        opens = datetime.strptime(form.get("opens_at", ""), TIME_FORMAT).replace(tzinfo=zone)
-        closes = datetime.strptime(form.get("closes_at", ""), TIME_FORMAT).replace(tzinfo=zone)
-    except ValueError:
-        return None, "开始和截止时间格式不对，请重新选择。"
-    if parse_day(opens.date().isoformat()) is None or parse_day(closes.date().isoformat()) is None:
-        return None, "开始和截止时间须在 2000 年到 2100 年之间。"
-    title = form.get("title", "").strip()
-    if not title or len(title) > 200:
-        return None, "标题不能为空，最多200字。"
-    if closes <= opens:
-        return None, "截止时间应晚于开始时间。"
-    return dataclasses.replace(spec, title=title, opens_at=opens, closes_at=closes,
-                               introduction=form.get("introduction", "").strip()[:2000],
-                               anonymous=form.get("anonymous") == "1"), None  # fmt: skip
+def _settings_spec(spec, form: SurveySettingsForm, zone):
+    """Return the survey's spec with the form's settings (times in the site's zone)."""
+    return dataclasses.replace(
+        spec,
+        title=form.title.data,
+        introduction=form.introduction.data,
+        opens_at=form.opens_at.data.replace(tzinfo=zone),
+        closes_at=form.closes_at.data.replace(tzinfo=zone),
+        anonymous=form.anonymous.data,
+    )
 
 
 def _change(survey_id: int, change, message: str):
@@ -165,12 +158,13 @@ def _change(survey_id: int, change, message: str):
 @require_role("admin")
 def edit_settings(survey_id: int):
     """Change the title, introduction, open period and anonymity."""
+    form = SurveySettingsForm()
+    if not form.validate():
+        return _detail_page(survey_id, status=400, failed=form)
 
     def change(session: Session, survey: Survey):
         zone = runtime().settings.timezone
-        spec, problem = _settings_spec(surveys.spec_of(session, survey=survey), zone)
-        if problem:
-            return [problem], 400
+        spec = _settings_spec(surveys.spec_of(session, survey=survey), form, zone)
         surveys.update_survey(session, survey=survey, spec=spec, questions=False)
         _audit(session, "survey.edit", survey)
         return None

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from sqlmodel import Session, select
 
 from backend.console import blueprint
 from backend.console.access import current_account, require_role
 from backend.console.common import audit
+from backend.console.form_fields import WebForm
+from backend.console.forms import AccountForm, ActiveForm, PasswordForm
 from backend.db import writing
-from backend.inputs import parse_int
 from backend.models import Department
 from backend.models.accounts import ACCOUNT_ROLE_LABELS, Account
 from backend.runtime import runtime
@@ -22,32 +23,44 @@ from backend.web_db import request_session
 @require_role("admin")
 def accounts_page():
     """List accounts, offer a new-account form, and show the latest audit lines."""
+    return _accounts_page()
+
+
+def _accounts_page(failed: WebForm | None = None, status: int = 200):
+    """Render the accounts page; `failed` is a form shown again with its errors."""
     db = request_session()
     rows = accounts.list_accounts(db)
     departments = {d.id: d for d in db.exec(select(Department))}
     log = accounts.recent_audit(db, limit=200)
     return render_template(
-        "console/accounts.html", accounts=rows, departments=departments, log=log,
+        "console/accounts.html",
+        accounts=rows,
+        departments=departments,
+        log=log,
         roles=ACCOUNT_ROLE_LABELS,
-    )  # fmt: skip
+        failed=failed,
+    ), status
 
 
 @blueprint.post("/accounts")
 @require_role("admin")
 def account_add():
     """Create an account."""
-    form = request.form
-    raw = form.get("department_id", "")
+    form = AccountForm()
+    form.role.choices = list(ACCOUNT_ROLE_LABELS.items())
+    if not form.validate():
+        return _accounts_page(form, 400)
     try:
         with writing(runtime().engine) as db:
             created = accounts.create_account(
-                db, username=form.get("username", "").strip(), password=form.get("password", ""),
-                role=form.get("role", ""), department_id=parse_int(raw),
-                staff_id=_staff_id(db, form.get("staff_userid", "").strip()),
+                db, username=form.username.data, password=form.password.data,
+                role=form.role.data, department_id=form.department_id.data,
+                staff_id=_staff_id(db, form.staff_userid.data),
             )  # fmt: skip
             audit(db, "account_create", created.username, str(created.role))
     except accounts.AccountError as exc:
-        abort(400, description=str(exc))
+        form.form_errors.append(str(exc))
+        return _accounts_page(form, 400)
     flash(f"已创建账号 {created.username}", "success")
     return redirect(url_for("console.accounts_page"))
 
@@ -57,7 +70,7 @@ def _staff_id(db: Session, userid: str) -> int | None:
         return None
     staff = find_active_staff(db, wecom_userid=userid)
     if staff is None:
-        abort(400, description=f"找不到在职人员 {userid}")
+        raise accounts.AccountError(f"找不到在职人员 {userid}")
     return staff.id
 
 
@@ -74,7 +87,7 @@ def _other_account(db: Session, account_id: int) -> Account:
 @require_role("admin")
 def account_active(account_id: int):
     """Enable or disable an account (its open sessions end at their next request)."""
-    active = request.form.get("active") == "1"
+    active = ActiveForm().active.data
     with writing(runtime().engine) as db:
         account = _other_account(db, account_id)
         accounts.set_active(db, account=account, active=active)
@@ -87,12 +100,17 @@ def account_active(account_id: int):
 @require_role("admin")
 def account_password(account_id: int):
     """Set a new password for another account."""
+    form = PasswordForm()
+    form.row = account_id
+    if not form.validate():
+        return _accounts_page(form, 400)
     try:
         with writing(runtime().engine) as db:
             account = _other_account(db, account_id)
-            accounts.set_password(db, account=account, password=request.form.get("password", ""))
+            accounts.set_password(db, account=account, password=form.password.data)
             audit(db, "account_password", account.username)
     except accounts.AccountError as exc:
-        abort(400, description=str(exc))
+        form.password.errors.append(str(exc))
+        return _accounts_page(form, 400)
     flash("已重设密码", "success")
     return redirect(url_for("console.accounts_page"))

@@ -9,6 +9,7 @@ from flask import flash, g, redirect, render_template, request, session, url_for
 
 from backend.console import blueprint
 from backend.console.access import current_account, sign_in, sign_out
+from backend.console.forms import LoginForm
 from backend.db import writing
 from backend.delivery import build_client
 from backend.inputs import safe_target
@@ -39,29 +40,34 @@ def login():
     """Show the sign-in form."""
     if current_account() is not None:
         return redirect(_safe_next(request.args.get("next")))
-    return render_template("console/login.html", next=request.args.get("next", ""))
+    return _login_page(LoginForm(next=request.args.get("next", "")))
+
+
+def _login_page(form: LoginForm, status: int = 200):
+    return render_template("console/login.html", form=form, next=form.next.data or ""), status
 
 
 @blueprint.post("/login")
 def login_submit():
     """Check the credentials and start the session (throttled per user name and address)."""
-    username = request.form.get("username", "").strip()
-    password = request.form.get("password", "")
+    form = LoginForm()
+    username = form.username.data or ""
     refusal = login_refusal(username)
     if refusal is not None:
         flash(refusal, "error")
-        return render_template("console/login.html", next=request.form.get("next", "")), 429
+        return _login_page(form, 429)
+    if not form.validate():
+        return _login_page(form, 400)
     with writing(runtime().engine) as db:
-        account = accounts.authenticate(db, username=username, password=password)
+        account = accounts.authenticate(db, username=username, password=form.password.data)
         if account is not None:
             accounts.record_audit(db, account=account, action="login", target=username)
     if account is None:
         record_login_failure(username)
         flash("用户名或密码不正确，或账号已停用", "error")
-        page = render_template("console/login.html", next=request.form.get("next", ""))
-        return page, 401
+        return _login_page(form, 401)
     sign_in(account)
-    return redirect(_safe_next(request.form.get("next")))
+    return redirect(_safe_next(form.next.data))
 
 
 @blueprint.post("/logout")
@@ -134,7 +140,7 @@ def wecom_return():
 
 def _wecom_refused(message: str):
     flash(message, "error")
-    return render_template("console/login.html", next=""), 403
+    return _login_page(LoginForm(formdata=None), 403)
 
 
 def _client():

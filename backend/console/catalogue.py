@@ -10,9 +10,10 @@ from sqlmodel import Session, col, select
 from backend.console import blueprint
 from backend.console.access import require_role
 from backend.console.common import audit, visible_departments
+from backend.console.form_fields import WebForm
+from backend.console.forms import DutyForm, KeyTaskForm, TaskTypeForm
 from backend.db import writing
 from backend.excel.labels import FUNCTION_LABELS
-from backend.inputs import parse_float, parse_int
 from backend.models import Department, Duty, DutyEntry, KeyTask, KeyTaskDuty, TaskType
 from backend.runtime import runtime
 from backend.web_db import request_session
@@ -22,20 +23,32 @@ from backend.web_db import request_session
 @require_role()
 def catalogue():
     """Show one department's duties and key tasks, and the task types."""
+    return _catalogue_page()
+
+
+def _catalogue_page(failed: WebForm | None = None, status: int = 200, department: object = None):
+    """Render the catalogue page; `failed` is a form shown again with its errors."""
     year = runtime().clock().year
     db = request_session()
     departments = visible_departments(db)
-    chosen = _chosen(departments)
+    wanted = request.args.get("department", "") if department is None else str(department)
+    chosen = _chosen(departments, wanted)
     duties, key_tasks = (_duties(db, chosen), _key_tasks(db, chosen)) if chosen else ([], [])
     task_types = db.exec(select(TaskType).order_by(col(TaskType.sort_order))).all()
     return render_template(
-        "console/catalogue.html", departments=departments, chosen=chosen, duties=duties,
-        key_tasks=key_tasks, task_types=task_types, functions=FUNCTION_LABELS, year=year,
-    )  # fmt: skip
+        "console/catalogue.html",
+        departments=departments,
+        chosen=chosen,
+        duties=duties,
+        key_tasks=key_tasks,
+        task_types=task_types,
+        functions=FUNCTION_LABELS,
+        year=year,
+        failed=failed,
+    ), status
 
 
-def _chosen(departments: list[Department]) -> Department | None:
-    raw = request.args.get("department", "")
+def _chosen(departments: list[Department], raw: str) -> Department | None:
     if not raw:
         return departments[0] if departments else None
     found = next((d for d in departments if str(d.id) == raw), None)
@@ -66,44 +79,39 @@ def _key_tasks(db: Session, department: Department) -> list[tuple[KeyTask, list[
 @require_role("admin")
 def duty_update(duty_id: int):
     """Change a duty's function type, default task type, standard hours or active flag."""
-    function = request.form.get("function_type", "")
-    if function not in FUNCTION_LABELS:
-        abort(400, description="职能类型须为核心职能、一般职能或辅助职能")
-    hours = _hours(request.form.get("standard_hours", ""))
-    task_type = request.form.get("default_task_type_code") or None
+    form = DutyForm()
+    form.row = f"duty-{duty_id}"
+    form.function_type.choices = list(FUNCTION_LABELS.items())
+    codes = request_session().exec(select(TaskType.code)).all()
+    form.default_task_type_code.choices = [("", "无"), *((c, c) for c in codes)]
+    if not form.validate():
+        duty = request_session().get(Duty, duty_id)
+        if duty is None:
+            abort(404, description="找不到该职责")
+        return _catalogue_page(form, 400, duty.department_id)
     with writing(runtime().engine) as db:
         duty = db.get(Duty, duty_id)
         if duty is None:
             abort(404, description="找不到该职责")
-        if task_type is not None and db.get(TaskType, task_type) is None:
-            abort(400, description="任务类型不存在")
         before = (duty.function_type, duty.standard_hours, duty.default_task_type_code, duty.active)
-        duty.function_type, duty.standard_hours = function, hours
-        duty.default_task_type_code, duty.active = task_type, request.form.get("active") == "1"
+        duty.function_type, duty.standard_hours = form.function_type.data, form.standard_hours.data
+        duty.default_task_type_code = form.default_task_type_code.data or None
+        duty.active = form.active.data
         audit(db, "duty_update", f"{duty.department_id}#{duty.seq}", f"{before}")
         department_id = duty.department_id
     flash("职责已更新", "success")
     return redirect(url_for("console.catalogue", department=department_id))
 
 
-def _hours(raw: str) -> float | None:
-    if not raw.strip():
-        return None
-    hours = parse_float(raw, 0, 24)
-    if hours is None:
-        abort(400, description="标准工时应为数字")
-    if not 0 < hours <= 24:
-        abort(400, description="标准工时应大于 0 且不超过 24")
-    return hours
-
-
 @blueprint.post("/catalogue/task-types/<code>")
 @require_role("admin")
 def task_type_update(code: str):
     """Change a task type's standard hours per entry."""
-    hours = _hours(request.form.get("standard_hours", ""))
-    if hours is None:
-        abort(400, description="请填写标准工时")
+    form = TaskTypeForm()
+    form.row = f"type-{code}"
+    if not form.validate():
+        return _catalogue_page(form, 400)
+    hours = form.standard_hours.data
     with writing(runtime().engine) as db:
         task_type = db.get(TaskType, code)
         if task_type is None:
@@ -118,41 +126,33 @@ def task_type_update(code: str):
 @require_role("admin")
 def key_task_add():
     """Add an annual key task and link it to duties by their numbers."""
-    title = request.form.get("title", "").strip()
-    year, raw_department = request.form.get("year", ""), request.form.get("department_id", "")
-    year_number, department_id = parse_int(year, 2000, 2100), parse_int(raw_department)
-    if not title or len(title) > 500 or year_number is None or department_id is None:
-        abort(400, description="请填写年度（2000–2100）、部门和重点工作内容（不超过 500 字）")
-    seqs = _seqs(request.form.get("duty_seqs", ""))
+    form = KeyTaskForm()
+    if not form.validate():
+        return _catalogue_page(form, 400, form.department_id.data)
     with writing(runtime().engine) as db:
-        department = db.get(Department, department_id)
+        department = db.get(Department, form.department_id.data)
         if department is None:
             abort(404, description="找不到该部门")
-        duties = _duties_by_seq(db, department.id, seqs)
-        task = KeyTask(department_id=department.id, year=year_number, title=title)
+        duties, missing = _duties_by_seq(db, department.id, form.seqs() or [])
+        if missing:
+            form.duty_seqs.errors.append(f"本部门没有序号为 {'、'.join(map(str, missing))} 的职责")
+            return _catalogue_page(form, 400, department.id)
+        task = KeyTask(department_id=department.id, year=form.year.data, title=form.title.data)
         db.add(task)
         db.flush()
         db.add_all(KeyTaskDuty(key_task_id=task.id, duty_id=duty.id) for duty in duties)
-        audit(db, "key_task_add", f"{department.name}/{year}", title)
+        audit(db, "key_task_add", f"{department.name}/{form.year.data}", form.title.data)
     flash("已添加重点工作", "success")
-    return redirect(url_for("console.catalogue", department=raw_department))
+    return redirect(url_for("console.catalogue", department=department.id))
 
 
-def _seqs(raw: str) -> list[int]:
-    parts = [p for p in raw.replace("，", ",").replace("、", ",").split(",") if p.strip()]
-    seqs = [parse_int(p, 1, 9999) for p in parts]
-    if None in seqs:
-        abort(400, description="关联职责请填写职责序号，用逗号分隔，如 1,3")
-    return sorted(set(seqs))
-
-
-def _duties_by_seq(db: Session, department_id: int, seqs: list[int]) -> list[Duty]:
+def _duties_by_seq(
+    db: Session, department_id: int, seqs: list[int]
+) -> tuple[list[Duty], list[int]]:
+    """Return the department's duties with these numbers, and the numbers it has no duty for."""
     stmt = select(Duty).where(Duty.department_id == department_id, col(Duty.seq).in_(seqs or [-1]))
     duties = list(db.exec(stmt))
-    missing = sorted(set(seqs) - {d.seq for d in duties})
-    if missing:
-        abort(400, description=f"本部门没有序号为 {'、'.join(map(str, missing))} 的职责")
-    return duties
+    return duties, sorted(set(seqs) - {d.seq for d in duties})
 
 
 @blueprint.post("/catalogue/key-tasks/<int:task_id>/delete")

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from flask import abort, render_template, request
+from flask import render_template, request
 from sqlalchemy import func
 from sqlmodel import col, select
 
 from backend.console import blueprint
 from backend.console.access import require_role
 from backend.console.common import PAGE_SIZE, audit, filter_choices, page_number, scoped_filters
+from backend.console.forms import ExportForm
 from backend.console.jobs import start_job
 from backend.db import writing
 from backend.excel.export import entry_statement, format_row
@@ -47,23 +48,32 @@ def entries():
 @require_role()
 def exports():
     """Offer the exports: entries with filters, or summaries by department, section or person."""
-    db = request_session()
-    filters = scoped_filters(db, request.args)
-    choices = filter_choices(db)
+    return _exports_page(scoped_filters(request_session(), request.args))
+
+
+def _exports_page(filters: EntryFilters, failed: ExportForm | None = None, status: int = 200):
+    """Render the exports page; `failed` is the form shown again with its errors."""
+    choices = filter_choices(request_session())
     return render_template(
-        "console/exports.html", filters=filters, kinds=SUMMARY_KINDS, statuses=STATUS_LABELS,
+        "console/exports.html",
+        filters=filters,
+        kinds=SUMMARY_KINDS,
+        statuses=STATUS_LABELS,
+        failed=failed,
         **choices,
-    )  # fmt: skip
+    ), status
 
 
 @blueprint.post("/exports")
 @require_role()
 def export_start():
     """Queue an export as a job and show its progress."""
-    kind = request.form.get("kind", "entries")
-    if kind != "entries" and kind not in SUMMARY_KINDS:
-        abort(400, description="未知的导出类型")
-    filters = scoped_filters(request_session(), request.form)
+    form = ExportForm()
+    form.kind.choices = [("entries", "履职记录明细"), *SUMMARY_KINDS.items()]
+    filters = scoped_filters(request_session(), request.form)  # the filters' one parser
+    if not form.validate():
+        return _exports_page(filters, form, 400)
+    kind = form.kind.data
     with writing(runtime().engine) as db:
         audit(db, "export", kind, json.dumps(filters.query_args(), ensure_ascii=False))
     payload = {"kind": kind, "filters": filters_payload(filters),

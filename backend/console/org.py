@@ -9,6 +9,8 @@ from sqlmodel import Session, col, select
 from backend.console import blueprint
 from backend.console.access import current_account, ensure_visible, require_role
 from backend.console.common import audit, visible_departments
+from backend.console.form_fields import WebForm
+from backend.console.forms import ActiveForm, DepartmentForm, SectionForm
 from backend.console.jobs import start_job
 from backend.db import writing
 from backend.excel.labels import STAFFING_LABELS
@@ -24,6 +26,11 @@ ROLE_NAMES = {"staff": "工作人员", "reviewer": "审核员", "head": "部门�
 @require_role()
 def org():
     """List the visible departments with sections and staff counts; one department's staff."""
+    return _org_page()
+
+
+def _org_page(failed: WebForm | None = None, status: int = 200):
+    """Render the organisation page; `failed` is a form shown again with its errors."""
     db = request_session()
     departments = visible_departments(db)
     ids = [d.id for d in departments] or [-1]
@@ -34,9 +41,16 @@ def org():
     chosen = _chosen(db, departments)
     staff = _staff_of(db, chosen) if chosen else []
     return render_template(
-        "console/org.html", departments=departments, counts=counts, sections=sections,
-        chosen=chosen, staff=staff, staffing=STAFFING_LABELS, roles=ROLE_NAMES,
-    )  # fmt: skip
+        "console/org.html",
+        departments=departments,
+        counts=counts,
+        sections=sections,
+        chosen=chosen,
+        staff=staff,
+        staffing=STAFFING_LABELS,
+        roles=ROLE_NAMES,
+        failed=failed,
+    ), status
 
 
 def _chosen(db: Session, departments: list[Department]) -> Department | None:
@@ -66,15 +80,15 @@ def _staff_of(db: Session, department: Department) -> list[tuple[Staff, str]]:
 @require_role("admin")
 def department_add():
     """Add a department or an institution under one."""
-    name = request.form.get("name", "").strip()
-    short = request.form.get("short_name", "").strip()
-    parent_raw = request.form.get("parent_id", "")
-    if not name or len(name) > 100 or len(short) > 30:
-        abort(400, description="部门名称必填，不超过 100 字；简称不超过 30 字")
+    form = DepartmentForm()
+    if not form.validate():
+        return _org_page(form, 400)
+    name, short = form.name.data, form.short_name.data
     with writing(runtime().engine) as db:
         if db.exec(select(Department).where(Department.name == name)).first():
-            abort(400, description=f"部门“{name}”已存在")
-        parent_id = parse_int(parent_raw)
+            form.name.errors.append(f"部门“{name}”已存在")
+            return _org_page(form, 400)
+        parent_id = form.parent_id.data
         parent = db.get(Department, parent_id) if parent_id is not None else None
         kind = DepartmentKind.INSTITUTION if parent else DepartmentKind.DEPARTMENT
         db.add(Department(name=name, short_name=short, parent_id=parent.id if parent else None,
@@ -88,11 +102,10 @@ def department_add():
 @require_role("admin")
 def section_add():
     """Add a section to a department."""
-    name = request.form.get("name", "").strip()
-    raw = request.form.get("department_id", "")
-    department_id = parse_int(raw)
-    if not name or len(name) > 100 or department_id is None:
-        abort(400, description="请选择部门并填写科室名称（不超过 100 字）")
+    form = SectionForm()
+    if not form.validate():
+        return _org_page(form, 400)
+    name, department_id = form.name.data, form.department_id.data
     with writing(runtime().engine) as db:
         department = db.get(Department, department_id)
         if department is None:
@@ -102,14 +115,14 @@ def section_add():
             db.add(Section(department_id=department.id, name=name))
             audit(db, "section_add", f"{department.name}/{name}")
     flash(f"已添加科室“{name}”", "success")
-    return redirect(url_for("console.org", department=raw))
+    return redirect(url_for("console.org", department=department_id))
 
 
 @blueprint.post("/org/staff/<int:staff_id>/active")
 @require_role("admin")
 def staff_active(staff_id: int):
     """Mark a member as in post or left (entries are kept either way)."""
-    active = request.form.get("active") == "1"
+    active = ActiveForm().active.data
     with writing(runtime().engine) as db:
         staff = db.get(Staff, staff_id)
         if staff is None:

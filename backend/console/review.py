@@ -7,8 +7,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from backend.console import blueprint
 from backend.console.access import acting_reviewer, current_account, require_role
 from backend.console.common import PAGE_SIZE, audit, page_number, visible_departments
+from backend.console.form_fields import WebForm
+from backend.console.forms import BackForm, BulkApproveForm, ReturnForm
 from backend.db import writing
-from backend.inputs import parse_day, parse_int, safe_target
+from backend.inputs import safe_target
 from backend.models import DutyEntry
 from backend.review.current import pending_page
 from backend.review.errors import ReviewError
@@ -23,6 +25,11 @@ REVIEWERS = ("admin", "reviewer")
 @require_role()
 def review_queue():
     """List submitted entries waiting for review, with their flags as they stand now."""
+    return _queue_page()
+
+
+def _queue_page(failed: WebForm | None = None, status: int = 200):
+    """Render the queue; `failed` is a form shown again with its errors."""
     account, page = current_account(), page_number()
     flagged_only = request.args.get("flagged") == "1"
     db = request_session()
@@ -33,11 +40,18 @@ def review_queue():
     )  # fmt: skip
     flagged, unflagged = queue.flagged, queue.unflagged
     return render_template(
-        "console/review.html", views=queue.views, flagged=flagged, unflagged=unflagged,
-        page=page, flagged_only=flagged_only, may_review=account.role in REVIEWERS,
+        "console/review.html",
+        views=queue.views,
+        flagged=flagged,
+        unflagged=unflagged,
+        page=page,
+        flagged_only=flagged_only,
+        may_review=account.role in REVIEWERS,
         departments=visible_departments(db),
         pages=-(-(flagged if flagged_only else flagged + unflagged) // PAGE_SIZE),
-    )  # fmt: skip
+        failed=failed,
+        back=_back() if failed else request.full_path,
+    ), status
 
 
 def _scope(db, account) -> list[int] | None:
@@ -84,11 +98,16 @@ def review_approve(entry_id: int):
 @require_role(*REVIEWERS)
 def review_return(entry_id: int):
     """Return one entry to its author with a reason (they are told in WeCom)."""
-    now, reason = runtime().clock(), request.form.get("reason", "")
+    form = ReturnForm()
+    form.row = entry_id
+    if not form.validate():
+        flash(form.first_error(), "error")
+        return _queue_page(form, 400)
+    now, reason = runtime().clock(), form.reason.data
 
     def send_back(db, reviewer):
         review.return_entry(db, reviewer=reviewer, entry_id=entry_id, reason=reason, now=now)
-        audit(db, "entry_return", str(entry_id), reason.strip())
+        audit(db, "entry_return", str(entry_id), reason)
 
     _act(entry_id, send_back)
     flash("已退回，并通知填报人修改", "success")
@@ -99,11 +118,10 @@ def review_return(entry_id: int):
 @require_role(*REVIEWERS)
 def review_bulk_approve():
     """Approve a department's unflagged entries of a period in one go."""
-    account, form = current_account(), request.form
-    department_id = parse_int(form.get("department_id", ""))
-    start, end = parse_day(form.get("start", "")), parse_day(form.get("end", ""))
-    if department_id is None or start is None or end is None:
-        abort(400, description="请选择部门，并按 YYYY-MM-DD 填写起止日期（2000–2100 年）")
+    account, form = current_account(), BulkApproveForm()
+    if not form.validate():
+        return _queue_page(form, 400)
+    department_id, start, end = form.department_id.data, form.start.data, form.end.data
     try:
         with writing(runtime().engine) as db:
             _ensure_reviewable(db, account, department_id)
@@ -120,4 +138,4 @@ def review_bulk_approve():
 
 def _back() -> str:
     fallback = url_for("console.review_queue")
-    return safe_target(request.form.get("back"), fallback, prefix="/console/review")
+    return safe_target(BackForm().back.data, fallback, prefix="/console/review")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from sqlmodel import col, select
 
 from backend.analytics.config import load_scoring, save_scoring
@@ -11,9 +11,10 @@ from backend.analytics.texts import METRIC_TEXTS
 from backend.console import blueprint
 from backend.console.access import require_role
 from backend.console.common import audit
+from backend.console.form_fields import WebForm
+from backend.console.forms import ScoringForm, TargetForm
 from backend.console.nav import registered
 from backend.db import writing
-from backend.inputs import parse_float
 from backend.models import ChatTargetKind, Department
 from backend.runtime import runtime
 from backend.web_db import request_session
@@ -30,30 +31,39 @@ ELSEWHERE = [
 @require_role("admin")
 def settings_page():
     """Show the scoring settings and every department's group target."""
+    return _settings_page()
+
+
+def _settings_page(failed: WebForm | None = None, status: int = 200):
+    """Render the settings page; `failed` is a form shown again with its errors."""
     db = request_session()
     scoring = load_scoring(db)
     departments = list(db.exec(select(Department).order_by(col(Department.id))))
     metrics = [(key, *METRIC_TEXTS.get(key, (key, ""))) for key in METRICS]
     elsewhere = [(path, label) for path, label in ELSEWHERE if registered(path)]
     return render_template(
-        "console/settings.html", scoring=scoring, metrics=metrics, departments=departments,
-        target_kinds=TARGET_KINDS, elsewhere=elsewhere,
-    )  # fmt: skip
+        "console/settings.html",
+        scoring=scoring,
+        metrics=metrics,
+        departments=departments,
+        target_kinds=TARGET_KINDS,
+        elsewhere=elsewhere,
+        failed=failed,
+    ), status
 
 
 @blueprint.post("/settings/scoring")
 @require_role("admin")
 def scoring_update():
     """Save the score weights and the three-colour thresholds."""
-    try:
-        weights = {k: _number(request.form.get(f"weight_{k}", "0")) for k in METRICS}
-        thresholds = RatingThresholds(
-            yellow_from=_number(request.form.get("yellow_from", "")),
-            green_from=_number(request.form.get("green_from", "")),
-        )
-        scoring = Scoring(weights={k: w for k, w in weights.items() if w}, thresholds=thresholds)
-    except ValueError:
-        abort(400, description="权重须为非负数且至少一项大于 0；阈值须满足 0 ≤ 黄色 ≤ 绿色 ≤ 100")
+    form = ScoringForm()
+    if not form.validate():
+        return _settings_page(form, 400)
+    weights = {k: w for k, w in form.weights().items() if w}
+    thresholds = RatingThresholds(
+        yellow_from=form.yellow_from.data or 0, green_from=form.green_from.data or 0
+    )
+    scoring = Scoring(weights=weights, thresholds=thresholds)
     with writing(runtime().engine) as db:
         save_scoring(db, scoring=scoring)
         audit(db, "scoring_update", "scoring", f"{dict(scoring.weights)} {thresholds}")
@@ -61,22 +71,15 @@ def scoring_update():
     return redirect(url_for("console.settings_page"))
 
 
-def _number(raw: str) -> float:
-    """Read a weight or threshold: a finite number from 0 to 1,000 (empty is 0), else ValueError."""
-    number = parse_float(raw.strip() or "0", 0, 1000)
-    if number is None:
-        raise ValueError(raw)
-    return number
-
-
 @blueprint.post("/settings/targets/<int:department_id>")
 @require_role("admin")
 def target_update(department_id: int):
     """Set where a department's group messages go: an app chat id or a robot webhook key."""
-    kind = request.form.get("kind", "")
-    target = request.form.get("target", "").strip()
-    if kind not in TARGET_KINDS or (kind and not target) or len(target) > 200:
-        abort(400, description="请选择群类型并填写群聊 ID 或机器人 key（不超过 200 字符）")
+    form = TargetForm()
+    form.row, form.kind.choices = department_id, list(TARGET_KINDS.items())
+    if not form.validate():
+        return _settings_page(form, 400)
+    kind, target = form.kind.data, form.target.data
     with writing(runtime().engine) as db:
         department = db.get(Department, department_id)
         if department is None:

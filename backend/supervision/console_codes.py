@@ -7,10 +7,10 @@ from sqlmodel import Session, col, select
 
 from backend.console.access import current_account, ensure_visible, require_role
 from backend.console.access import visible_department_ids as _visible
+from backend.console.area_forms import CodeForm
 from backend.console_supervision import blueprint
 from backend.db import writing
-from backend.inputs import parse_int
-from backend.models import Department, Staff
+from backend.models import Account, Department, Staff, saved_id, saved_ids
 from backend.models.supervision import SupervisionCode
 from backend.qr import qr_png, qr_svg
 from backend.runtime import runtime
@@ -22,14 +22,21 @@ from backend.supervision.qr import public_url
 from backend.web_db import request_session
 
 
+def _signed_in() -> Account:
+    account = current_account()
+    assert account is not None  # every view here is behind require_role
+    return account
+
+
 @blueprint.get("/codes")
 @require_role()
 def codes():
     """List each visible department's QR codes, with images and the desk-card sheet."""
     session = request_session()
-    departments = queries.visible_departments(session, _visible(session, current_account()))
+    departments = queries.visible_departments(session, _visible(session, _signed_in()))
     by_department = {
-        d.id: supervision.codes_of_department(session, department_id=d.id) for d in departments
+        d.id: supervision.codes_of_department(session, department_id=saved_id(d))
+        for d in departments
     }
     people = queries.names_by_id(
         session, Staff, {c.staff_id for cs in by_department.values() for c in cs if c.staff_id}
@@ -41,8 +48,8 @@ def codes():
         codes=by_department,
         people=people,
         url=lambda c: public_url(base, c.code),
-        is_admin=current_account().role == "admin",
-        staff=_staff_choices(session, [d.id for d in departments]),
+        is_admin=_signed_in().role == "admin",
+        staff=_staff_choices(session, saved_ids(d.id for d in departments)),
     )
 
 
@@ -72,11 +79,11 @@ def issue_codes():
 @require_role("admin")
 def designate_post():
     """Mark a staff member's post as public-facing (a window post) and give it a QR code."""
-    staff_id = parse_int(request.form.get("staff_id", ""), 1)
-    title = request.form.get("title", "").strip()
-    if staff_id is None or not 1 <= len(title) <= 50:
-        flash(texts.POST_FORM_INVALID, "error")
+    form = CodeForm()
+    if not form.validate():
+        flash(f"{texts.POST_FORM_INVALID}（{form.first_error()}）", "error")
         return redirect(url_for(".codes"))
+    staff_id, title = form.staff_id.data, form.title.data
     with writing(runtime().engine) as session:
         code = supervision.designate_public_post(session, staff_id=staff_id, title=title)
         record_audit(
@@ -94,7 +101,7 @@ def _visible_code(session: Session, code_id: int) -> SupervisionCode:
     code = session.get(SupervisionCode, code_id)
     if code is None:
         abort(404)
-    ensure_visible(session, current_account(), code.department_id)
+    ensure_visible(session, _signed_in(), code.department_id)
     return code
 
 
@@ -120,7 +127,7 @@ def desk_cards(department_id: int):
     """Download the printable A4 sheet of desk cards of one department."""
     base = runtime().settings.PUBLIC_BASE_URL
     session = request_session()
-    ensure_visible(session, current_account(), department_id)
+    ensure_visible(session, _signed_in(), department_id)
     department = session.get(Department, department_id)
     if department is None:
         abort(404)
