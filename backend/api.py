@@ -13,5 +13,5 @@ blueprint = Blueprint("api", __name__)
 @blueprint.get("/health")
 def health():
     """Report that the app is up and the database answers."""
-    request_session().exec(text("SELECT 1"))
+    request_session().execute(text("SELECT 1"))
     return jsonify(status="ok")

@@ -10,11 +10,11 @@ from sqlmodel import Session
 from backend import auth_tokens
 from backend.db import writing
 from backend.inputs import MAX_ID, parse_day, parse_int
-from backend.models import Staff
+from backend.models import DutyEntry, Staff, saved_id
 from backend.review import labels
 from backend.review.current import pending_page
 from backend.review.errors import InvalidRequest, NotAllowed, NotFound, ReviewError
-from backend.review.pending import entry_view
+from backend.review.pending import EntryView, entry_view
 from backend.runtime import runtime
 from backend.services import review
 from backend.web_db import request_session
@@ -111,13 +111,19 @@ def list_pending():
     return jsonify({"entries": [view.as_json() for view in queue.views], "counts": counts})
 
 
+def _view_of(db: Session, entry: DutyEntry) -> EntryView:
+    view = entry_view(db, saved_id(entry))
+    assert view is not None  # the entry was just written in this transaction
+    return view
+
+
 @blueprint.post("/entries/<raw_id>/approve")
 def approve(raw_id: str):
     """Approve one entry."""
     entry_id = _entry_id(raw_id)
     with writing(runtime().engine) as db:
         entry = review.approve_entry(db, reviewer=_reviewer(db), entry_id=entry_id, now=_now())
-        view = entry_view(db, entry.id)
+        view = _view_of(db, entry)
     return jsonify({"entry": view.as_json()})
 
 
@@ -132,7 +138,7 @@ def return_(raw_id: str):
         entry = review.return_entry(
             db, reviewer=_reviewer(db), entry_id=entry_id, reason=reason, now=_now()
         )
-        view = entry_view(db, entry.id)
+        view = _view_of(db, entry)
     return jsonify({"entry": view.as_json()})
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import Flask, jsonify, render_template, request
+from flask.json.provider import DefaultJSONProvider
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 
@@ -35,6 +36,7 @@ def create_app(
     app.url_map.converters["int"] = BoundedIntegerConverter  # before any route: big ids 404
     app.before_request(refuse_nul_characters)
     app.config.update(SECRET_KEY=settings.SECRET_KEY)
+    assert isinstance(app.json, DefaultJSONProvider)  # Flask's own, unless an app replaces it
     app.json.ensure_ascii = False
     app.extensions[EXTENSION_KEY] = runtime
     init_request_sessions(app)

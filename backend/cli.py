@@ -101,13 +101,14 @@ def api_token_create(userid: str, label: str) -> None:
     """Create an API token for the member with this WeCom userid and print it once."""
     from backend.auth_tokens import create_token
     from backend.db import writing
+    from backend.models import saved_id
     from backend.services.org import find_active_staff
 
     with writing(command_runtime().engine) as session:
         staff = find_active_staff(session, wecom_userid=userid)
         if staff is None:
             raise click.ClickException(f"找不到在职人员 {userid}")
-        token = create_token(session, staff_id=staff.id, label=label)
+        token = create_token(session, staff_id=saved_id(staff), label=label)
     click.echo(token)
 
 

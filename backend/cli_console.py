@@ -79,12 +79,13 @@ def account_create(
 
 
 def _staff_id(session, userid: str) -> int:
+    from backend.models import saved_id
     from backend.services.org import find_active_staff
 
     staff = find_active_staff(session, wecom_userid=userid)
     if staff is None:
         raise click.ClickException(f"找不到在职人员 {userid}")
-    return staff.id
+    return saved_id(staff)
 
 
 @account.command("password")

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, or_, select
 
 from backend.cli_runtime import command_runtime
 from backend.db import reading, writing
-from backend.models import Department
+from backend.models import Department, saved_id
 from backend.reports import data, service
 from backend.reports.periods import EXAMPLES, PeriodError, parse_period
 from backend.reports.queries import reporting_departments
@@ -90,7 +90,8 @@ def _department_command(kind: str):
         today = runtime.clock().date()
         with reading(engine) as session:
             units = [
-                (u.id, u.name, service.group_target(u)) for u in _departments(session, department)
+                (saved_id(u), u.name, service.group_target(u))
+                for u in _departments(session, department)
             ]
         for unit_id, name, target in units:
             files = _department_files(engine, kind, unit_id, chosen, today, options)

@@ -18,10 +18,10 @@ def supervision_group() -> None:
 @supervision_group.command("codes")
 def issue_codes() -> None:
     """Create the missing QR codes (every department, every public-facing post) and list them."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from backend.db import reading, writing
-    from backend.models import Department
+    from backend.models import Department, saved_id
     from backend.services import supervision
     from backend.settings import load_settings
     from backend.supervision.qr import public_url
@@ -30,8 +30,10 @@ def issue_codes() -> None:
     with writing(engine) as session:
         created = supervision.issue_codes(session)
     with reading(engine) as session:
-        for department in session.exec(select(Department).order_by(Department.id)):
-            for code in supervision.codes_of_department(session, department_id=department.id):
+        for department in session.exec(select(Department).order_by(col(Department.id))):
+            for code in supervision.codes_of_department(
+                session, department_id=saved_id(department)
+            ):
                 label = code.post_title or "单位码"
                 click.echo(f"{department.name}\t{label}\t{public_url(base, code.code)}")
     click.echo(f"新生成二维码 {created} 个")

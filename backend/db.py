@@ -147,6 +147,7 @@ def _no_automatic_checkpoints(dbapi_connection, _record) -> None:
 def _sqlite_begin(connection: Connection) -> None:
     # Straight to the driver: these run on every transaction of every callback.
     driver = connection.connection.driver_connection
+    assert driver is not None  # an open connection always has its driver's
     if connection.get_execution_options().get(ACCESS) == READ:
         driver.execute("BEGIN")
         driver.execute("PRAGMA query_only=ON")

@@ -91,7 +91,7 @@ def _deliver_one(
     engine: Engine, client: WeComClient, row_id: int, stats: DeliveryStats, now: datetime | None
 ) -> None:
     with reading(engine) as session:
-        row = session.get(OutboxMessage, row_id)
+        row = session.get_one(OutboxMessage, row_id)
     try:
         result = send_row(client, row)
     except WeComError as exc:
@@ -141,27 +141,32 @@ def send_row(client: WeComClient, row: OutboxMessage) -> dict:
     return _send_webhook(client, target["target"], row, body)
 
 
+def _blob(row: OutboxMessage) -> bytes:
+    assert row.blob is not None  # image and file messages are always queued with their bytes
+    return row.blob
+
+
 def _send_app(client: WeComClient, users: list[str], row: OutboxMessage, body: dict) -> dict:
     if row.msgtype == "image":
-        return client.send_image(users, row.blob, row.filename or "image.png")
+        return client.send_image(users, _blob(row), row.filename or "image.png")
     if row.msgtype == "file":
-        return client.send_file(users, row.blob, row.filename or "file.bin")
+        return client.send_file(users, _blob(row), row.filename or "file.bin")
     return client.send_message(users, row.msgtype, _fit(body, row.msgtype, APP_TEXT_LIMIT))
 
 
 def _send_appchat(client: WeComClient, chat_id: str, row: OutboxMessage, body: dict) -> dict:
     if row.msgtype == "image":
-        return client.appchat_send_image(chat_id, row.blob, row.filename or "image.png")
+        return client.appchat_send_image(chat_id, _blob(row), row.filename or "image.png")
     if row.msgtype == "file":
-        return client.appchat_send_file(chat_id, row.blob, row.filename or "file.bin")
+        return client.appchat_send_file(chat_id, _blob(row), row.filename or "file.bin")
     return client.appchat_send(chat_id, row.msgtype, _fit(body, row.msgtype, APP_TEXT_LIMIT))
 
 
 def _send_webhook(client: WeComClient, key: str, row: OutboxMessage, body: dict) -> dict:
     if row.msgtype == "image":
-        return client.webhook_send_image(key, row.blob)
+        return client.webhook_send_image(key, _blob(row))
     if row.msgtype == "file":
-        return client.webhook_send_file(key, row.blob, row.filename or "file.bin")
+        return client.webhook_send_file(key, _blob(row), row.filename or "file.bin")
     limit = WEBHOOK_MARKDOWN_LIMIT if row.msgtype == "markdown" else APP_TEXT_LIMIT
     return client.webhook_send(key, row.msgtype, _fit(body, row.msgtype, limit))
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import requests
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from backend.models import ChatTargetKind, Department, Staff
 from backend.settings import Settings
@@ -27,8 +29,8 @@ def emulator_config(settings: Settings, callback_url: str | None = None) -> Emul
 
 def directory_from_database(session: Session) -> dict:
     """Describe our organisation as WeCom's contacts: departments, members, groups."""
-    departments = session.exec(select(Department).order_by(Department.id)).all()
-    staff = session.exec(select(Staff).where(Staff.active).order_by(Staff.id)).all()
+    departments = session.exec(select(Department).order_by(col(Department.id))).all()
+    staff = session.exec(select(Staff).where(col(Staff.active)).order_by(col(Staff.id))).all()
     wecom_id = {d.id: d.wecom_department_id or 1 for d in departments}
     return {
         "departments": [ROOT_DEPARTMENT] + [_department(d, wecom_id) for d in departments],
@@ -42,12 +44,12 @@ def directory_from_database(session: Session) -> dict:
     }
 
 
-def _department(department: Department, wecom_id: dict[int, int]) -> dict:
+def _department(department: Department, wecom_id: Mapping[int | None, int]) -> dict:
     parent = wecom_id.get(department.parent_id, 1) if department.parent_id else 1
     return {"id": wecom_id[department.id], "name": department.name, "parentid": parent}
 
 
-def _user(member: Staff, wecom_id: dict[int, int]) -> dict:
+def _user(member: Staff, wecom_id: Mapping[int | None, int]) -> dict:
     return {
         "userid": member.wecom_userid,
         "name": member.name,
@@ -60,7 +62,9 @@ def _has_appchat(department: Department) -> bool:
     return department.chat_target_kind == ChatTargetKind.APPCHAT and bool(department.chat_target)
 
 
-def _appchat(department: Department, staff: list[Staff], departments: list[Department]) -> dict:
+def _appchat(
+    department: Department, staff: Sequence[Staff], departments: Sequence[Department]
+) -> dict:
     unit_ids = {department.id} | {d.id for d in departments if d.parent_id == department.id}
     members = [s for s in staff if s.department_id in unit_ids]
     heads = [s for s in members if s.is_principal_head] or members[:1]

@@ -26,6 +26,7 @@ from limits.storage import Storage
 from sqlalchemy import Float, Integer, bindparam, delete, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import col
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from backend.db import reading, writing
@@ -45,7 +46,8 @@ def init_limiter(app: Flask, settings: Settings) -> None:
     """Trust the configured proxies and attach the shared limiter on its shared store."""
     hops = settings.LVZHI_TRUSTED_PROXIES
     if hops:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        proxied = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        app.wsgi_app = proxied  # type: ignore[method-assign]
     app.config.update(
         RATELIMIT_STORAGE_URI=settings.LVZHI_REDIS_URL or DATABASE_STORAGE,
         RATELIMIT_STRATEGY="fixed-window",
@@ -137,7 +139,7 @@ def _upsert_values(key: str, expiry: float, amount: int, now: float) -> dict:
 class DatabaseStorage(Storage):
     """Rate-limit counters in the app's database: every worker and node on it shares them."""
 
-    STORAGE_SCHEME: ClassVar[list[str]] = ["lvzhi-db"]
+    STORAGE_SCHEME: ClassVar[list[str]] = ["lvzhi-db"]  # type: ignore[misc]
 
     def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options) -> None:
         """Create the store; the engine is the current app's, looked up on each call."""
@@ -155,7 +157,7 @@ class DatabaseStorage(Storage):
             values = _upsert_values(_stored_key(key), expiry, amount, now)
             hits = db.execute(_UPSERT, values).scalar_one()
             if random.random() < PURGE_CHANCE:
-                db.execute(delete(RateLimitCounter).where(RateLimitCounter.expires_at < now))
+                db.execute(delete(RateLimitCounter).where(col(RateLimitCounter.expires_at) < now))
         return int(hits)
 
     def get(self, key: str) -> int:
@@ -182,15 +184,17 @@ class DatabaseStorage(Storage):
         removed = 0
         for engine in list(_ENGINES):
             with writing(engine) as db:
-                removed += db.execute(delete(RateLimitCounter)).rowcount or 0
+                removed += db.exec(delete(RateLimitCounter)).rowcount or 0
         return removed
 
     def clear(self, key: str) -> None:
         """Delete one counter."""
         with writing(runtime().engine) as db:
-            db.execute(delete(RateLimitCounter).where(RateLimitCounter.key == _stored_key(key)))
+            db.execute(
+                delete(RateLimitCounter).where(col(RateLimitCounter.key) == _stored_key(key))
+            )
 
     def _row(self, key: str):
         with reading(runtime().engine) as db:
-            stmt = select(RateLimitCounter.hits, RateLimitCounter.expires_at)
-            return db.execute(stmt.where(RateLimitCounter.key == _stored_key(key))).first()
+            stmt = select(col(RateLimitCounter.hits), col(RateLimitCounter.expires_at))
+            return db.execute(stmt.where(col(RateLimitCounter.key) == _stored_key(key))).first()

@@ -10,7 +10,7 @@ from pythonjsonlogger.json import JsonFormatter
 from bot.redact import install_redaction, redact
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
-ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
+ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None] | tuple[None, None, None]
 
 
 class JsonLines(JsonFormatter):
@@ -25,7 +25,9 @@ class JsonLines(JsonFormatter):
 
     def formatException(self, ei: ExcInfo) -> str:
         """Format a traceback with credentials hidden (the filter cannot reach this copy)."""
-        return redact(super().formatException(ei))
+        formatted = super().formatException(ei)
+        assert isinstance(formatted, str)  # a list only with exc_info_as_array, never set here
+        return redact(formatted)
 
 
 def configure_logging(log_format: str, *logger_names: str) -> None:

@@ -42,6 +42,7 @@ def _upgrade_sqlite(engine: Engine, config: Config, revision: str) -> None:
     """
     with engine.connect() as connection:
         driver = connection.connection.driver_connection
+        assert driver is not None  # an open connection always has its driver's
         driver.execute("PRAGMA foreign_keys=OFF")  # outside any transaction, or it is ignored
         try:
             with connection.begin():

@@ -67,7 +67,8 @@ class ChildGroup:
         while True:
             for process in self.processes:
                 if process.poll() is not None:
-                    raise ChildExited(f"{process.args[-1]} exited with {process.returncode}")
+                    name = process.args[-1] if isinstance(process.args, list) else process.args
+                    raise ChildExited(f"{name!s} exited with {process.returncode}")
             time.sleep(poll_seconds)
 
     def stop(self) -> None:

@@ -70,8 +70,8 @@ def _schema(session: Session) -> Check:
 def scheduler_holder(session: Session) -> str | None:
     """Return who holds the scheduler lease now, on the database's clock (None: nobody)."""
     return session.execute(
-        select(SchedulerLease.holder).where(
-            SchedulerLease.name == SCHEDULER_LEASE, col(SchedulerLease.expires_at) > db_now()
+        select(col(SchedulerLease.holder)).where(
+            col(SchedulerLease.name) == SCHEDULER_LEASE, col(SchedulerLease.expires_at) > db_now()
         )
     ).scalar_one_or_none()
 
@@ -89,7 +89,7 @@ def _outbox(session: Session, max_age_seconds: float) -> Check:
         select(func.count())
         .select_from(OutboxMessage)
         .where(
-            OutboxMessage.status == OutboxStatus.PENDING,
+            col(OutboxMessage.status) == OutboxStatus.PENDING,
             col(OutboxMessage.next_attempt_at) < db_now(-max_age_seconds),
         )
     ).scalar_one()
@@ -109,8 +109,8 @@ class Backlog:
 
 def backlog_figures(session: Session) -> Backlog:
     """Count waiting messages and tasks, and how long the oldest due message has waited."""
-    pending = OutboxMessage.status == OutboxStatus.PENDING
-    due_at = OutboxMessage.__table__.c.next_attempt_at
+    pending = col(OutboxMessage.status) == OutboxStatus.PENDING
+    due_at = OutboxMessage.__table__.c.next_attempt_at  # type: ignore[attr-defined]
     count, oldest, now = session.execute(
         select(
             func.count(),
@@ -119,7 +119,7 @@ def backlog_figures(session: Session) -> Backlog:
         ).where(pending)
     ).one()
     jobs = session.execute(
-        select(func.count()).select_from(Job).where(Job.status == JobStatus.QUEUED)
+        select(func.count()).select_from(Job).where(col(Job.status) == JobStatus.QUEUED)
     ).scalar_one()
     waited = (now - oldest).total_seconds() if oldest is not None else 0.0
     return Backlog(count, max(waited, 0.0), jobs)

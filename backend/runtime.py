@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy.engine import Engine
@@ -18,6 +19,9 @@ from backend.delivery import build_client
 from backend.settings import Settings
 from bot.client import WeComClient
 from bot.crypto import CallbackCrypto
+
+if TYPE_CHECKING:
+    from backend.inbox import Dispatch
 
 EXTENSION_KEY = "lvzhi"
 
@@ -29,7 +33,7 @@ class Runtime:
     settings: Settings
     engine: Engine
     crypto: CallbackCrypto
-    dispatch: Callable
+    dispatch: Dispatch
     clock: Callable[[], datetime]
     client: WeComClient
 

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from backend.secret_strength import (
     new_aes_key,
@@ -81,7 +82,7 @@ def field_problem(name: str, value: str) -> str | None:
     return None
 
 
-def _in_chinese(error: dict) -> str:
+def _in_chinese(error: ErrorDetails) -> str:
     """Say a pydantic error in Chinese where it is a common one, else as the validator said it."""
     template = ERROR_TEXTS.get(error["type"])
     if template:

@@ -86,7 +86,7 @@ def _fresh(timestamp: str, max_age: int) -> bool:
 
 
 def _required_args(*names: str) -> list[str]:
-    values = [request.args.get(name) for name in names]
+    values = [request.args.get(name, "") for name in names]
     if any(not value for value in values):
         abort(400, description="缺少回调参数: " + ", ".join(names))
     return values

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, overload
 from xml.parsers.expat import ExpatError
 
 import xmltodict
@@ -59,6 +59,10 @@ def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+@overload
+def _int_or(text: str, default: int) -> int: ...
+@overload
+def _int_or(text: str, default: None) -> int | None: ...
 def _int_or(text: str, default: int | None) -> int | None:
     try:
         return int(text)
@@ -176,7 +180,7 @@ def parse_message(plaintext_xml: str | bytes) -> Inbound:
     user_id, msg_type = text_of(data, "FromUserName"), text_of(data, "MsgType").lower()
     if not user_id or not msg_type:
         raise MessageParseError("FromUserName or MsgType missing")
-    common = {
+    common: dict[str, Any] = {
         "user_id": user_id,
         "corp_id": text_of(data, "ToUserName"),
         "agent_id": _int_or(text_of(data, "AgentID"), None),

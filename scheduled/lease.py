@@ -30,11 +30,13 @@ def holder_name() -> str:
 def try_acquire(engine: Engine, *, holder: str, seconds: float) -> bool:
     """Take or renew the lease for `seconds`; False while another live process holds it."""
     with writing(engine) as session:
-        taken = session.execute(
+        taken = session.exec(
             update(SchedulerLease)
             .where(
-                SchedulerLease.name == LEASE_NAME,
-                or_(SchedulerLease.holder == holder, col(SchedulerLease.expires_at) < db_now()),
+                col(SchedulerLease.name) == LEASE_NAME,
+                or_(
+                    col(SchedulerLease.holder) == holder, col(SchedulerLease.expires_at) < db_now()
+                ),
             )
             .values(holder=holder, expires_at=db_now(seconds))
         )
@@ -61,7 +63,7 @@ def release(engine: Engine, *, holder: str) -> None:
     with writing(engine) as session:
         session.execute(
             update(SchedulerLease)
-            .where(SchedulerLease.name == LEASE_NAME, SchedulerLease.holder == holder)
+            .where(col(SchedulerLease.name) == LEASE_NAME, col(SchedulerLease.holder) == holder)
             .values(expires_at=db_now(-1))
         )
 

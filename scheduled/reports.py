@@ -10,6 +10,7 @@ from datetime import date, datetime
 from sqlalchemy.engine import Engine
 
 from backend.db import reading
+from backend.models import saved_id
 from backend.reports import posting
 from backend.reports.periods import Period, last_complete
 from backend.reports.service import ReportOptions
@@ -44,7 +45,7 @@ def monthly_reports(engine: Engine, *, now=None, settings: Settings | None = Non
     with reading(engine) as session:
         if not posting.first_workday_reached(session, period=period, today=today):
             return 0
-        department_ids = [d.id for d in posting.departments(session)]
+        department_ids = [saved_id(d) for d in posting.departments(session)]
     posted = 0
     for department_id in department_ids:
         with reading(engine) as session:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.engine import Engine
 
 from backend.db import reading, writing
-from backend.models import Survey
+from backend.models import Survey, saved_id
 from backend.services import surveys
 from backend.services.job_runs import claim_run, finish_run, run_exists
 from scheduled.job import Job, at_clock
@@ -20,7 +20,7 @@ def remind_survey_non_respondents(engine: Engine, *, now: datetime) -> int:
     """Queue one reminder per survey closing within a day to its non-respondents."""
     with reading(engine) as session:
         survey_ids = [
-            survey.id
+            saved_id(survey)
             for survey in surveys.closing_soon(session, now=now, within=REMIND_BEFORE)
             if not run_exists(session, key=f"{REMINDER_JOB}:{survey.id}")
         ]
@@ -32,7 +32,7 @@ def _remind_once(engine: Engine, survey_id: int, now: datetime) -> int:
     with writing(engine) as session:
         if not claim_run(session, key=key, job=REMINDER_JOB):
             return 0
-        survey = session.get(Survey, survey_id)
+        survey = session.get_one(Survey, survey_id)
         count = surveys.remind_non_respondents(session, survey=survey, now=now)
         finish_run(session, key=key, detail=f"{count} reminded")
     return count

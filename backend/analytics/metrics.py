@@ -18,7 +18,7 @@ from backend.analytics.figures import (
     WeekPoint,
 )
 from backend.analytics.texts import NO_SECTION, SECTION_OF_INSTITUTION, AnalyticsError, texts
-from backend.models import Department
+from backend.models import Department, saved_id
 from backend.models.org import STAFFING_TYPE_LABELS, StaffingType
 from backend.workdays import WorkCalendar
 
@@ -140,7 +140,7 @@ def all_departments_metrics(
         scope = [dept for dept, (top, _) in tops.items() if top == department.id]
         people = by_top.get(department.id, [])
         figures = compute.figures_of(people, facts.duties_of(scope))
-        result.append(DepartmentMetrics(department.id, department.name, figures))
+        result.append(DepartmentMetrics(saved_id(department), department.name, figures))
     return result
 
 
@@ -192,7 +192,7 @@ def _department_name(session: Session, department_id: int) -> str:
 
 def _top_level(session: Session) -> list[Department]:
     query = select(Department).where(col(Department.parent_id).is_(None))
-    return list(session.exec(query.order_by(Department.sort_order, Department.id)).all())
+    return list(session.exec(query.order_by(col(Department.sort_order), col(Department.id))).all())
 
 
 def _sections(

@@ -6,6 +6,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+import sqlalchemy as sa
 from sqlalchemy import Date, case, func, literal_column
 from sqlmodel import Session, col, select
 
@@ -49,7 +50,12 @@ def department_scope(session: Session, department_id: int) -> list[int]:
 
 def top_departments(session: Session) -> dict[int, tuple[int, str]]:
     """Map every department id to (top-level department id, name of that top department)."""
-    rows = session.exec(select(Department.id, Department.parent_id, Department.name)).all()
+    query = select(col(Department.id), col(Department.parent_id), col(Department.name))
+    rows = [
+        (dept_id, parent_id, name)
+        for dept_id, parent_id, name in session.exec(query)
+        if dept_id is not None
+    ]
     names = {row[0]: row[2] for row in rows}
     tops = {row[0]: row[1] or row[0] for row in rows}
     return {dept: (top, names[top]) for dept, top in tops.items()}
@@ -59,8 +65,8 @@ def entry_cells(
     session: Session, *, start: date, end: date, scope: Collection[int] | None
 ) -> list[EntryCell]:
     """Sum entries per member, duty and task type between start and end (both included)."""
-    keys = (DutyEntry.staff_id, DutyEntry.duty_id, DutyEntry.task_type_code)
-    query = select(
+    keys = (col(DutyEntry.staff_id), col(DutyEntry.duty_id), col(DutyEntry.task_type_code))
+    query = sa.select(
         *keys,
         func.count(),
         func.sum(DutyEntry.hours),
@@ -69,7 +75,7 @@ def entry_cells(
         func.sum(_count_if(col(DutyEntry.flags) != _literal(""))),
     ).where(_work_date(session, scope, start, end).between(start, end))
     rows = _run(session, _in_scope(query, scope).group_by(*keys))
-    return [EntryCell(*row[:4], float(row[4] or 0), *map(int, row[5:])) for row in rows]
+    return [EntryCell(*(*row[:4], float(row[4] or 0), *map(int, row[5:]))) for row in rows]
 
 
 def reported_days(
@@ -124,17 +130,17 @@ def _work_date(session: Session, scope: Collection[int] | None, start: date, end
 
 def members(session: Session, *, scope: Collection[int] | None) -> list[Member]:
     """Return the evaluated members of the departments in scope (all when scope is None)."""
-    query = select(
-        Staff.id,
-        Staff.name,
-        Staff.department_id,
-        Staff.section_id,
-        Staff.staffing_type,
-        Staff.joined_on,
+    query = sa.select(
+        col(Staff.id),
+        col(Staff.name),
+        col(Staff.department_id),
+        col(Staff.section_id),
+        col(Staff.staffing_type),
+        col(Staff.joined_on),
     ).where(col(Staff.is_leader).is_(False), col(Staff.active).is_(True))
     if scope is not None:
         query = query.where(col(Staff.department_id).in_(list(scope)))
-    rows = session.exec(query.order_by(Staff.id)).all()
+    rows = session.execute(query.order_by(col(Staff.id))).all()
     return [Member(r[0], r[1], r[2], r[3], StaffingType(r[4]), r[5]) for r in rows]
 
 
@@ -143,7 +149,7 @@ def absences(
 ) -> dict[int, list[tuple[date, date]]]:
     """Return, per member in scope, their leave and trips (请假/出差) overlapping the period."""
     query = (
-        select(Absence.staff_id, Absence.start_date, Absence.end_date)
+        select(col(Absence.staff_id), col(Absence.start_date), col(Absence.end_date))
         .join(Staff, col(Staff.id) == col(Absence.staff_id))
         .where(col(Absence.start_date) <= end, col(Absence.end_date) >= start)
     )
@@ -161,7 +167,7 @@ def days_logged(session: Session, *, staff_days: Mapping[int, Collection[date]])
     if not wanted:
         return set()
     query = (
-        select(DutyEntry.staff_id, DutyEntry.work_date)
+        select(col(DutyEntry.staff_id), col(DutyEntry.work_date))
         .where(
             col(DutyEntry.staff_id).in_(list(staff_days)),
             col(DutyEntry.work_date).in_(sorted({day for _, day in wanted})),
@@ -175,28 +181,38 @@ def duty_catalogue(
     session: Session, *, scope: Collection[int] | None
 ) -> dict[int, tuple[int, FunctionType]]:
     """Map every active duty id to (department id, function type)."""
-    query = select(Duty.id, Duty.department_id, Duty.function_type).where(
+    query = select(col(Duty.id), col(Duty.department_id), col(Duty.function_type)).where(
         col(Duty.active).is_(True)
     )
     if scope is not None:
         query = query.where(col(Duty.department_id).in_(list(scope)))
-    return {row[0]: (row[1], FunctionType(row[2])) for row in session.exec(query).all()}
+    return {
+        duty_id: (department_id, FunctionType(function_type))
+        for duty_id, department_id, function_type in session.exec(query).all()
+        if duty_id is not None
+    }
 
 
 def all_duty_types(session: Session, duty_ids: Collection[int]) -> dict[int, FunctionType]:
     """Return the function type of the given duties, active or not."""
     if not duty_ids:
         return {}
-    query = select(Duty.id, Duty.function_type).where(col(Duty.id).in_(list(duty_ids)))
-    return {row[0]: FunctionType(row[1]) for row in session.exec(query).all()}
+    query = select(col(Duty.id), col(Duty.function_type)).where(col(Duty.id).in_(list(duty_ids)))
+    return {
+        duty_id: FunctionType(function_type)
+        for duty_id, function_type in session.exec(query).all()
+        if duty_id is not None
+    }
 
 
 def section_names(session: Session, *, scope: Collection[int] | None) -> dict[int, str]:
     """Map section id to name for the departments in scope."""
-    query = select(Section.id, Section.name)
+    query = select(col(Section.id), col(Section.name))
     if scope is not None:
         query = query.where(col(Section.department_id).in_(list(scope)))
-    return dict(session.exec(query).all())
+    return {
+        section_id: name for section_id, name in session.exec(query).all() if section_id is not None
+    }
 
 
 def department_name(session: Session, department_id: int) -> str | None:

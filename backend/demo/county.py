@@ -21,6 +21,7 @@ from backend.models import (
     KeyTaskDuty,
     Section,
     Staff,
+    saved_id,
 )
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -126,7 +127,7 @@ def _assign_chat_targets(rng: random.Random, departments: list[DemoUnit]) -> Non
 
 
 def _add_sections_and_duties(session: Session, rng: random.Random, demo_unit: DemoUnit) -> None:
-    unit_id = demo_unit.row.id
+    unit_id = saved_id(demo_unit.row)
     demo_unit.sections = [Section(department_id=unit_id, name=n) for n in demo_unit.spec.sections]
     session.add_all(demo_unit.sections)
     rows = [_duty_row(rng, unit_id, seq, spec) for seq, spec in enumerate(demo_unit.spec.duties, 1)]
@@ -135,7 +136,7 @@ def _add_sections_and_duties(session: Session, rng: random.Random, demo_unit: De
     homes = _home_sections(demo_unit)
     dormant = _dormant_duties(rng, demo_unit.spec.duties)
     demo_unit.duties = [
-        DemoDuty(row.id, spec, homes[i], row.standard_hours, i in dormant)
+        DemoDuty(saved_id(row), spec, homes[i], row.standard_hours, i in dormant)
         for i, (row, spec) in enumerate(zip(rows, demo_unit.spec.duties, strict=True))
     ]
 
@@ -154,7 +155,7 @@ def _duty_row(rng: random.Random, unit_id: int, seq: int, spec: DutySpec) -> Dut
 
 def _home_sections(demo_unit: DemoUnit) -> list[int]:
     """Give each duty the section that mostly does it: the office takes the auxiliary ones."""
-    office, *others = [s.id for s in demo_unit.sections]
+    office, *others = [saved_id(s) for s in demo_unit.sections]
     homes, turn = [], 0
     for spec in demo_unit.spec.duties:
         if spec.kind == "auxiliary" or spec.task == "general":
@@ -182,12 +183,12 @@ def add_key_tasks(session: Session, rng: random.Random, units: list[DemoUnit], y
     for department in (u for u in units if u.parent is None):
         pool = [d for u in units if u.top is department for d in u.duties]
         for title in department.spec.key_tasks:
-            task = KeyTask(department_id=department.row.id, year=year, title=title)
+            task = KeyTask(department_id=saved_id(department.row), year=year, title=title)
             session.add(task)
             session.flush()
             for duty in _linked_duties(rng, title, pool):
-                session.add(KeyTaskDuty(key_task_id=task.id, duty_id=duty.id))
-                duty.key_task_ids.append(task.id)
+                session.add(KeyTaskDuty(key_task_id=saved_id(task), duty_id=duty.id))
+                duty.key_task_ids.append(saved_id(task))
             count += 1
     session.flush()
     return count

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from backend.demo import names
 from backend.demo.county import DemoUnit, Period, local_time
-from backend.models import Role, Section, Staff, StaffingType
+from backend.models import Role, Section, Staff, StaffingType, saved_id
 
 OFFICE_STAFF = 6  # the staffing office: director, deputy, one member per section
 PUBLIC_WORDS = ("窗口", "服务", "登记", "受理", "救助", "就业", "投诉", "保险", "资助", "调解")
@@ -102,7 +102,7 @@ class Hiring:
         row = Staff(
             wecom_userid=userid,
             name=name,
-            department_id=demo_unit.row.id,
+            department_id=saved_id(demo_unit.row),
             staffing_type=_leader_type(demo_unit),
             post=post if index == 0 else "副" + post,
             is_leader=True,
@@ -122,7 +122,7 @@ class Hiring:
         row = Staff(
             wecom_userid=userid,
             name=name,
-            department_id=demo_unit.row.id,
+            department_id=saved_id(demo_unit.row),
             section_id=section.id,
             staffing_type=kind,
             post=_chief_post(section.name) if chief else _weighted(rng, names.POSTS[kind]),

@@ -17,7 +17,7 @@ def run_contact_sync(engine: Engine, job: ClaimedJob, progress) -> JobResult:
     """Fetch departments and members from WeCom (no transaction open), then sync them."""
     progress(0, 0, "正在读取企业微信通讯录…")
     try:
-        contacts = fetch_contacts(build_client(job.settings, engine))
+        contacts = fetch_contacts(build_client(job.run_settings, engine))
     except WeComError as exc:
         return JobResult({"error": f"无法读取企业微信通讯录：{exc}", "back": "/console/org"},
                          failed=True)  # fmt: skip

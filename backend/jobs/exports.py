@@ -45,7 +45,7 @@ def filters_from(data: dict) -> EntryFilters:
 def run_export(engine: Engine, job: ClaimedJob, progress) -> JobResult:
     """Write the entries (or a summary) the filters select to an .xlsx file."""
     kind, filters = job.payload["kind"], filters_from(job.payload["filters"])
-    zone = job.settings.timezone
+    zone = job.run_settings.timezone
     progress(0, 0, "正在导出…")
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as buffer:
         with reading(engine) as session:
@@ -64,7 +64,7 @@ def run_report_download(engine: Engine, job: ClaimedJob, progress) -> JobResult:
     payload = job.payload
     today = date.fromisoformat(payload["today"])
     period = parse_period(payload["period_kind"], payload["period"], today=today)
-    options = ReportOptions.from_settings(job.settings)
+    options = ReportOptions.from_settings(job.run_settings)
     progress(0, 0, "正在生成报告…")
     with reading(engine) as session:
         filename, data = report_download(

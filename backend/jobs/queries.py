@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from sqlmodel import Session, col, select
+import sqlalchemy as sa
+from sqlmodel import Session, col
 
 from backend.jobs.labels import STATUS_LABELS, label_of
 from backend.models import Job, JobStatus
@@ -21,9 +22,9 @@ def job_of_account(session: Session, *, job_id: int, account_id: int) -> Job | N
 def recent_jobs(session: Session, *, account_id: int, limit: int = RECENT) -> list[dict]:
     """Return the account's latest jobs, newest first (without loading their files)."""
     stmt = (
-        select(Job.id, Job.kind, Job.status, Job.done, Job.total, Job.created_at,
-               Job.finished_at, Job.filename)
-        .where(Job.account_id == account_id)
+        sa.select(col(Job.id), col(Job.kind), col(Job.status), col(Job.done), col(Job.total),
+                  col(Job.created_at), col(Job.finished_at), col(Job.filename))
+        .where(col(Job.account_id) == account_id)
         .order_by(col(Job.id).desc())
         .limit(limit)
     )  # fmt: skip
@@ -31,7 +32,7 @@ def recent_jobs(session: Session, *, account_id: int, limit: int = RECENT) -> li
         {"id": r.id, "label": label_of(r.kind), "status": str(r.status), "done": r.done,
          "total": r.total, "status_label": STATUS_LABELS.get(str(r.status), str(r.status)),
          "created_at": r.created_at, "finished_at": r.finished_at, "filename": r.filename}
-        for r in session.exec(stmt)
+        for r in session.execute(stmt)
     ]  # fmt: skip
 
 

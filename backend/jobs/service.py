@@ -36,6 +36,13 @@ class ClaimedJob:
     attempts: int
     settings: Settings | None = None  # the runner's process settings, set when it runs
 
+    @property
+    def run_settings(self) -> Settings:
+        """The runner's settings, for the work functions (the runner always sets them)."""
+        if self.settings is None:
+            raise RuntimeError(f"job {self.id} runs without the runner's settings")
+        return self.settings
+
 
 @dataclass
 class JobResult:
@@ -67,15 +74,16 @@ def enqueue(
 def open_job(session: Session, *, dedupe_key: str) -> Job | None:
     """Return the queued or running job with this key, if any."""
     stmt = select(Job).where(
-        Job.dedupe_key == dedupe_key, col(Job.status).in_([JobStatus.QUEUED, JobStatus.RUNNING])
+        col(Job.dedupe_key) == dedupe_key,
+        col(Job.status).in_([JobStatus.QUEUED, JobStatus.RUNNING]),
     )
     return session.execute(stmt).scalars().first()
 
 
 def has_work(engine: Engine) -> bool:
     """Tell (in a read, without the write lock) whether a job is queued or its lease ran out."""
-    expired = (Job.status == JobStatus.RUNNING) & (col(Job.lease_expires_at) < db_now())
-    stmt = select(Job.id).where((Job.status == JobStatus.QUEUED) | expired).limit(1)
+    expired = (col(Job.status) == JobStatus.RUNNING) & (col(Job.lease_expires_at) < db_now())
+    stmt = select(col(Job.id)).where((col(Job.status) == JobStatus.QUEUED) | expired).limit(1)
     with reading(engine) as session:
         return session.execute(stmt).first() is not None
 
@@ -83,7 +91,12 @@ def has_work(engine: Engine) -> bool:
 def claim_next(engine: Engine, *, holder: str, lease_seconds: float) -> ClaimedJob | None:
     """Take the oldest queued job with a lease until the database's now + `lease_seconds`."""
     with writing(engine) as session:
-        stmt = select(Job.id).where(Job.status == JobStatus.QUEUED).order_by(Job.id).limit(1)
+        stmt = (
+            select(col(Job.id))
+            .where(col(Job.status) == JobStatus.QUEUED)
+            .order_by(col(Job.id))
+            .limit(1)
+        )
         job_id = session.execute(stmt.with_for_update(skip_locked=True)).scalar()
         if job_id is None:
             return None
@@ -92,17 +105,17 @@ def claim_next(engine: Engine, *, holder: str, lease_seconds: float) -> ClaimedJ
             "lease_expires_at": db_now(lease_seconds),
             "started_at": func.coalesce(Job.started_at, db_now()),
         }  # fmt: skip
-        claimed = update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED)
-        if session.execute(claimed.values(**values)).rowcount != 1:
+        claimed = update(Job).where(col(Job.id) == job_id, col(Job.status) == JobStatus.QUEUED)
+        if session.exec(claimed.values(**values)).rowcount != 1:
             return None
-        job = session.get(Job, job_id)
-        return ClaimedJob(job.id, job.kind, job.account_id, json.loads(job.payload or "{}"),
+        job = session.get_one(Job, job_id)
+        return ClaimedJob(job_id, job.kind, job.account_id, json.loads(job.payload or "{}"),
                           job.input, job.attempts)  # fmt: skip
 
 
 def _held(job_id: int, holder: str):
     return update(Job).where(
-        Job.id == job_id, Job.lease_holder == holder, Job.status == JobStatus.RUNNING
+        col(Job.id) == job_id, col(Job.lease_holder) == holder, col(Job.status) == JobStatus.RUNNING
     )
 
 
@@ -110,7 +123,7 @@ def renew_lease(engine: Engine, *, job_id: int, holder: str, lease_seconds: floa
     """Extend the lease of a job this runner holds; False when it is no longer ours."""
     with writing(engine) as session:
         stmt = _held(job_id, holder).values(lease_expires_at=db_now(lease_seconds))
-        return session.execute(stmt).rowcount == 1
+        return session.exec(stmt).rowcount == 1
 
 
 def report_progress(
@@ -134,26 +147,28 @@ def finish(engine: Engine, *, job_id: int, holder: str, result: JobResult) -> bo
     }  # fmt: skip
     with writing(engine) as session:
         stmt = _held(job_id, holder).values(**values)
-        if session.execute(stmt).rowcount != 1:
+        if session.exec(stmt).rowcount != 1:
             return False
         session.execute(
-            update(Job).where(Job.id == job_id, Job.done < Job.total).values(done=Job.total)
+            update(Job)
+            .where(col(Job.id) == job_id, col(Job.done) < Job.total)
+            .values(done=Job.total)
         )
     return True
 
 
 def recover_expired(engine: Engine, *, max_attempts: int) -> int:
     """Requeue running jobs whose lease ran out (their worker died); fail those tried enough."""
-    expired = (Job.status == JobStatus.RUNNING, col(Job.lease_expires_at) < db_now())
+    expired = (col(Job.status) == JobStatus.RUNNING, col(Job.lease_expires_at) < db_now())
     gone = {"lease_holder": None, "lease_expires_at": None}
     with writing(engine) as session:
-        failed = session.execute(
+        failed = session.exec(
             update(Job)
-            .where(*expired, Job.attempts >= max_attempts)
+            .where(*expired, col(Job.attempts) >= max_attempts)
             .values(status=JobStatus.FAILED, finished_at=db_now(), input=None,
                     message=json.dumps({"error": INTERRUPTED}, ensure_ascii=False), **gone)
         ).rowcount  # fmt: skip
-        requeued = session.execute(
+        requeued = session.exec(
             update(Job).where(*expired).values(status=JobStatus.QUEUED, **gone)
         ).rowcount
     return failed + requeued
@@ -168,7 +183,8 @@ def prune_finished(
     while True:
         with writing(engine) as session:
             old = col(Job.finished_at) < db_now(-older_than.total_seconds())
-            ids = list(session.execute(select(Job.id).where(finished, old).limit(batch)).scalars())
+            stmt = select(col(Job.id)).where(finished, old).limit(batch)
+            ids = list(session.execute(stmt).scalars())
             if ids:
                 session.execute(delete(Job).where(col(Job.id).in_(ids)))
         total += len(ids)

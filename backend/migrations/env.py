@@ -19,7 +19,9 @@ def run_migrations() -> None:
         return
     from backend.db import make_engine
 
-    engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    assert url is not None  # alembic.ini or the caller always sets it
+    engine = make_engine(url)
     with engine.connect() as conn:
         _run_on(conn)
     engine.dispose()

@@ -2,7 +2,7 @@
 
 from backend.models.accounts import Account, AccountRole, AuditLog, ConsoleSetting
 from backend.models.analytics import ScoringConfig
-from backend.models.common import utcnow
+from backend.models.common import saved_id, saved_ids, utcnow
 from backend.models.entries import DutyEntry, EntryStatus, TaskType
 from backend.models.grants import GrantStatus, RoleGrant
 from backend.models.infra import (
@@ -109,5 +109,7 @@ __all__ = [
     "WeComToken",
     "WorkOrder",
     "WorkOrderStatus",
+    "saved_id",
+    "saved_ids",
     "utcnow",
 ]

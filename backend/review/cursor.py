@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session
 
-from backend.models import Staff
+from backend.models import Staff, saved_id
 from backend.models.review import ReviewCursor
 from backend.review.pending import EntryView, pending_views, reviewable_department_ids
 
@@ -20,7 +20,7 @@ def current_entry_id(session: Session, reviewer: Staff) -> int | None:
 def remember_entry(session: Session, reviewer: Staff, entry_id: int, now: datetime) -> None:
     """Record the entry just shown to the reviewer."""
     cursor = session.get(ReviewCursor, reviewer.id) or ReviewCursor(
-        staff_id=reviewer.id, entry_id=0
+        staff_id=saved_id(reviewer), entry_id=0
     )
     cursor.entry_id = entry_id
     cursor.updated_at = now.astimezone(UTC)

@@ -5,10 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import sqlalchemy as sa
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
-from backend.models import Department, Duty, DutyEntry, EntryStatus, Role, Staff, TaskType
+from backend.models import (
+    Department,
+    Duty,
+    DutyEntry,
+    EntryStatus,
+    Role,
+    Staff,
+    TaskType,
+    saved_ids,
+)
 from backend.review.labels import flag_labels
 from backend.review.rules import parse_flags
 
@@ -48,8 +58,8 @@ def review_scope(session: Session, *, role: str, department_id: int | None) -> l
         return None
     if role not in REVIEWER_ROLES or not department_id:
         return []
-    children = select(Department.id).where(Department.parent_id == department_id)
-    return [department_id, *sorted(session.exec(children))]
+    children = select(col(Department.id)).where(col(Department.parent_id) == department_id)
+    return [department_id, *sorted(saved_ids(session.exec(children)))]
 
 
 def reviewable_department_ids(session: Session, reviewer: Staff) -> list[int] | None:
@@ -59,18 +69,18 @@ def reviewable_department_ids(session: Session, reviewer: Staff) -> list[int] | 
 
 def _view_query():
     return (
-        select(
-            DutyEntry.id,
-            Staff.name,
-            Department.name,
-            DutyEntry.work_date,
-            Duty.title,
-            TaskType.name,
-            DutyEntry.hours,
-            DutyEntry.description,
-            DutyEntry.status,
-            DutyEntry.flags,
-            DutyEntry.return_reason,
+        sa.select(
+            col(DutyEntry.id),
+            col(Staff.name),
+            col(Department.name),
+            col(DutyEntry.work_date),
+            col(Duty.title),
+            col(TaskType.name),
+            col(DutyEntry.hours),
+            col(DutyEntry.description),
+            col(DutyEntry.status),
+            col(DutyEntry.flags),
+            col(DutyEntry.return_reason),
         )
         .join(Staff, col(Staff.id) == DutyEntry.staff_id)
         .join(Department, col(Department.id) == DutyEntry.department_id)
@@ -81,12 +91,12 @@ def _view_query():
 
 def _to_view(row) -> EntryView:
     codes = parse_flags(row[9])
-    return EntryView(*row[:8], str(row[8]), codes, flag_labels(codes), row[10])
+    return EntryView(*(*row[:8], str(row[8]), codes, flag_labels(codes), row[10]))
 
 
 def entry_view(session: Session, entry_id: int) -> EntryView | None:
     """Return one entry's view, or None."""
-    row = session.exec(_view_query().where(DutyEntry.id == entry_id)).first()
+    row = session.execute(_view_query().where(col(DutyEntry.id) == entry_id)).first()
     return None if row is None else _to_view(row)
 
 
@@ -100,10 +110,10 @@ def pending_views(
     offset: int = 0,
 ) -> list[EntryView]:
     """Return submitted entries (not the reviewer's own), flagged first, then oldest first."""
-    flagged = case((DutyEntry.flags == "", 1), else_=0)
+    flagged = case((col(DutyEntry.flags) == "", 1), else_=0)
     stmt = _pending_filter(_view_query(), department_ids, flagged_only, reviewer_id)
     stmt = stmt.order_by(flagged, DutyEntry.work_date, DutyEntry.id).offset(offset).limit(limit)
-    return [_to_view(row) for row in session.exec(stmt)]
+    return [_to_view(row) for row in session.execute(stmt)]
 
 
 def _pending_filter(stmt, department_ids, flagged_only: bool, reviewer_id: int | None = None):
@@ -121,7 +131,7 @@ def pending_counts(
     session: Session, *, department_ids: list[int] | None, reviewer_id: int | None = None
 ) -> tuple[int, int]:
     """Return (flagged, unflagged) counts of submitted entries (not the reviewer's own)."""
-    flagged = func.sum(case((DutyEntry.flags != "", 1), else_=0))
+    flagged = func.sum(case((col(DutyEntry.flags) != "", 1), else_=0))
     stmt = _pending_filter(select(func.count(), flagged), department_ids, False, reviewer_id)
     total, with_flags = session.exec(stmt.select_from(DutyEntry)).one()
     return int(with_flags or 0), int(total) - int(with_flags or 0)

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-from sqlalchemy import ColumnElement, bindparam, case, func, or_
+import sqlalchemy as sa
+from sqlalchemy import BindParameter, ColumnElement, bindparam, case, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -58,7 +59,11 @@ def shape_of(scope: Scope) -> Shape:
 
 def params_of(scope: Scope) -> dict:
     """Return the bound values for a statement of the scope's shape."""
-    values = {"start": scope.start, "end": scope.end, "window_start": scope.window_start}
+    values: dict[str, object] = {
+        "start": scope.start,
+        "end": scope.end,
+        "window_start": scope.window_start,
+    }
     if scope.department_ids is not None:
         values["department_ids"] = list(scope.department_ids)
     if scope.staff_id is not None:
@@ -71,13 +76,13 @@ def params_of(scope: Scope) -> dict:
 
 
 def _filters(shape: Shape, *, window: bool, by_staff: bool, by_text: bool) -> list:
-    start = bindparam("window_start" if window else "start")
+    start: BindParameter[date] = bindparam("window_start" if window else "start")
     conditions = [col(DutyEntry.work_date) >= start, col(DutyEntry.work_date) <= bindparam("end")]
     if shape.departments:
-        ids = bindparam("department_ids", expanding=True)
+        ids: BindParameter[list[int]] = bindparam("department_ids", expanding=True)
         conditions.append(col(DutyEntry.department_id).in_(ids))
     if by_staff and shape.staff:
-        conditions.append(DutyEntry.staff_id == bindparam("staff_id"))
+        conditions.append(col(DutyEntry.staff_id) == bindparam("staff_id"))
     if by_text and shape.text:
         conditions.append(trimmed_description() == func.trim(bindparam("description")))
     return conditions
@@ -88,32 +93,32 @@ def _entry_rows_statement(shape: Shape):
     member_dept, duty_dept = aliased(Department), aliased(Department)
     standard = func.coalesce(Duty.standard_hours, TaskType.standard_hours)
     own_duty = or_(
-        duty_dept.id == member_dept.id,
-        duty_dept.id == member_dept.parent_id,
-        duty_dept.parent_id == member_dept.id,
+        col(duty_dept.id) == member_dept.id,
+        col(duty_dept.id) == member_dept.parent_id,
+        col(duty_dept.parent_id) == member_dept.id,
     )
     stmt = (
-        select(
-            DutyEntry.id,
-            DutyEntry.staff_id,
-            DutyEntry.department_id,
-            DutyEntry.work_date,
-            DutyEntry.description,
+        sa.select(
+            col(DutyEntry.id),
+            col(DutyEntry.staff_id),
+            col(DutyEntry.department_id),
+            col(DutyEntry.work_date),
+            col(DutyEntry.description),
             trimmed_description().label("text"),
-            DutyEntry.status,
-            DutyEntry.flags,
+            col(DutyEntry.status),
+            col(DutyEntry.flags),
             case((col(DutyEntry.hours) > standard, True), else_=False).label("over_standard"),
             case((own_duty, False), else_=True).label("foreign_duty"),
         )
         .join(Duty, col(Duty.id) == DutyEntry.duty_id)
         .join(TaskType, col(TaskType.code) == DutyEntry.task_type_code)
         .join(Staff, col(Staff.id) == DutyEntry.staff_id)
-        .join(member_dept, member_dept.id == Staff.department_id)
-        .join(duty_dept, duty_dept.id == Duty.department_id)
+        .join(member_dept, col(member_dept.id) == Staff.department_id)
+        .join(duty_dept, col(duty_dept.id) == Duty.department_id)
         .where(*_filters(shape, window=False, by_staff=True, by_text=False))
     )
     if shape.entry:
-        stmt = stmt.where(DutyEntry.id == bindparam("entry_id"))
+        stmt = stmt.where(col(DutyEntry.id) == bindparam("entry_id"))
     return stmt
 
 
@@ -125,9 +130,9 @@ def entry_rows(session: Session, scope: Scope) -> list:
 @lru_cache(maxsize=32)
 def _overfull_statement(shape: Shape):
     return (
-        select(DutyEntry.staff_id, DutyEntry.work_date)
+        select(col(DutyEntry.staff_id), col(DutyEntry.work_date))
         .where(*_filters(shape, window=False, by_staff=True, by_text=False))
-        .group_by(DutyEntry.staff_id, DutyEntry.work_date)
+        .group_by(col(DutyEntry.staff_id), col(DutyEntry.work_date))
         .having(func.sum(DutyEntry.hours) > bindparam("limit"))
     )
 
@@ -145,7 +150,7 @@ def _repeated_statement(shape: Shape):
     return (
         select(DutyEntry.staff_id, text)
         .where(*_filters(shape, window=True, by_staff=True, by_text=True))
-        .group_by(DutyEntry.staff_id, text)
+        .group_by(col(DutyEntry.staff_id), text)
         .having(func.count(func.distinct(DutyEntry.work_date)) > 1)
     )
 
@@ -162,7 +167,7 @@ def _copied_statement(shape: Shape):
     return (
         select(DutyEntry.department_id, text)
         .where(*_filters(shape, window=True, by_staff=False, by_text=True))
-        .group_by(DutyEntry.department_id, text)
+        .group_by(col(DutyEntry.department_id), text)
         .having(func.count(func.distinct(DutyEntry.staff_id)) > 1)
     )
 

@@ -109,4 +109,4 @@ def _line(session: Session, order: WorkOrder) -> str:
 
 
 def _rating(session: Session, order: WorkOrder) -> Rating:
-    return session.get(Rating, order.rating_id)
+    return session.get_one(Rating, order.rating_id)

@@ -98,7 +98,7 @@ def _send(session: Session, users: list[str], text: str, key: str) -> None:
 
 
 def _department_name(session: Session, department_id: int) -> str:
-    return for_text(session.get(Department, department_id).name)
+    return for_text(session.get_one(Department, department_id).name)
 
 
 def _target(session: Session, order: WorkOrder) -> str:

@@ -135,7 +135,7 @@ def department_code_of_retired_post(session: Session, code: str) -> SupervisionC
 
 def unit_view(session: Session, code: SupervisionCode, *, post_changed: bool = False) -> UnitView:
     """Collect the public facts about the unit behind a code (never a member who has left)."""
-    department = session.get(Department, code.department_id)
+    department = session.get_one(Department, code.department_id)
     parent = session.get(Department, department.parent_id) if department.parent_id else None
     sections = session.exec(
         select(Section.name).where(Section.department_id == department.id).order_by(col(Section.id))

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
-from backend.models import utcnow
+from backend.models import saved_id, utcnow
 from backend.models.supervision import Rating, WorkOrder, WorkOrderStatus
 from backend.services.calendar import load_calendar
 from backend.services.job_runs import claim_run
@@ -41,7 +41,7 @@ def open_work_order(
     visit_due, rectify_due = deadlines(work_calendar(session), now.date())
     order = WorkOrder(
         ticket=new_token(),
-        rating_id=rating.id,
+        rating_id=saved_id(rating),
         department_id=rating.department_id,
         staff_id=rating.staff_id,
         is_complaint=answers.complaint,
@@ -137,7 +137,7 @@ def submit_followup(
         raise SupervisionError(texts.FOLLOWUP_NOT_READY, 409)
     if order.followup_rating_id is not None:
         raise SupervisionError(texts.FOLLOWUP_DONE, 409)
-    original = session.get(Rating, order.rating_id)
+    original = session.get_one(Rating, order.rating_id)
     rating = Rating(
         code_id=original.code_id,
         department_id=order.department_id,

@@ -8,7 +8,15 @@ import json
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from backend.models import Department, Staff, Survey, SurveyResponse, SurveyTarget
+from backend.models import (
+    Department,
+    Staff,
+    Survey,
+    SurveyResponse,
+    SurveyTarget,
+    saved_id,
+    saved_ids,
+)
 from backend.models.surveys import AudienceKind, SurveyKind
 from backend.surveys.spec import Audience
 
@@ -23,8 +31,8 @@ def target_departments(session: Session, *, survey_id: int) -> list[Department]:
     query = (
         select(Department)
         .join(SurveyTarget, col(SurveyTarget.department_id) == Department.id)
-        .where(SurveyTarget.survey_id == survey_id)
-        .order_by(Department.sort_order, Department.id)
+        .where(col(SurveyTarget.survey_id) == survey_id)
+        .order_by(col(Department.sort_order), col(Department.id))
     )
     return list(session.exec(query).all())
 
@@ -42,14 +50,14 @@ def surveys_about(session: Session, *, department_ids: set[int]) -> set[int]:
     found = set(session.exec(evaluating).all())
     for survey in session.exec(select(Survey).where(col(Survey.id).not_in(found or {0}))).all():
         if department_ids & set(audience_of(survey).department_ids):
-            found.add(survey.id)
+            found.add(saved_id(survey))
     return found
 
 
 def _related_department_ids(session: Session, survey: Survey) -> list[int]:
-    targets = {d.id for d in target_departments(session, survey_id=survey.id)}
-    rows = session.exec(select(Department.id, Department.parent_id)).all()
-    return [i for i, parent in rows if i not in targets and parent not in targets]
+    targets = {d.id for d in target_departments(session, survey_id=saved_id(survey))}
+    rows = session.exec(select(col(Department.id), col(Department.parent_id))).all()
+    return saved_ids(i for i, parent in rows if i not in targets and parent not in targets)
 
 
 def audience_query(session: Session, survey: Survey):
@@ -69,7 +77,7 @@ def audience_query(session: Session, survey: Survey):
         query = query.where(col(Staff.staffing_type).in_(audience.staffing_types))
     if audience.exclude_leaders:
         query = query.where(col(Staff.is_leader).is_(False))
-    return query.order_by(Staff.id)
+    return query.order_by(col(Staff.id))
 
 
 def audience_staff(session: Session, *, survey: Survey) -> list[Staff]:
@@ -97,7 +105,7 @@ def evaluation_choices(
     session: Session, *, survey: Survey, staff: Staff | None
 ) -> list[Department]:
     """Return the departments this respondent may evaluate (one: no need to ask)."""
-    targets = target_departments(session, survey_id=survey.id)
+    targets = target_departments(session, survey_id=saved_id(survey))
     if len(targets) <= 1 or staff is None:
         return targets
     own = {staff.department_id, _parent_of(session, staff.department_id)}

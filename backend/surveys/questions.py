@@ -158,7 +158,8 @@ def response_score(questions: list[SurveyQuestion], values: dict[int, Any]) -> f
     """Return Σ(w·p) ÷ Σ(w) over the weighted questions answered (None when there are none)."""
     weighted = total = 0.0
     for question in questions:
-        earned = points(question, values.get(question.id))
+        answer = None if question.id is None else values.get(question.id)
+        earned = points(question, answer)
         if earned is None or question.weight <= 0:
             continue
         weighted += question.weight * earned

@@ -8,7 +8,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import distinct, func
 from sqlmodel import Session, col, select
 
-from backend.models import Department, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+from backend.models import (
+    Department,
+    Survey,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+    saved_id,
+)
 from backend.models.surveys import QuestionKind
 from backend.services import surveys
 from backend.surveys import audience as audiences
@@ -67,27 +74,32 @@ class SurveyResults:
 
 def survey_results(session: Session, *, survey: Survey) -> SurveyResults:
     """Aggregate the survey's responses."""
-    questions = surveys.questions_of(session, survey_id=survey.id)
+    survey_id = saved_id(survey)
+    questions = surveys.questions_of(session, survey_id=survey_id)
     return SurveyResults(
         survey=survey,
-        responses=surveys.response_count(session, survey_id=survey.id),
+        responses=surveys.response_count(session, survey_id=survey_id),
         rates=response_rates(session, survey=survey),
         scores=department_scores(session, survey=survey),
         questions=question_results(session, questions=questions),
     )
 
 
-def _names(session: Session) -> dict[int, str]:
-    return dict(session.exec(select(Department.id, Department.name)).all())
+def _names(session: Session) -> dict[int | None, str]:
+    query = select(col(Department.id), col(Department.name))
+    return {dept_id: name for dept_id, name in session.exec(query).all() if dept_id is not None}
 
 
 def response_rates(session: Session, *, survey: Survey) -> list[RateRow]:
     """Return invited and responded counts per respondent department."""
     invited = audiences.audience_by_department(session, survey=survey)
     query = (
-        select(SurveyResponse.department_id, func.count(distinct(SurveyResponse.respondent_key)))
-        .where(SurveyResponse.survey_id == survey.id)
-        .group_by(SurveyResponse.department_id)
+        select(
+            col(SurveyResponse.department_id),
+            func.count(distinct(col(SurveyResponse.respondent_key))),
+        )
+        .where(col(SurveyResponse.survey_id) == survey.id)
+        .group_by(col(SurveyResponse.department_id))
     )
     responded = dict(session.exec(query).all())
     names = _names(session)
@@ -107,7 +119,7 @@ def department_scores(session: Session, *, survey: Survey) -> list[ScoreRow]:
             func.count(col(SurveyResponse.id)),
         )
         .where(SurveyResponse.survey_id == survey.id)
-        .group_by(SurveyResponse.evaluated_department_id)
+        .group_by(col(SurveyResponse.evaluated_department_id))
     )
     names = _names(session)
     rows = [ScoreRow(d, names.get(d, "（未指定）"), rules.rounded(avg), count)
@@ -117,19 +129,22 @@ def department_scores(session: Session, *, survey: Survey) -> list[ScoreRow]:
 
 def question_results(session: Session, *, questions: list[SurveyQuestion]) -> list[QuestionResult]:
     """Return the distribution of every question (choices, ratings, score buckets, texts)."""
-    counts = _value_counts(session, [q.id for q in questions])
-    several = [q.id for q in questions if q.kind in (QuestionKind.MULTIPLE, QuestionKind.TEXT)]
-    texts = _texts(session, [q.id for q in questions if q.kind == QuestionKind.TEXT])
+    counts = _value_counts(session, [saved_id(q) for q in questions])
+    several = [
+        saved_id(q) for q in questions if q.kind in (QuestionKind.MULTIPLE, QuestionKind.TEXT)
+    ]
+    texts = _texts(session, [saved_id(q) for q in questions if q.kind == QuestionKind.TEXT])
     answered = _answered(session, several)
     results = []
     for q in questions:
-        options, numbers = counts[q.id]["option"], counts[q.id]["number"]
+        q_id = saved_id(q)
+        options, numbers = counts[q_id]["option"], counts[q_id]["number"]
         total = (
-            answered.get(q.id, 0)
-            if q.id in several
+            answered.get(q_id, 0)
+            if q_id in several
             else sum(options.values()) + sum(numbers.values())
         )
-        result = QuestionResult(q, answered=total, texts=texts.get(q.id, []))
+        result = QuestionResult(q, answered=total, texts=texts.get(q_id, []))
         _fill(result, options, numbers)
         results.append(result)
     return results
@@ -156,7 +171,7 @@ def _value_counts(session: Session, ids: list[int]) -> dict[int, dict[str, dict]
     query = (
         select(SurveyAnswer.question_id, SurveyAnswer.option, SurveyAnswer.number, func.count())
         .where(col(SurveyAnswer.question_id).in_(ids))
-        .group_by(SurveyAnswer.question_id, SurveyAnswer.option, SurveyAnswer.number)
+        .group_by(col(SurveyAnswer.question_id), col(SurveyAnswer.option), col(SurveyAnswer.number))
     )
     found: dict[int, dict[str, dict]] = defaultdict(lambda: {"option": {}, "number": {}})
     for question_id, option, number, count in session.exec(query).all():
@@ -171,9 +186,9 @@ def _answered(session: Session, ids: list[int]) -> dict[int, int]:
     if not ids:
         return {}
     query = (
-        select(SurveyAnswer.question_id, func.count(distinct(SurveyAnswer.response_id)))
+        select(col(SurveyAnswer.question_id), func.count(distinct(col(SurveyAnswer.response_id))))
         .where(col(SurveyAnswer.question_id).in_(ids))
-        .group_by(SurveyAnswer.question_id)
+        .group_by(col(SurveyAnswer.question_id))
     )
     return dict(session.exec(query).all())
 
@@ -188,6 +203,6 @@ def _texts(session: Session, ids: list[int]) -> dict[int, list[str]]:
     )
     found: dict[int, list[str]] = defaultdict(list)
     for question_id, text in session.exec(query).all():
-        if len(found[question_id]) < TEXT_LIMIT:
+        if text is not None and len(found[question_id]) < TEXT_LIMIT:
             found[question_id].append(text)
     return found

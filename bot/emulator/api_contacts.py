@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+from typing import Literal, overload
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import Blueprint, redirect, render_template, request
@@ -50,6 +51,10 @@ def _user_view(user: dict) -> dict:
     return {k: v for k, v in view.items() if k not in RESTRICTED}
 
 
+@overload
+def _department_arg(state: EmulatorState, name: str, *, required: Literal[True]) -> int: ...
+@overload
+def _department_arg(state: EmulatorState, name: str, *, required: bool) -> int | None: ...
 def _department_arg(state: EmulatorState, name: str, *, required: bool) -> int | None:
     raw = request.args.get(name, "")
     if not raw:

@@ -6,6 +6,7 @@ import json
 import time
 
 from flask import Flask, Response, current_app, jsonify, request
+from flask.json.provider import DefaultJSONProvider
 
 from bot.emulator.config import EmulatorConfig
 from bot.emulator.errors import ApiError
@@ -47,7 +48,7 @@ def check_token() -> None:
 def check_agent(body: dict) -> None:
     """Reject a body whose agentid is not this app's."""
     try:
-        agent = int(body.get("agentid"))
+        agent = int(body.get("agentid", ""))
     except (TypeError, ValueError) as exc:
         raise ApiError(40056, "agentid missing or not a number") from exc
     if agent != current_state().config.agent_id:
@@ -58,6 +59,7 @@ def create_emulator_app(config: EmulatorConfig) -> Flask:
     """Build the emulator: WeCom API, control API, chat page; state kept on the app."""
     app = Flask(__name__, static_url_path="/_emulator/static")
     app.extensions[EXTENSION] = EmulatorState(config)
+    assert isinstance(app.json, DefaultJSONProvider)  # Flask's own, unless an app replaces it
     app.json.ensure_ascii = False
     biggest = max(config.file_max_bytes, config.image_max_bytes, config.video_max_bytes)
     app.config["MAX_CONTENT_LENGTH"] = 2 * biggest + 1024 * 1024

@@ -70,6 +70,7 @@ def _deliver_with_retries(state, plaintext, userid, card_id, result: Delivery) -
 def _post_once(state: EmulatorState, plaintext: str, result: Delivery):
     """POST one freshly encrypted copy; return the response, or None on timeout or refusal."""
     config = state.config
+    assert config.callback_url is not None  # deliver() returns early without one
     params, body = seal(config, plaintext)
     result.attempts += 1
     with requests.Session() as session:
@@ -134,7 +135,9 @@ def reply_fields(state: EmulatorState, plain: dict) -> dict:
     if msgtype == "news":
         return {"msgtype": "news", "articles": _articles(plain.get("Articles"))}
     if msgtype == "update_button":
-        button = plain.get("Button") if isinstance(plain.get("Button"), dict) else {}
+        button = plain.get("Button")
+        if not isinstance(button, dict):
+            button = {}
         return {"msgtype": msgtype, "replace_name": button.get("ReplaceName") or ""}
     if msgtype == "update_template_card":
         return {"msgtype": msgtype, "card": plain.get("TemplateCard")}

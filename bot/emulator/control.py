@@ -77,9 +77,10 @@ def _fault_value(name: str, value: object) -> object:
     wanted = FAULT_TYPES[name]
     if isinstance(value, bool) != (bool in wanted) or not isinstance(value, wanted):
         raise ControlError(f"{name} must be {'/'.join(t.__name__ for t in wanted)}")
-    low, high = LIMITS.get(name, (None, None))
-    if low is not None and not low <= value <= high:
-        raise ControlError(f"{name} must be between {low} and {high}")
+    if name in LIMITS:
+        low, high = LIMITS[name]
+        if not low <= value <= high:
+            raise ControlError(f"{name} must be between {low} and {high}")
     return value
 
 

@@ -7,6 +7,7 @@ import threading
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.emulator.config import EmulatorConfig
 from bot.emulator.directory import Directory
@@ -117,7 +118,7 @@ class EmulatorState:
         self.sent_contents: dict[str, float] = {}  # duplicate check: content key -> expiry
         self._last_id = 0
 
-    def fault(self, name: str) -> object:
+    def fault(self, name: str) -> Any:
         """Read one fault switch."""
         with self.lock:
             return self.faults[name]
@@ -127,7 +128,12 @@ class EmulatorState:
         with self.lock:
             self._last_id += 1
             self.revision += 1
-            message = {"id": self._last_id, "time": time.time(), "dropped": False, **fields}
+            message: dict[str, Any] = {
+                "id": self._last_id,
+                "time": time.time(),
+                "dropped": False,
+                **fields,
+            }
             media = fields.get("media")
             if isinstance(media, dict) and media.get("url"):  # flat aliases for quick lookups
                 message.update(media_url=media["url"], filename=media["filename"])

@@ -88,8 +88,9 @@ def seal(config: EmulatorConfig, plaintext: str) -> tuple[dict, str]:
 def open_reply(config: EmulatorConfig, body: str) -> str:
     """Verify a passive reply envelope's signature and return its plaintext XML."""
     envelope = parse_xml(body)
-    fields = [envelope.get(k) for k in ("Encrypt", "MsgSignature", "TimeStamp", "Nonce")]
-    if not all(isinstance(f, str) and f for f in fields):
+    values = [envelope.get(k) for k in ("Encrypt", "MsgSignature", "TimeStamp", "Nonce")]
+    fields = [value for value in values if isinstance(value, str) and value]
+    if len(fields) != len(values):
         raise ReplyError("reply lacks Encrypt, MsgSignature, TimeStamp or Nonce")
     encrypted, signature, timestamp, nonce = fields
     expected = sign(config.token, timestamp, nonce, encrypted)
