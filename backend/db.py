@@ -10,14 +10,18 @@ first, then write.
 
 from __future__ import annotations
 
+import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import Float, event, literal
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, create_engine
 from sqlmodel.sql.sqltypes import UTCDateTime
@@ -25,6 +29,8 @@ from sqlmodel.sql.sqltypes import UTCDateTime
 ACCESS = "lvzhi_access"  # execution option on the reading engine
 READ = "read"
 BUSY_TIMEOUT_MS = 30_000
+PING_AFTER_IDLE_S = 1.0  # PostgreSQL: a pooled connection idle this long is pinged before use
+CHECKED_IN = "lvzhi_checked_in"
 _READERS: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
 
 
@@ -47,8 +53,42 @@ def make_engine(database_url: str, *, checkpoints: bool = True) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         event.listen(engine.pool, "checkin", _sqlite_allow_writes_again)
     else:
-        engine = create_engine(database_url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+        engine = create_engine(database_url, pool_size=5, max_overflow=10)
+        event.listen(engine.pool, "checkin", _note_checkin)
+        ping = partial(_ping_if_idle, engine.dialect.loaded_dbapi.Error)
+        event.listen(engine.pool, "checkout", ping)
     return engine
+
+
+def _note_checkin(_dbapi_connection, record: ConnectionPoolEntry) -> None:
+    """Remember when a connection came back to the pool."""
+    record.info[CHECKED_IN] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_error: type[Exception], dbapi_connection, record, _proxy) -> None:
+    """Check a pooled connection that sat idle before handing it out; a dead one is replaced.
+
+    A connection back in the pool within the last second was alive then: pinging it too would
+    add a round trip to every callback. One idle longer may have been cut by a server restart or
+    a firewall, so it answers a ping first, and the pool reconnects when it does not.
+    """
+    returned = record.info.get(CHECKED_IN)
+    if returned is not None and time.monotonic() - returned < PING_AFTER_IDLE_S:
+        return
+    try:
+        _ping(dbapi_connection)
+    except dbapi_error as exc:
+        raise DisconnectionError("pooled connection is gone") from exc
+
+
+def _ping(dbapi_connection) -> None:
+    # In autocommit, so that the ping opens no transaction the session would then run inside.
+    dbapi_connection.autocommit = True
+    try:
+        dbapi_connection.execute("SELECT 1")
+    finally:
+        if not dbapi_connection.closed:
+            dbapi_connection.autocommit = False
 
 
 def reader_of(engine: Engine) -> Engine:

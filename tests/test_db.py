@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, datetime
 
 import pytest
+from psycopg.pq import TransactionStatus
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from backend.db import make_engine, reading, writing
+from backend.db import PING_AFTER_IDLE_S, make_engine, reading, writing
 from backend.migrate import upgrade_database
 from backend.models import Conversation, TaskType
 from backend.services import conversations
@@ -169,3 +171,37 @@ def test_an_unchanged_form_writes_nothing(engine):
     assert not slot.changed
     with reading(engine) as session:  # storing an unchanged slot needs no write at all
         assert conversations.store(session, slot)
+
+
+def _backend_pid(engine) -> int:
+    with reading(engine) as session:
+        return session.connection().execute(text("SELECT pg_backend_pid()")).scalar_one()
+
+
+def _terminate(postgres_url: str, pid: int) -> None:
+    admin = make_engine(postgres_url)
+    with writing(admin) as session:
+        session.connection().execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    admin.dispose()
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_connection_cut_while_idle_is_replaced_unnoticed(postgres_url):
+    engine = make_engine(postgres_url)
+    cut = _backend_pid(engine)
+    _terminate(postgres_url, cut)
+    time.sleep(PING_AFTER_IDLE_S + 0.1)
+    assert _backend_pid(engine) != cut  # answered on a new connection, no error
+    engine.dispose()
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_idle_ping_leaves_no_transaction_open(postgres_url):
+    """A session's statements must not run inside a transaction the ping opened long before."""
+    engine = make_engine(postgres_url)
+    _backend_pid(engine)
+    time.sleep(PING_AFTER_IDLE_S + 0.1)
+    with engine.connect() as connection:  # checked out, pinged, nothing sent by us yet
+        status = connection.connection.dbapi_connection.info.transaction_status
+    assert status == TransactionStatus.IDLE
+    engine.dispose()

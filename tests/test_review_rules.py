@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date
 
 import pytest
@@ -206,3 +207,29 @@ def test_flag_entries_leaves_approved_entries_as_they_were(session, county):
     session.flush()
     assert flag_entries(session, start=MONDAY, end=MONDAY) == {entry.id: [rules.OVER_STANDARD]}
     assert entry.flags == ""
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_one_entry_is_flagged_as_its_day_flags_it(session, county, seed):
+    """The one-statement check of a saved entry agrees with its day's aggregates."""
+    draw = random.Random(seed)
+    texts = [GOOD, OTHER, CIVIL, "开会", f" {GOOD}"]
+    days = [MONDAY, TUESDAY, SATURDAY, date(2026, 2, 20)]
+    duties = [duty_of(session, department) for department in county["departments"]]
+    made = [
+        add_entry(
+            session,
+            county,
+            draw.choice(["alice", "bob", "erin"]),
+            day=draw.choice(days),
+            hours=draw.choice([1.0, 3.0, 6.5, 9.0]),
+            text=draw.choice(texts),
+            duty=draw.choice(duties),
+        )
+        for _ in range(30)
+    ]
+    one_by_one = {entry.id: flag_entry(session, entry=entry) for entry in made}
+    by_day = {day: flag_entries(session, start=day, end=day) for day in days}
+    assert one_by_one == {entry.id: by_day[entry.work_date][entry.id] for entry in made}
+    raised = {flag for flags in one_by_one.values() for flag in flags}
+    assert {rules.REPEATED, rules.COPIED, rules.DAY_OVER_LIMIT} <= raised  # all were compared

@@ -37,8 +37,7 @@ def flag_entry(
         staff_id=entry.staff_id,
         description=entry.description,
     )
-    pairs = flagging.compute_flags(session, scope, daily_limit=daily_limit)
-    flags = pairs[0][1] if pairs else []
+    flags = flagging.compute_entry_flags(session, scope, daily_limit=daily_limit)
     if not (locks.is_locked(session, entry) if locked is None else locked):
         entry.flags = ",".join(flags)
     return flags

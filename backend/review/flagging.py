@@ -37,6 +37,20 @@ def compute_flags(session: Session, scope: Scope, *, daily_limit: float) -> list
     return result
 
 
+def compute_entry_flags(session: Session, scope: Scope, *, daily_limit: float) -> list[str]:
+    """Return the flags of the one entry `scope` names, in one statement (see `compute_flags`)."""
+    row = queries.entry_checks(session, scope, daily_limit)
+    if row is None:
+        return []
+    flags = _row_flags(row, is_workday(row.work_date))
+    if row.overfull:
+        flags.add(rules.DAY_OVER_LIMIT)
+    if not flags & TEXT_FLAGS:
+        flags |= {rules.REPEATED} if row.repeated else set()
+        flags |= {rules.COPIED} if row.copied else set()
+    return rules.ordered(flags)
+
+
 def _duplicate_flags(row, repeated: set, copied: set) -> set[str]:
     flags = set()
     if (row.staff_id, row.text) in repeated:

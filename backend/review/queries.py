@@ -1,4 +1,8 @@
-"""The SQL behind the review rules: one row query and three GROUP BY aggregates."""
+"""The SQL behind the review rules: one row query and three GROUP BY aggregates.
+
+For a single entry (the one just saved) the three aggregates ride along as scalar subqueries
+of the row query, so checking it is one statement.
+"""
 
 from __future__ import annotations
 
@@ -125,6 +129,32 @@ def _entry_rows_statement(shape: Shape):
 def entry_rows(session: Session, scope: Scope) -> list:
     """Return each entry in scope with its per-row checks already decided in SQL."""
     return list(session.execute(_entry_rows_statement(shape_of(scope)), params_of(scope)))
+
+
+SINGLE_ENTRY = Shape(departments=True, staff=True, text=True, entry=True)
+
+
+@lru_cache(maxsize=1)
+def _entry_checks_statement():
+    # correlate(None): each aggregate scans duty entries of its own, not the outer row.
+    aggregates = [
+        statement(SINGLE_ENTRY).correlate(None).exists().label(name)
+        for name, statement in (
+            ("overfull", _overfull_statement),
+            ("repeated", _repeated_statement),
+            ("copied", _copied_statement),
+        )
+    ]
+    return _entry_rows_statement(SINGLE_ENTRY).add_columns(*aggregates)
+
+
+def entry_checks(session: Session, scope: Scope, limit: float):
+    """Return one entry's row with `overfull`, `repeated` and `copied` decided, or None.
+
+    `scope` names the entry, its member, department and description (see `flag_entry`).
+    """
+    params = {**params_of(scope), "limit": limit}
+    return session.execute(_entry_checks_statement(), params).first()
 
 
 @lru_cache(maxsize=32)
