@@ -10,13 +10,13 @@ from flask.json.provider import DefaultJSONProvider
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 
-from backend.inputs import BoundedIntegerConverter, refuse_nul_characters
-from backend.logs import configure_logging
 from backend.migrate import upgrade_database
+from backend.ops.logs import configure_logging
 from backend.runtime import EXTENSION_KEY, build_runtime
 from backend.settings import Settings, cached_settings
-from backend.web_db import init_request_sessions
-from backend.web_guards import init_web_guards
+from backend.web.guards import init_web_guards
+from backend.web.inputs import BoundedIntegerConverter, refuse_nul_characters
+from backend.web.session import init_request_sessions
 
 
 def create_app(
@@ -32,7 +32,7 @@ def create_app(
     runtime = build_runtime(settings, engine=engine, clock=clock, checkpoints=False)
     if migrate:
         upgrade_database(runtime.engine)
-    app = Flask(__name__)
+    app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
     app.url_map.converters["int"] = BoundedIntegerConverter  # before any route: big ids 404
     app.before_request(refuse_nul_characters)
     app.config.update(SECRET_KEY=settings.SECRET_KEY)
@@ -49,20 +49,14 @@ def create_app(
 
 
 def _register_blueprints(app: Flask) -> None:
-    from backend import (
-        api,
-        api_review,
-        console,
-        console_reports,
-        console_schedule,
-        console_supervision,
-        console_surveys,
-        health,
-        pages,
-        public_supervision,
-        public_surveys,
-        wecom,
-    )
+    from backend.web import api, console, health, pages, wecom
+    from backend.web.api import review as api_review
+    from backend.web.console import reports as console_reports
+    from backend.web.console import schedule as console_schedule
+    from backend.web.console import supervision as console_supervision
+    from backend.web.console import surveys as console_surveys
+    from backend.web.public import supervision as public_supervision
+    from backend.web.public import surveys as public_surveys
 
     app.register_blueprint(wecom.blueprint)
     app.register_blueprint(health.blueprint)
@@ -79,7 +73,7 @@ def _init_web_security(app: Flask, settings: Settings) -> None:
     """CSRF on every form, hardened session cookies and the shared rate limiter."""
     from flask_wtf.csrf import CSRFProtect
 
-    from backend.limits import init_limiter
+    from backend.web.limits import init_limiter
 
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,

@@ -15,13 +15,13 @@ from flask import current_app
 from sqlalchemy.engine import Engine
 
 from backend.db import make_engine
-from backend.delivery import build_client
+from backend.outbox.delivery import build_client
 from backend.settings import Settings
 from bot.client import WeComClient
 from bot.crypto import CallbackCrypto
 
 if TYPE_CHECKING:
-    from backend.inbox import Dispatch
+    from backend.chat.inbox import Dispatch
 
 EXTENSION_KEY = "lvzhi"
 

@@ -28,13 +28,13 @@ from sqlmodel import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from backend import charts
-from backend.analytics import all_departments_metrics, department_breakdown, weekly_trend
 from backend.db import make_engine
 from backend.migrate import upgrade_database
 from backend.models import Department, DepartmentKind, Duty, Section, Staff, TaskType
 from backend.models.entries import DEFAULT_TASK_TYPES
-from backend.workdays import STATUTORY
+from backend.reports import charts
+from backend.reports.analytics import all_departments_metrics, department_breakdown, weekly_trend
+from backend.schedule.workdays import STATUTORY
 
 ENTRIES = 1_000_000
 DEPARTMENTS, INSTITUTIONS, STAFF, DUTIES = 13, 25, 774, 264

@@ -21,9 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from backend.db import make_engine, reading, writing  # noqa: E402
-from backend.excel.filters import EntryFilters  # noqa: E402
+from backend.entries.filters import EntryFilters, filters_payload  # noqa: E402
 from backend.jobs import service  # noqa: E402
-from backend.jobs.exports import filters_payload  # noqa: E402
 from backend.migrate import upgrade_database  # noqa: E402
 from backend.models import Job, JobStatus  # noqa: E402
 from benchmarks.export import populate  # noqa: E402
@@ -41,7 +40,7 @@ WORKER = """
 import sys, threading
 sys.path.insert(0, {root!r})
 from backend.db import make_engine
-from backend.jobs.runner import run_job_loop
+from scheduled.work.runner import run_job_loop
 from backend.settings import load_settings
 settings = load_settings()
 run_job_loop(make_engine(settings.DATABASE_URL), threading.Event(), settings=settings,

@@ -30,8 +30,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from backend.db import make_engine  # noqa: E402
-from backend.excel.export import export_entries  # noqa: E402
-from backend.excel.filters import EntryFilters  # noqa: E402
+from backend.entries.export import (  # noqa: E402
+    export_entries,
+)
+from backend.entries.filters import EntryFilters  # noqa: E402
 from backend.excel.writer import Book, Column  # noqa: E402
 from backend.migrate import upgrade_database  # noqa: E402
 from backend.models import Department, Duty, DutyEntry, Section, Staff, TaskType  # noqa: E402

@@ -21,10 +21,10 @@ from sqlmodel import Session
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from backend.db import make_engine
-from backend.delivery import build_client, deliver_due
-from backend.emulator_link import emulator_config, push_directory
+from backend.demo.emulator_link import emulator_config, push_directory
 from backend.migrate import upgrade_database
 from backend.models import Absence, AbsenceKind, Department, Duty, DutyEntry, Staff, TaskType
+from backend.outbox.delivery import build_client, deliver_due
 from backend.settings import load_settings
 from benchmarks.harness import BENCH_WECOM
 from bot.emulator import EmulatorServer

@@ -19,16 +19,16 @@ from sqlmodel import Session, select
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from backend.db import make_engine, reading
-from backend.delivery import build_client, deliver_due
 from backend.demo import seed_demo
-from backend.emulator_link import emulator_config, push_directory
+from backend.demo.emulator_link import emulator_config, push_directory
 from backend.migrate import upgrade_database
 from backend.models import Duty, DutyEntry, Staff
+from backend.outbox.delivery import build_client, deliver_due
 from backend.reports.periods import parse_period
 from backend.reports.queries import reporting_departments, unit_ids
 from backend.reports.service import ReportOptions, monthly_files
+from backend.schedule.workdays import workdays_between
 from backend.settings import load_settings
-from backend.workdays import workdays_between
 from benchmarks.harness import BENCH_WECOM
 from bot.emulator import EmulatorServer
 from scheduled.reports import weekly_summaries

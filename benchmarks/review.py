@@ -15,10 +15,10 @@ from sqlmodel import Session, col, select
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from backend.db import make_engine
+from backend.entries.review import flag_entries
 from backend.migrate import upgrade_database
 from backend.models import Department, Duty, DutyEntry, Staff, TaskType
 from backend.models.entries import DEFAULT_TASK_TYPES
-from backend.review import flag_entries
 
 MONDAY = date(2026, 3, 2)
 DEPARTMENTS, STAFF_PER_DEPARTMENT, DAYS = 12, 50, 5

@@ -9,8 +9,8 @@ from sqlmodel import Session
 
 from backend.models import AbsenceKind, Staff
 from backend.models.schedule import ABSENCE_LABELS
-from backend.services import absences
-from backend.services.absences import AbsenceError
+from backend.schedule import absences
+from backend.schedule.absences import AbsenceError
 from bot.replies import Reply, TextReply
 from handlers import absence_texts as texts
 from handlers.parsing import HOURS_PATTERN, ParseError, parse_date

@@ -6,9 +6,10 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
+from backend.entries import service as entries
 from backend.models import Duty, DutyEntry, Staff
-from backend.services import catalogue, entries
-from backend.workdays import workdays_between
+from backend.org import catalogue
+from backend.schedule.workdays import workdays_between
 from bot.replies import Reply, TextReply
 from handlers import duty_entry, forms, texts
 from handlers.forms import Context, Invalid

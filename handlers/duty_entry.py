@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from backend.entries import service as entries
+from backend.entries.review import flag_labels
 from backend.models import Duty, DutyEntry, KeyTask, TaskType
 from backend.models.org import FUNCTION_TYPE_LABELS
-from backend.review import flag_labels
-from backend.services import catalogue, entries
-from backend.workdays import is_workday
+from backend.org import catalogue
+from backend.schedule.workdays import is_workday
 from bot.replies import Reply, TextReply
 from handlers import forms, texts
 from handlers.forms import Context, GoBack, Invalid, Step

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from backend.models import Duty
-from backend.services import catalogue
+from backend.org import catalogue
 from bot.replies import Reply
 from handlers import duty_entry
 from handlers.forms import Invalid

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from backend.services import notices
+from backend.schedule import notices
 from bot.replies import Reply, TextReply
 from handlers import absence_texts as texts
 from handlers import duty_entry, forms

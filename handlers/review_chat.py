@@ -6,9 +6,9 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from backend.entries.review import service as review
+from backend.entries.review.service import EntryView, ReviewError
 from backend.models import Staff
-from backend.services import review
-from backend.services.review import EntryView, ReviewError
 from bot.neutral import for_text
 from bot.replies import Reply, TextReply
 from handlers import review_texts as texts

@@ -8,8 +8,8 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from backend.chat.conversations import FormSlot, FormState
 from backend.models import Staff
-from backend.services.conversations import FormSlot, FormState
 from bot.messages import (
     ClickEvent,
     EnterAgentEvent,

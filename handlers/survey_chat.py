@@ -8,9 +8,9 @@ from sqlmodel import Session
 
 from backend.models import Department, Staff, Survey, SurveyQuestion
 from backend.models.surveys import SURVEY_KIND_LABELS, QuestionKind
-from backend.services import surveys
 from backend.surveys import audience as audiences
 from backend.surveys import questions as rules
+from backend.surveys import service as surveys
 from bot.replies import Reply, TextReply
 from handlers import forms
 from handlers import survey_texts as texts

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from backend.chat.conversations import FormSlot
 from backend.models import Staff
-from backend.services.conversations import FormSlot
 
 
 @dataclass

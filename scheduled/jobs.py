@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
 
-from backend.backup import Backup, backup_folder, backup_to_folder
+from backend.chat.callbacks import purge_processed
 from backend.db import writing
+from backend.ops.backup import Backup, backup_folder, backup_to_folder
+from backend.outbox import service as outbox
 from backend.runtime import Runtime
-from backend.services import outbox
-from backend.services.callbacks import purge_processed
 from backend.settings import Settings
 from scheduled import reminders, reports, supervision, surveys
 from scheduled.job import Job

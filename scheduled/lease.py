@@ -17,7 +17,7 @@ from sqlmodel import col
 
 from backend.db import db_now, reading, writing
 from backend.models import SCHEDULER_LEASE, SchedulerLease
-from backend.readiness import scheduler_holder
+from backend.ops.readiness import scheduler_holder
 
 LEASE_NAME = SCHEDULER_LEASE
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from backend.services.outbox import OutgoingContent
+from backend.outbox.service import OutgoingContent
 from bot.neutral import for_text
 
 WEEKDAYS = "一二三四五六日"

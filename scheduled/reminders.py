@@ -19,14 +19,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from backend.db import reading, writing
+from backend.outbox.service import enqueue_to_users
 from backend.runtime import Runtime
-from backend.services import reminders as queries
-from backend.services.calendar import load_calendar
-from backend.services.job_runs import claim_run, finish_run, run_exists
-from backend.services.outbox import enqueue_to_users
-from backend.services.reminders import Missing, ReminderTimes
+from backend.schedule import reminders as queries
+from backend.schedule.calendar import load_calendar
+from backend.schedule.job_runs import claim_run, finish_run, run_exists
+from backend.schedule.reminders import Missing, ReminderTimes
+from backend.schedule.workdays import WorkCalendar
 from backend.settings import Settings
-from backend.workdays import WorkCalendar
 from scheduled import reminder_texts as texts
 from scheduled.job import Job
 

@@ -13,17 +13,17 @@ import threading
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from backend.delivery import run_delivery_loop
-from backend.jobs.runner import run_job_loop
-from backend.logs import configure_logging
-from backend.metrics import enable_multiprocess, metrics_folder, timed_job
+from backend.common.metrics import enable_multiprocess, metrics_folder, timed_job
 from backend.migrate import upgrade_database
+from backend.ops.logs import configure_logging
+from backend.outbox.delivery import run_delivery_loop
 from backend.runtime import Runtime, build_runtime
 from backend.settings import cached_settings
 from scheduled import lease
 from scheduled.clock import scheduler_clock
 from scheduled.job import Job
 from scheduled.jobs import JOBS
+from scheduled.work.runner import run_job_loop
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.engine import Engine
 
 from backend.db import reading, writing
-from backend.services.job_runs import claim_run, finish_run
+from backend.schedule.job_runs import claim_run, finish_run
 from backend.settings import Settings
 from backend.supervision.digest import has_held_orders, send_digests
 from backend.supervision.work_orders import ALERT_JOB, send_due_alerts

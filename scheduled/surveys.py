@@ -8,8 +8,8 @@ from sqlalchemy.engine import Engine
 
 from backend.db import reading, writing
 from backend.models import Survey, saved_id
-from backend.services import surveys
-from backend.services.job_runs import claim_run, finish_run, run_exists
+from backend.schedule.job_runs import claim_run, finish_run, run_exists
+from backend.surveys import service as surveys
 from scheduled.job import Job, at_clock
 
 REMINDER_JOB = "survey-reminders"

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session, select
 
 from backend.models import Absence, AbsenceKind, Staff
-from backend.services.reminders import missing_staff
+from backend.schedule.reminders import missing_staff
 from tests.support.chat import Member
 
 

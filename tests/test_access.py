@@ -10,9 +10,9 @@ import pytest
 from sqlmodel import Session, select
 from werkzeug.routing import Rule
 
-from backend import auth_tokens
 from backend.models import Department, DutyEntry, Staff
-from backend.services import surveys
+from backend.org import api_tokens as auth_tokens
+from backend.surveys import service as surveys
 from tests.support.console import add_account, console_app, csrf_token, login_client
 from tests.support.excel import add_sample_entries
 from tests.support.org import add_small_county

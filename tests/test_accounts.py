@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from backend.limits import limiter
 from backend.models import AuditLog
 from backend.models.accounts import Account
-from backend.services import accounts
+from backend.org import accounts
+from backend.web.limits import limiter
 from tests.support.console import add_account, console_app, csrf_token, login_client
 from tests.support.org import add_small_county
 

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import insert
 from sqlmodel import select
 
-from backend.analytics import (
+from backend.models import Absence, AbsenceKind, Department, Duty, DutyEntry, FunctionType
+from backend.reports.analytics import (
     AnalyticsError,
     all_departments_metrics,
     department_breakdown,
@@ -18,8 +19,7 @@ from backend.analytics import (
     staffing_type_metrics,
     weekly_trend,
 )
-from backend.models import Absence, AbsenceKind, Department, Duty, DutyEntry, FunctionType
-from backend.workdays import STATUTORY, WorkCalendar
+from backend.schedule.workdays import STATUTORY, WorkCalendar
 from tests.support.analytics import (
     KNOWN_END,
     KNOWN_START,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from backend.analytics import (
+from backend.models import FunctionType
+from backend.reports.analytics import (
     DEFAULT_WEIGHTS,
     DepartmentMetrics,
     Figures,
@@ -19,7 +20,6 @@ from backend.analytics import (
     save_scoring,
     score,
 )
-from backend.models import FunctionType
 
 
 def department(name: str, **counts) -> DepartmentMetrics:

@@ -18,7 +18,12 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import SQLModel
 
-from backend.backup import (
+from backend.cli import main
+from backend.db import make_engine, writing
+from backend.entries.service import EntryFields, create_entry
+from backend.migrate import upgrade_database
+from backend.models import Duty, OutboxMessage, Staff
+from backend.ops.backup import (
     NAME,
     BackupError,
     backup_to_file,
@@ -26,13 +31,8 @@ from backend.backup import (
     prune_backups,
     restore_database,
 )
-from backend.backup_pg import pg_tool
-from backend.cli import main
-from backend.db import make_engine, writing
-from backend.migrate import upgrade_database
-from backend.models import Duty, OutboxMessage, Staff
+from backend.ops.backup_pg import pg_tool
 from backend.runtime import build_runtime
-from backend.services.entries import EntryFields, create_entry
 from backend.settings import load_settings
 from scheduled import lease
 from scheduled.jobs import JOBS, nightly_backup

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from backend.db import writing
-from backend.services import outbox
-from backend.services.outbox import OutgoingContent
+from backend.outbox import service as outbox
+from backend.outbox.service import OutgoingContent
 from tests.support.org import WEBHOOK_KEY
 
 pytestmark = pytest.mark.browser

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from sqlmodel import select
 
 from backend.models import OutboxMessage
-from backend.services.calendar import (
+from backend.schedule.calendar import (
     CalendarError,
     calendar_warnings,
     import_holiday_workbook,
@@ -20,7 +20,7 @@ from backend.services.calendar import (
     remove_override,
     set_override,
 )
-from backend.workdays import STATUTORY, WorkCalendar, is_workday, workdays_between
+from backend.schedule.workdays import STATUTORY, WorkCalendar, is_workday, workdays_between
 from scheduled.reminders import run_reminders
 from tests.support.org import add_small_county
 

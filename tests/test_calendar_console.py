@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session, select
 
 from backend.models import AuditLog
-from backend.services.calendar import load_calendar
+from backend.schedule.calendar import load_calendar
 from tests.support.console import add_account, login_client
 from tests.test_calendar import HOLIDAYS_2027, _workbook
 

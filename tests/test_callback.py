@@ -10,7 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.engine.default import NO_CACHE_KEY
 from sqlmodel import Session, func, select
 
-from backend.inbox import SORRY
+from backend.chat.inbox import SORRY
 from backend.models import DutyEntry, ProcessedMessage
 from bot.crypto import CallbackCrypto
 from bot.messages import build_text_callback

@@ -11,8 +11,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-from backend import charts
-from backend.analytics import (
+from backend.common.typeface import font_path, register_cjk_font
+from backend.models import FunctionType
+from backend.reports import charts
+from backend.reports.analytics import (
     DepartmentBreakdown,
     DepartmentMetrics,
     Figures,
@@ -20,8 +22,6 @@ from backend.analytics import (
     SectionMetrics,
     WeekPoint,
 )
-from backend.fonts import font_path, register_cjk_font
-from backend.models import FunctionType
 from tests.support.glyphs import glyph_problems
 
 MAX_BYTES = 2 * 1024 * 1024

@@ -41,7 +41,7 @@ def test_bad_setting_stops_with_a_named_message(monkeypatch, tmp_path):
 def test_api_token_create_prints_a_working_token(cli_county):
     from sqlmodel import Session
 
-    from backend.auth_tokens import verify_token
+    from backend.org.api_tokens import verify_token
 
     engine = cli_county
     result = CliRunner().invoke(main, ["api-token", "create", "carol", "--label", "测试"])

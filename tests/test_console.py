@@ -8,9 +8,9 @@ import pytest
 import requests
 from sqlmodel import Session, select
 
-from backend.jobs.runner import run_due_jobs
 from backend.models import Department, DutyEntry, Staff
 from backend.models.accounts import AuditLog
+from scheduled.work.runner import run_due_jobs
 from tests.support.console import add_account, login_client
 from tests.support.excel import (
     DUTY_LIST,
@@ -235,7 +235,7 @@ def test_admin_creates_and_disables_accounts(stack, county):
     fresh = stack.app.test_client()
     login_client(fresh, "newreviewer", "another-pass")
     with Session(stack.engine) as session:
-        from backend.services.accounts import find_account
+        from backend.org.accounts import find_account
 
         target = find_account(session, "newreviewer").id
     off = client.post(
@@ -262,7 +262,7 @@ def test_settings_save_scoring_and_group_targets(stack, county):
     with Session(stack.engine) as session:
         department = session.get(Department, civil)
         assert (department.chat_target_kind, department.chat_target) == ("webhook", "robot-key-1")
-        from backend.analytics.config import load_scoring
+        from backend.reports.analytics.config import load_scoring
 
         assert load_scoring(session).thresholds.green_from == 85
 

@@ -7,9 +7,9 @@ from click.testing import CliRunner
 from sqlmodel import Session, select
 
 from backend.cli import main
-from backend.cli_console import ensure_demo_admin
+from backend.cli.console import ensure_demo_admin
 from backend.models import AuditLog
-from backend.services.accounts import authenticate, find_account
+from backend.org.accounts import authenticate, find_account
 from tests.support.excel import add_sample_entries, read_back
 
 

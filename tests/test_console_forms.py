@@ -14,10 +14,10 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, SQLModel, select
 
 from backend.db import make_engine
-from backend.limits import limiter
 from backend.migrate import upgrade_database
 from backend.models import Department, Duty, DutyEntry, TaskType, WorkOrder
 from backend.models.accounts import Account
+from backend.web.limits import limiter
 from tests.support.console import add_account, console_app, csrf_token, login_client
 from tests.support.excel import add_sample_entries
 from tests.support.org import add_small_county

@@ -15,12 +15,12 @@ import pytest
 
 from backend.db import reading, writing
 from backend.excel.reader import WorkbookError
-from backend.excel.roster import read_roster
 from backend.jobs import service
-from backend.jobs.runner import CRASHED, run_due_jobs
 from backend.models import Job
-from backend.services.calendar import CalendarError, read_holiday_rows
+from backend.org.roster_import import read_roster
+from backend.schedule.calendar import CalendarError, read_holiday_rows
 from backend.surveys.excel import TemplateErrors, parse_template, template_xlsx
+from scheduled.work.runner import CRASHED, run_due_jobs
 from tests.support.excel import GOOD_ROSTER, filled_template, plain_workbook
 from tests.support.org import add_small_county
 

@@ -11,10 +11,10 @@ from psycopg.pq import TransactionStatus
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from backend.chat import conversations
 from backend.db import PING_AFTER_IDLE_S, make_engine, reading, writing
 from backend.migrate import upgrade_database
 from backend.models import Conversation, TaskType
-from backend.services import conversations
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 

@@ -29,7 +29,7 @@ from backend.models import (
     Staff,
     TaskType,
 )
-from backend.workdays import is_workday, workdays_between
+from backend.schedule.workdays import is_workday, workdays_between
 
 END = date(2026, 11, 20)
 SEED = 11
@@ -345,7 +345,7 @@ def test_the_chinese_calendar_decides_working_days():
 def test_an_unknown_year_falls_back_to_monday_to_friday(caplog):
     assert is_workday(date(2027, 1, 4))  # Monday
     assert not is_workday(date(2027, 1, 9))  # Saturday
-    with caplog.at_level(logging.WARNING, logger="backend.workdays"):
+    with caplog.at_level(logging.WARNING, logger="backend.schedule.workdays"):
         is_workday(date(2099, 1, 5))
         is_workday(date(2099, 1, 6))
     assert sum("2099" in record.getMessage() for record in caplog.records) == 1

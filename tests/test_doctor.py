@@ -12,7 +12,8 @@ from sqlmodel import func, select
 
 from backend.cli import main
 from backend.db import reading, writing
-from backend.doctor import (
+from backend.models import Department, WeComToken
+from backend.ops.doctor import (
     backup_finding,
     bounded_url,
     calendar_findings,
@@ -21,11 +22,10 @@ from backend.doctor import (
     failed,
     rate_limit_store_finding,
 )
-from backend.doctor_types import Level
-from backend.doctor_wecom import url_verification
-from backend.models import Department, WeComToken
-from backend.secret_strength import new_aes_key, new_wecom_token
-from backend.services import calendar
+from backend.ops.doctor_types import Level
+from backend.ops.doctor_wecom import url_verification
+from backend.schedule import calendar
+from backend.settings.secrets import new_aes_key, new_wecom_token
 from bot.emulator.state import DEFAULT_FAULTS
 from scheduled import lease
 from tests.support.org import APPCHAT_ID, WEBHOOK_KEY

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from backend.excel.export import ENTRY_COLUMNS, export_entries, export_summary
-from backend.excel.filters import EntryFilters, FilterError, parse_filters
+from backend.entries.export import ENTRY_COLUMNS, export_entries, export_summary
+from backend.entries.filters import EntryFilters, FilterError, parse_filters
 from backend.models import Department
 from tests.support.excel import add_sample_entries, read_back
 from tests.support.org import add_small_county

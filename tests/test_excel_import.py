@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from backend.excel.duties import import_duties
 from backend.excel.reader import WorkbookError
-from backend.excel.roster import import_roster
 from backend.excel.templates import template_bytes
 from backend.models import Duty, Section, Staff
+from backend.org.duty_import import import_duties
+from backend.org.roster_import import import_roster
+from backend.web.console.imports import TEMPLATES
 from tests.support.excel import DUTY_LIST, GOOD_ROSTER, filled_template, plain_workbook, read_back
 from tests.support.org import add_small_county
 
@@ -26,7 +27,7 @@ def _staff_count(session) -> int:
 
 
 def test_templates_have_a_bold_frozen_header_and_notes():
-    _, data = template_bytes("roster")
+    _, data = template_bytes(TEMPLATES["roster"])
     sheet = read_back(data)
     assert sheet["A1"].value == "部门*" and sheet["A1"].font.b
     assert sheet.freeze_panes == "A2"

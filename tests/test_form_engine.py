@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from backend.app import create_app
+from backend.chat import conversations
 from backend.db import writing
 from backend.models import Conversation, DutyEntry, Staff
-from backend.services import conversations
 from handlers import forms
 from handlers.forms import Context, Form, Invalid, Step
 from handlers.turn import Turn

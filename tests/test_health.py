@@ -10,7 +10,7 @@ from sqlalchemy import text
 from backend.db import writing
 from backend.models import SCHEDULER_LEASE, OutboxMessage, SchedulerLease
 from backend.models.common import utcnow
-from backend.readiness import head_revision
+from backend.ops.readiness import head_revision
 from scheduled import lease
 from tests.support.console import console_app
 

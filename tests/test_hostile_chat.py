@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from backend.inbox import SORRY
+from backend.chat.inbox import SORRY
 from tests.support.chat import Member
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -20,11 +20,11 @@ from hypothesis import strategies as st
 from sqlmodel import select
 from werkzeug.routing import Rule
 
-from backend import auth_tokens
-from backend.analytics.scoring import METRICS
 from backend.db import make_engine, writing
 from backend.migrate import upgrade_database
 from backend.models import Department, Staff, Survey
+from backend.org import api_tokens as auth_tokens
+from backend.reports.analytics.scoring import METRICS
 from tests.support.console import add_account, console_app, csrf_token, login_client
 from tests.support.excel import add_sample_entries
 from tests.support.org import add_small_county
@@ -70,7 +70,7 @@ class Walk:
 def field_names() -> list[str]:
     """Return every form or query field name the templates and views mention."""
     names: set[str] = set()
-    for html in (ROOT / "templates").rglob("*.html"):
+    for html in ROOT.rglob("*.html"):
         names |= set(re.findall(r'name="([A-Za-z_][\w-]*)"', html.read_text(encoding="utf-8")))
     call = re.compile(r'(?:args|form|values|source|raw|data)\.get(?:list)?\(\s*f?"([\w-]+)"')
     for module in ROOT.rglob("*.py"):

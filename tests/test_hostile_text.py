@@ -18,15 +18,16 @@ from sqlmodel import Session, select
 
 from backend.db import writing
 from backend.excel.writer import Column, TableWriter, new_workbook, save
-from backend.limits import limiter
 from backend.models import Rating, Staff, SurveyAnswer, SurveyResponse
 from backend.models.supervision import RatingLevel
 from backend.reports.xlsx import Sheet, render_xlsx
-from backend.services import supervision, surveys
+from backend.supervision import service as supervision
 from backend.supervision.export import ratings_xlsx
 from backend.supervision.queries import RatingRow
 from backend.surveys import export as survey_export
+from backend.surveys import service as surveys
 from backend.surveys.results import survey_results
+from backend.web.limits import limiter
 from bot.neutral import for_markdown, for_text
 from scheduled.reports import weekly_summaries
 from tests.support.chat import Member, reply_text

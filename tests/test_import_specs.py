@@ -9,15 +9,16 @@ import pytest
 from openpyxl import load_workbook
 
 from backend.excel import importer, reader
-from backend.excel.duties import DUTY_SPEC
 from backend.excel.importer import CellTooLong, MissingColumns
 from backend.excel.reader import RowError
-from backend.excel.roster import ROSTER_SPEC
 from backend.excel.spec import Spec
-from backend.excel.templates import TEMPLATES, template_bytes
-from backend.services.calendar import CALENDAR_SPEC
+from backend.excel.templates import template_bytes
+from backend.org.duty_import import DUTY_SPEC
+from backend.org.roster_import import ROSTER_SPEC
+from backend.schedule.calendar import CALENDAR_SPEC
 from backend.surveys.excel import template_xlsx
 from backend.surveys.excel_columns import QUESTION_SPEC, SETTINGS_SPEC, settings_spec
+from backend.web.console.imports import TEMPLATES
 from tests.support.excel import plain_workbook
 
 TABLES = {
@@ -152,7 +153,7 @@ def test_missing_blank_and_over_long_settings_are_row_errors():
 @pytest.mark.parametrize("kind", TEMPLATES)
 def test_each_template_has_exactly_its_spec_headers(kind):
     spec = TEMPLATES[kind]
-    _, data = template_bytes(kind)
+    _, data = template_bytes(spec)
     book = load_workbook(io.BytesIO(data))
     header = [cell.value for cell in book.worksheets[0][1]]
     assert [h.rstrip("*") for h in header] == spec.titles()

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKER = """
 import threading
 from backend.db import make_engine
-from backend.jobs.runner import run_job_loop
+from scheduled.work.runner import run_job_loop
 from backend.settings import load_settings
 settings = load_settings()
 run_job_loop(make_engine(settings.DATABASE_URL), threading.Event(), settings=settings,

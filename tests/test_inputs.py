@@ -12,9 +12,10 @@ from datetime import date
 import pytest
 from sqlmodel import Session, select
 
-from backend.analytics.config import load_scoring
-from backend.inputs import MAX_ID, parse_day, parse_float, parse_int, safe_target
+from backend.common.values import MAX_ID, parse_day, parse_float, parse_int
 from backend.models import Department
+from backend.reports.analytics.config import load_scoring
+from backend.web.inputs import safe_target
 from tests.support.console import add_account, console_app, login_client
 from tests.support.excel import add_sample_entries
 from tests.support.org import add_small_county
@@ -160,8 +161,8 @@ def test_key_task_years_and_numbers_in_other_scripts_are_a_400(admin, engine):
 
 
 def test_months_past_2100_cannot_be_closed(engine, county):
-    from backend import auth_tokens
     from backend.models import Staff
+    from backend.org import api_tokens as auth_tokens
 
     with Session(engine) as session:
         carol = session.exec(select(Staff).where(Staff.wecom_userid == "carol")).one()

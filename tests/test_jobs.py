@@ -15,10 +15,11 @@ import pytest
 from sqlalchemy import select, update
 
 from backend.db import db_now, reading, writing
-from backend.jobs import queries, runner, service
+from backend.jobs import queries, service
 from backend.jobs.service import JobResult
 from backend.models import Job, JobStatus, utcnow
 from backend.settings import load_settings
+from scheduled.work import runner
 from tests.support.console import add_account, console_app, login_client
 from tests.support.excel import GOOD_ROSTER, filled_template
 from tests.support.org import add_small_county

@@ -8,8 +8,8 @@ import sys
 import pytest
 from sqlmodel import Session
 
-from backend.limits import COOLING_DOWN, TOO_MANY_FOR_ACCOUNT, DatabaseStorage, limiter
 from backend.settings import PROJECT_ROOT
+from backend.web.limits import COOLING_DOWN, TOO_MANY_FOR_ACCOUNT, DatabaseStorage, limiter
 from tests.support.console import add_account, console_app, csrf_token
 from tests.support.org import add_small_county
 from tests.support.redis import RedisServer

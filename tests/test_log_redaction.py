@@ -89,7 +89,8 @@ def test_a_failed_call_logged_with_its_traceback_hides_the_token() -> None:
 def test_a_cli_verb_without_logging_set_up_hides_the_token_too() -> None:
     code = (
         "import logging; from backend.cli import main; main.callback();"
-        "logging.getLogger('backend.delivery').warning('failed: /send?access_token=TOKEN_77')"
+        "logging.getLogger('backend.outbox.delivery')"
+        ".warning('failed: /send?access_token=TOKEN_77')"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
@@ -100,8 +101,8 @@ def test_a_cli_verb_without_logging_set_up_hides_the_token_too() -> None:
 
 def test_json_logs_are_one_object_per_line_with_the_traceback_redacted() -> None:
     code = (
-        "import logging; from backend.logs import configure_logging; configure_logging('json');"
-        "log = logging.getLogger('backend.delivery');"
+        "import logging; from backend.ops.logs import configure_logging; configure_logging('json');"
+        "log = logging.getLogger('backend.outbox.delivery');"
         "log.info('日志 /send?access_token=TOKEN_88')\n"
         "try:\n    raise RuntimeError('GET /gettoken?corpsecret=SECRET_99')\n"
         "except RuntimeError:\n    log.exception('call failed')"
@@ -111,6 +112,6 @@ def test_json_logs_are_one_object_per_line_with_the_traceback_redacted() -> None
     )
     first, second = (json.loads(line) for line in done.stderr.splitlines())
     assert first["message"] == "日志 /send?access_token=***"
-    assert (first["level"], first["logger"]) == ("INFO", "backend.delivery")
+    assert (first["level"], first["logger"]) == ("INFO", "backend.outbox.delivery")
     assert second["message"] == "call failed" and "corpsecret=***" in second["exc_info"]
     assert "TOKEN_88" not in done.stderr and "SECRET_99" not in done.stderr

@@ -25,8 +25,8 @@ from backend.db import reading, writing
 from backend.jobs.service import enqueue
 from backend.models import OutboxMessage
 from backend.models.common import utcnow
-from backend.services import outbox
-from backend.services.outbox import OutgoingContent
+from backend.outbox import service as outbox
+from backend.outbox.service import OutgoingContent
 from backend.settings import SettingsError, load_settings
 from tests.support.console import console_app
 from tests.support.processes import free_port, stop_process

@@ -15,8 +15,8 @@ from backend.db import writing
 from backend.models import Department, Duty, DutyEntry, EntryStatus, RatingLevel, Staff
 from backend.reports.periods import parse_period
 from backend.reports.service import ReportOptions, report_download
-from backend.services import supervision
-from backend.workdays import workdays_between
+from backend.schedule.workdays import workdays_between
+from backend.supervision import service as supervision
 from scheduled.reports import half_year_notice, monthly_reports
 from tests.support.chat import Member
 from tests.support.org import APPCHAT_ID, WEBHOOK_KEY

@@ -16,7 +16,7 @@ import requests
 
 from backend.cli import main
 from backend.db import make_engine, writing
-from backend.emulator_link import emulator_config
+from backend.demo.emulator_link import emulator_config
 from backend.migrate import upgrade_database
 from backend.settings import load_settings
 from bot.crypto import CallbackCrypto
@@ -43,7 +43,7 @@ PASSWORD = "nginx-test-pass-7Qx"
 UNITS = PROJECT_ROOT / "deploy" / "systemd"
 INSTALL_ROOT = "/opt/lvzhi"
 NGINX_TOO_LARGE = "request body too large"  # deploy/nginx/lvzhi.conf's own 413 text
-PUBLIC_RATE_LIMIT = 20  # backend/public_supervision.py: "20 per minute"
+PUBLIC_RATE_LIMIT = 20  # backend/web/public/supervision.py: "20 per minute"
 MEBIBYTE = 1024 * 1024
 
 

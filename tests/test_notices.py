@@ -7,9 +7,9 @@ import math
 import pytest
 from sqlmodel import Session, select
 
-from backend.emulator_link import push_directory
+from backend.demo.emulator_link import push_directory
 from backend.models import Department, Staff
-from backend.services.notices import NoticeError, notice_status, send_notice
+from backend.schedule.notices import NoticeError, notice_status, send_notice
 from tests.support.chat import Member
 from tests.support.console import add_account, login_client
 from tests.support.org import WEBHOOK_KEY, _staff, add_many_staff

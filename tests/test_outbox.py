@@ -11,10 +11,11 @@ import pytest
 from sqlmodel import select
 
 from backend.db import db_now, reading, writing
-from backend.delivery import build_client, deliver_due
 from backend.models import Notice, NoticeRecipient, OutboxMessage, OutboxStatus, Staff, utcnow
-from backend.services import notices, outbox
-from backend.services.outbox import OutgoingContent
+from backend.outbox import service as outbox
+from backend.outbox.delivery import build_client, deliver_due
+from backend.outbox.service import OutgoingContent
+from backend.schedule import notices
 from scheduled.jobs import HOUSEKEEPING, purge_outbox
 from tests.support.org import APPCHAT_ID, WEBHOOK_KEY
 

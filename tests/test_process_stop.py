@@ -19,7 +19,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PARENT = textwrap.dedent(
     """
     import sys
-    from backend.processes import ChildExited, ChildGroup, Stopping, stop_on_signals
+    from backend.ops.processes import ChildExited, ChildGroup, Stopping, stop_on_signals
 
     forker = (
         "import subprocess, sys, time\\n"

@@ -10,9 +10,9 @@ import xml.etree.ElementTree as ET
 import pypdf
 from PIL import Image
 
-from backend.qr import qr_matrix, qr_png, qr_svg
 from backend.supervision.cards_pdf import PER_PAGE, DeskCard, desk_cards_pdf
-from backend.supervision.qr import public_url
+from backend.supervision.links import public_url
+from backend.supervision.qr_images import qr_matrix, qr_png, qr_svg
 
 URL = public_url("https://lvzhi.example.gov.cn/", "AB23CD45EF")
 

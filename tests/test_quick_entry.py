@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import Session, select
 
-from backend.emulator_link import push_directory
+from backend.demo.emulator_link import push_directory
 from backend.models import DutyEntry, Staff
 from tests.support.chat import Member
 from tests.support.org import add_entry_extras, add_many_staff

@@ -18,12 +18,15 @@ import requests
 from sqlmodel import select
 from werkzeug.routing import Rule
 
-from backend import auth_tokens
 from backend.db import writing
 from backend.models import Notice, Staff
 from backend.models.supervision import SupervisionCode, WorkOrder
-from backend.services import accounts, notices, supervision, surveys
+from backend.org import accounts
+from backend.org import api_tokens as auth_tokens
+from backend.schedule import notices
+from backend.supervision import service as supervision
 from backend.supervision import texts as supervision_texts
+from backend.surveys import service as surveys
 from scheduled import lease
 from tests.support.excel import add_sample_entries
 from tests.support.stack import Stack

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from sqlmodel import Session, select
 
-from backend.emulator_link import push_directory
+from backend.demo.emulator_link import push_directory
 from backend.models import Department, JobRun
 from scheduled.reminders import run_reminders
 from tests.support.chat import Member

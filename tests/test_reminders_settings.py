@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session, select
 
 from backend.models import Department
-from backend.services.reminders import DEFAULT_TIMES, department_groups, global_times
+from backend.schedule.reminders import DEFAULT_TIMES, department_groups, global_times
 from scheduled.reminders import run_reminders
 from tests.support.chat import Member
 from tests.support.console import add_account, login_client

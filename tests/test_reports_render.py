@@ -9,7 +9,9 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from backend.analytics import (
+from backend.models.org import FunctionType, StaffingType
+from backend.reports import county, monthly, monthly_xlsx, weekly
+from backend.reports.analytics import (
     DepartmentBreakdown,
     DepartmentMetrics,
     Figures,
@@ -20,8 +22,6 @@ from backend.analytics import (
     StaffingTypeMetrics,
     WeekPoint,
 )
-from backend.models.org import FunctionType, StaffingType
-from backend.reports import county, monthly, monthly_xlsx, weekly
 from backend.reports.data import CountyReport, DepartmentReport, RatingSummary, SurveyLine
 from backend.reports.findings import findings
 from backend.reports.periods import PeriodError, parse_period

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import Session, select
 
-from backend import auth_tokens
 from backend.app import create_app
 from backend.models import DutyEntry, EntryStatus, OutboxMessage, Role
+from backend.org import api_tokens as auth_tokens
 from backend.settings import load_settings
 from tests.support.stack import TEST_WECOM
 from tests.test_review_rules import OTHER, add_entry, duty_of, make_county

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from backend import auth_tokens
 from backend.models import DutyEntry
+from backend.org import api_tokens as auth_tokens
 from tests.support.console import add_account, console_app, login_client
 from tests.test_review_rules import OTHER, add_entry, make_county
 

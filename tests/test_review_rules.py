@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
+from backend.entries.review import FLAG_LABELS, flag_entries, flag_entry, rules
 from backend.models import Duty, DutyEntry, EntryStatus, FunctionType
-from backend.review import FLAG_LABELS, flag_entries, flag_entry, rules
 from tests.support.org import add_small_county
 
 MONDAY = date(2026, 3, 2)

@@ -11,10 +11,10 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from backend import auth_tokens
 from backend.db import reading, writing
+from backend.entries.review import service as review
 from backend.models import Department, Duty, DutyEntry, Role, Staff
-from backend.services import review
+from backend.org import api_tokens as auth_tokens
 from tests.support.chat import Member
 from tests.support.console import add_account, login_client
 

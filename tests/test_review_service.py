@@ -8,12 +8,13 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlmodel import select
 
-from backend import auth_tokens
+from backend.entries import service as entries
+from backend.entries.review import flag_entries, flag_entry
+from backend.entries.review import service as review
+from backend.entries.review.errors import InvalidRequest, Locked, NotAllowed, NotFound
 from backend.models import DutyEntry, EntryStatus, OutboxMessage, Role
 from backend.models.review import MonthReopening
-from backend.review import flag_entries, flag_entry
-from backend.review.errors import InvalidRequest, Locked, NotAllowed, NotFound
-from backend.services import entries, review
+from backend.org import api_tokens as auth_tokens
 from tests.test_review_rules import MONDAY, OTHER, add_entry, duty_of, make_county
 
 NOW = datetime(2026, 3, 9, 9, 30, tzinfo=UTC)

@@ -14,7 +14,7 @@ from sqlmodel import select
 from backend.db import reading, writing
 from backend.models import GrantStatus, Role, RoleGrant, Staff
 from backend.models.accounts import AuditLog
-from backend.services.accounts import account_for_staff
+from backend.org.accounts import account_for_staff
 from tests.support.console import add_account, login_client
 from tests.support.excel import MARKET, filled_template
 

@@ -9,15 +9,15 @@ import string
 
 import pytest
 
-from backend.cli_demo import write_demo_env
-from backend.secret_strength import (
+from backend.cli.demo import write_demo_env
+from backend.settings import SettingsError, load_settings
+from backend.settings.secrets import (
     SECRET_RULES,
     new_aes_key,
     new_secret_key,
     new_wecom_token,
     weakness,
 )
-from backend.settings import SettingsError, load_settings
 from tests.support.stack import TEST_WECOM
 
 # The review forged a session cookie for account 1 with this key from .env.example.

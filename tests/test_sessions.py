@@ -9,8 +9,8 @@ from sqlalchemy import text
 
 from backend.cli import main
 from backend.db import reading
-from backend.limits import limiter
 from backend.models.accounts import Account
+from backend.web.limits import limiter
 from tests.support.console import add_account, console_app, login_client
 from tests.support.org import add_small_county
 

@@ -11,9 +11,9 @@ from sqlmodel import select
 
 from backend.models import OutboxMessage, Staff
 from backend.models.supervision import Rating, RatingLevel, SupervisionCode, WorkOrder
-from backend.services import supervision
-from backend.services.accounts import create_account
+from backend.org.accounts import create_account
 from backend.supervision import queries, texts, work_orders
+from backend.supervision import service as supervision
 from backend.supervision.errors import SupervisionError
 from tests.support.org import add_small_county
 from tests.support.supervision import add_codes, department_id, staff_id

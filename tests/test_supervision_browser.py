@@ -7,9 +7,9 @@ import re
 import pytest
 from sqlmodel import Session, select
 
-from backend.limits import limiter
 from backend.models.supervision import Rating, WorkOrder
-from backend.services.accounts import create_account
+from backend.org.accounts import create_account
+from backend.web.limits import limiter
 from tests.support.chat import Member, reply_text
 from tests.support.console import login
 from tests.support.supervision import add_codes, department_id, staff_id

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from sqlmodel import Session
 
 from backend.cli import main
-from backend.services import supervision
+from backend.supervision import service as supervision
 from tests.support.supervision import add_codes
 
 

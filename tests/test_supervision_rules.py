@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from backend.models.supervision import WorkOrderStatus
+from backend.schedule.workdays import STATUTORY, WorkCalendar
 from backend.supervision.rules import add_workdays, alerts_for, deadlines, workdays_left
-from backend.workdays import STATUTORY, WorkCalendar
 
 FRIDAY = date(2026, 11, 20)
 

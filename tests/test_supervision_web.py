@@ -9,10 +9,10 @@ import pytest
 from sqlmodel import Session, select
 
 from backend.db import make_engine
-from backend.limits import limiter
 from backend.migrate import upgrade_database
 from backend.models import Staff
 from backend.models.supervision import Rating, SupervisionCode, WorkOrder
+from backend.web.limits import limiter
 from tests.support.console import add_account, console_app, csrf_token, login_client
 from tests.support.org import add_small_county
 from tests.support.stack import wipe_database

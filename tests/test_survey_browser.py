@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import Session, select
 
 from backend.models import SurveyResponse
-from backend.surveys import qr
+from backend.surveys import links as qr
 from tests.support.surveys import NOW, add_link_survey, add_self_evaluation
 
 pytestmark = pytest.mark.browser

@@ -12,7 +12,7 @@ from backend.app import create_app
 from backend.db import make_engine
 from backend.models import Conversation, SurveyAnswer, SurveyResponse
 from backend.models.surveys import SurveyKind
-from backend.services import surveys
+from backend.surveys import service as surveys
 from tests.support.chat import Member
 from tests.support.surveys import NOW, add_mutual_evaluation, add_self_evaluation
 

@@ -13,12 +13,14 @@ from sqlmodel import Session, func, select
 
 from backend.models import OutboxMessage, Staff, SurveyAnswer, SurveyResponse
 from backend.models.surveys import AudienceKind, QuestionKind
-from backend.qr import qr_png, qr_svg
-from backend.services import surveys
-from backend.services.job_runs import run_exists
+from backend.schedule.job_runs import run_exists
+from backend.supervision.qr_images import qr_png, qr_svg
 from backend.surveys import audience as audiences
-from backend.surveys import charts, export, qr
+from backend.surveys import export
+from backend.surveys import links as qr
 from backend.surveys import questions as rules
+from backend.surveys import result_charts as charts
+from backend.surveys import service as surveys
 from backend.surveys.results import survey_results
 from backend.surveys.spec import Audience
 from scheduled.surveys import remind_survey_non_respondents

@@ -10,11 +10,12 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session, func, select
 
-from backend.jobs.runner import run_due_jobs
 from backend.models import OutboxMessage, Survey, SurveyAnswer, SurveyResponse
-from backend.services import accounts, surveys
+from backend.org import accounts
 from backend.surveys import audience as audiences
+from backend.surveys import service as surveys
 from backend.surveys.excel import template_xlsx
+from scheduled.work.runner import run_due_jobs
 from tests.support.console import console_app, csrf_token, login_client
 from tests.support.org import add_small_county
 from tests.support.surveys import (

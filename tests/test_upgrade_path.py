@@ -11,7 +11,7 @@ from sqlmodel import SQLModel
 
 from backend.db import make_engine
 from backend.migrate import upgrade_database
-from backend.readiness import head_revision
+from backend.ops.readiness import head_revision
 from tests.support.old_rows import BEFORE_HARDENING_ROWS, FIRST_SCHEMA_ROWS, T1
 
 FIRST = "5cf48a644413"

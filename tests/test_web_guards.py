@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 from backend.db import make_engine
-from backend.limits import limiter
 from backend.migrate import upgrade_database
-from backend.web_guards import CONTENT_SECURITY_POLICY
+from backend.web.guards import CONTENT_SECURITY_POLICY
+from backend.web.limits import limiter
 from tests.support.console import add_account, console_app, login_client
 from tests.support.stack import wipe_database
 
 MB = 1024 * 1024
-TEMPLATES = Path(__file__).resolve().parent.parent / "backend" / "templates"
+TEMPLATES = Path(__file__).resolve().parent.parent / "backend" / "web" / "templates"
 INLINE = re.compile(r"<style|\sstyle=|<script(?![^>]*\ssrc=)|\son[a-z]+=|javascript:", re.I)
 UPLOAD_READERS = ("request.files", "uploaded_workbook(")
 

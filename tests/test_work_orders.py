@@ -12,11 +12,11 @@ from datetime import datetime
 import pytest
 from sqlmodel import Session, select
 
-from backend.limits import limiter
 from backend.models import JobRun
 from backend.models.supervision import WorkOrder
-from backend.services.accounts import create_account
+from backend.org.accounts import create_account
 from backend.supervision import work_orders
+from backend.web.limits import limiter
 from scheduled.jobs import JOBS
 from scheduled.supervision import check_work_order_deadlines
 from tests.support.chat import Member, reply_text

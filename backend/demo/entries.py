@@ -14,7 +14,7 @@ from backend.demo.county import DemoDuty, Period, local_time
 from backend.demo.staff import Member
 from backend.models import DutyEntry, EntryStatus
 from backend.models.entries import DEFAULT_TASK_TYPES
-from backend.workdays import workdays_between
+from backend.schedule.workdays import workdays_between
 
 KIND_WEIGHTS = {"core": 49, "general": 33, "auxiliary": 18}
 OTHER_TASK_TYPES = {"general": 50, "party": 20, "finance_hr": 15, "petition": 15}

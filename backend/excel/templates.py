@@ -1,4 +1,4 @@
-"""The import templates the console offers, each generated from its import's column spec."""
+"""Import templates, each generated from its import's column spec."""
 
 from __future__ import annotations
 
@@ -9,21 +9,16 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from backend.excel.duties import DUTY_SPEC
 from backend.excel.labels import ROLE_LABELS
-from backend.excel.roster import ROSTER_SPEC
 from backend.excel.spec import Column, Spec
-from backend.services.calendar import CALENDAR_SPEC
 
-__all__ = ["ROLE_LABELS", "TEMPLATES", "spec_workbook", "template_bytes"]
+__all__ = ["ROLE_LABELS", "spec_workbook", "template_bytes"]
 
-TEMPLATES: dict[str, Spec] = {"roster": ROSTER_SPEC, "duties": DUTY_SPEC, "calendar": CALENDAR_SPEC}
 FOOTNOTE = "从第 2 行起每行一条；带 * 的列必填。导入时逐行校验，有任何错误则整表不导入。"
 
 
-def template_bytes(kind: str) -> tuple[str, bytes]:
-    """Return the file name and bytes of the template for `kind`."""
-    spec = TEMPLATES[kind]
+def template_bytes(spec: Spec) -> tuple[str, bytes]:
+    """Return the file name and bytes of the template the spec declares."""
     buffer = io.BytesIO()
     spec_workbook(spec).save(buffer)
     return spec.filename, buffer.getvalue()

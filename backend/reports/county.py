@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from backend.analytics import METRIC_TEXTS, Ranked, rating_colour
 from backend.models.org import FunctionType
 from backend.reports import texts
+from backend.reports.analytics import METRIC_TEXTS, Ranked, rating_colour
 from backend.reports.data import CountyReport
 from backend.reports.pdf import Document, Heading, Paragraph, Table, render_pdf
 from backend.reports.weekly import ranking

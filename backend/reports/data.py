@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from backend.analytics import (
+from backend.reports import queries
+from backend.reports.analytics import (
     DepartmentBreakdown,
     DepartmentMetrics,
     Figures,
@@ -22,12 +23,12 @@ from backend.analytics import (
     load_scoring,
     weekly_trend,
 )
-from backend.reports import queries
 from backend.reports.periods import Period
 from backend.reports.queries import Gaps
-from backend.services import calendar as calendar_service
-from backend.services import supervision, surveys
-from backend.workdays import WorkCalendar
+from backend.schedule import calendar as calendar_service
+from backend.schedule.workdays import WorkCalendar
+from backend.supervision import service as supervision
+from backend.surveys import service as surveys
 
 log = logging.getLogger(__name__)
 TREND_WEEKS = 8

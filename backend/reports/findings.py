@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from backend.analytics import Ratio, SectionMetrics
 from backend.reports import texts
+from backend.reports.analytics import Ratio, SectionMetrics
 from backend.reports.data import DepartmentReport
 
 CORE_LOW = 0.5

@@ -1,8 +1,8 @@
-"""The CJK font in reports: matplotlib settings for charts, @font-face CSS for WeasyPrint."""
+"""The CJK font in report charts: matplotlib settings for SVG text the PDF's font draws."""
 
 from __future__ import annotations
 
-from backend.fonts import FALLBACK_FAMILY, font_path, register_cjk_font
+from backend.common.typeface import FALLBACK_FAMILY, register_cjk_font
 
 
 def chart_rc() -> dict:
@@ -15,8 +15,3 @@ def chart_rc() -> dict:
         "svg.hashsalt": "lvzhi",  # the same chart gives the same bytes
         "axes.unicode_minus": False,
     }
-
-
-def font_face() -> tuple[str, str]:
-    """Return the CJK font's family name and its file:// URL for an @font-face rule."""
-    return register_cjk_font(), font_path().as_uri()

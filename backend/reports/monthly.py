@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from backend import charts
-from backend.analytics import METRIC_TEXTS, Figures
-from backend.reports import texts
+from backend.reports import charts, texts
+from backend.reports.analytics import METRIC_TEXTS, Figures
 from backend.reports.data import DepartmentReport
 from backend.reports.findings import findings, low_sections, percent, points_change
 from backend.reports.pdf import Chart, Document, Heading, Paragraph, Table, render_pdf

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from backend.analytics import METRIC_TEXTS
 from backend.models.org import STAFFING_TYPE_LABELS
 from backend.reports import texts
+from backend.reports.analytics import METRIC_TEXTS
 from backend.reports.data import DepartmentReport
 from backend.reports.monthly import REPORT_METRICS, section_rows, staffing_rows
 from backend.reports.xlsx import Sheet, render_xlsx

@@ -6,21 +6,19 @@ cells wrap, table headers repeat on every page, the footer numbers the pages, ch
 
 from __future__ import annotations
 
-import base64
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import matplotlib
-from jinja2 import Environment, FileSystemLoader, Template
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from backend.reports.fonts import chart_rc, font_face
+from backend.common.pdf import data_url, html_pdf, template
+from backend.reports.fonts import chart_rc
 
 PAGE_W, PAGE_H = 595.0, 842.0  # A4 in points
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 50.0, 56.0, 50.0
@@ -82,28 +80,8 @@ class Document:
 def render_pdf(document: Document) -> bytes:
     """Lay the document out on A4 pages and return the PDF bytes."""
     blocks = [_VIEW[type(block)](block) for block in document.blocks]
-    html = template("report.html").render(document=document, blocks=blocks, fills=FILLS)
+    html = template(TEMPLATES, "report.html").render(document=document, blocks=blocks, fills=FILLS)
     return html_pdf(html)
-
-
-def html_pdf(html: str) -> bytes:
-    """Lay out HTML written from one of these templates (fonts embedded); return the PDF bytes."""
-    from weasyprint import HTML  # type: ignore[import-untyped]
-    from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
-
-    return HTML(string=html).write_pdf(font_config=FontConfiguration())
-
-
-def template(name: str) -> Template:
-    """Return a PDF template; its context gets `font` (the embedded CJK font's family and URL)."""
-    family, url = font_face()
-    return _environment().get_template(name, globals={"font": {"family": family, "url": url}})
-
-
-@cache
-def _environment() -> Environment:
-    loader = FileSystemLoader(TEMPLATES)
-    return Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True)
 
 
 def column_widths(table: Table) -> list[float]:
@@ -132,11 +110,6 @@ Box = tuple[float, float, float, float]
 def _fractions(rect: Box, width: float, height: float) -> Box:
     x, y, w, h = rect
     return (x / width, y / height, w / width, h / height)
-
-
-def data_url(data: bytes, mime: str) -> str:
-    """Return `data` as a data: URL for an <img> in a template."""
-    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def _heading(block: Heading) -> dict:

@@ -32,7 +32,7 @@ from backend.reports.service import (
     weekly_files_of,
 )
 from backend.reports.weekly import county_markdown, weekly_image
-from backend.services.job_runs import claim_run, finish_run, run_exists
+from backend.schedule.job_runs import claim_run, finish_run, run_exists
 
 log = logging.getLogger(__name__)
 JOB_NAMES = {"week": "weekly", "month": "monthly", "half": "half-year", "year": "annual"}

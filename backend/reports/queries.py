@@ -9,9 +9,9 @@ from datetime import date
 from sqlalchemy import Integer, and_, exists, func, or_
 from sqlmodel import Session, col, select
 
+from backend.entries.review.labels import flag_labels
 from backend.models import Absence, Department, Duty, DutyEntry, EntryStatus, Staff, TaskType
 from backend.models.org import FUNCTION_TYPE_LABELS
-from backend.review.labels import flag_labels
 
 PROBLEM_ROWS = 60
 

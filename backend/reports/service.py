@@ -8,10 +8,10 @@ from datetime import date
 from sqlmodel import Session
 
 from backend.models import ChatTargetKind, Department
+from backend.outbox.service import OutgoingContent, enqueue_to_group
 from backend.reports import county as county_reports
 from backend.reports import data, monthly, monthly_xlsx, texts, weekly
 from backend.reports.periods import Period
-from backend.services.outbox import OutgoingContent, enqueue_to_group
 from backend.settings import Settings
 
 File = tuple[str, bytes]

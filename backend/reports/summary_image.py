@@ -1,8 +1,8 @@
 """The weekly post's one combined image, laid out by hand for speed (pure: report in, PNG out).
 
-It draws with `backend.charts`' public panel functions; a fixed layout instead of matplotlib's
-constrained layout and light PNG compression make it about twice as fast, which matters when
-one job renders every department's image. The canvas is opaque, so it is packed as RGB.
+It draws with `backend.reports.charts`' public panel functions; a fixed layout instead of
+matplotlib's constrained layout and light PNG compression make it about twice as fast, which
+matters when one job renders every department's image. The canvas is opaque, so it is packed as RGB.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-from backend import charts
-from backend.fonts import register_cjk_font
+from backend.common.typeface import register_cjk_font
+from backend.reports import charts
 from backend.reports.data import DepartmentReport
 
 WIDTH_IN, DPI = 7.2, 150  # 1080 px wide for a phone

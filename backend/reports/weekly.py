@@ -3,9 +3,15 @@ and a county-wide markdown summary with the department ranking (pure: data in, c
 
 from __future__ import annotations
 
-from backend.analytics import METRIC_TEXTS, PersonMetrics, Ratio, rank_departments, rating_colour
-from backend.analytics import score as weighted_score
 from backend.reports import texts
+from backend.reports.analytics import (
+    METRIC_TEXTS,
+    PersonMetrics,
+    Ratio,
+    rank_departments,
+    rating_colour,
+)
+from backend.reports.analytics import score as weighted_score
 from backend.reports.data import CountyReport, DepartmentReport
 from backend.reports.summary_image import summary_image
 from bot.neutral import for_markdown_line

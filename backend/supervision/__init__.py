@@ -10,12 +10,12 @@ Decisions, in one place:
 - Ratings: the five levels of the national "好差评" standard, or the pilot's four (console
   setting `supervision.rating_scale`). One rating per device, unit (code) and local day: the
   device is a random id in a signed cookie, enforced by a unique key; POSTs are CSRF-protected and
-  rate-limited per address (`backend.limits.limiter`, counters shared by all workers). Since a
+  rate-limited per address (`backend.web.limits.limiter`, counters shared by all workers). Since a
   cookie is easily dropped, the database also bounds, per local day, the ratings one network
   (IPv4 /24, IPv6 /64, stored only as a keyed hash in `Rating.network`) leaves on one unit and the
   work orders one unit takes (`rules.PublicBounds`, from settings).
 - Work orders: a 不满意/非常不满意 rating or a complaint opens one, with deadlines on working days
-  from `backend.services.calendar.load_calendar` (return visit by the 1st working day after the
+  from `backend.schedule.calendar.load_calendar` (return visit by the 1st working day after the
   rating, rectification reported by the 15th). Steps: visit → rectification → close; then the
   visitor may rate once more (a follow-up rating opens no new order).
 - WeCom (through the outbox, see `notify` and `digest`): a new order goes to the department's

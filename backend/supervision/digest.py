@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from backend.models.supervision import Rating, WorkOrder
-from backend.services.outbox import OutgoingContent, enqueue_to_users
+from backend.outbox.service import OutgoingContent, enqueue_to_users
 from backend.supervision import notify, texts
 from bot.neutral import for_text
 

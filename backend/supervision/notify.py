@@ -15,7 +15,7 @@ from backend.models import Department, Staff
 from backend.models.accounts import Account, AccountRole
 from backend.models.org import Role
 from backend.models.supervision import Rating, WorkOrder
-from backend.services.outbox import OutgoingContent, enqueue_to_users
+from backend.outbox.service import OutgoingContent, enqueue_to_users
 from backend.supervision import texts
 from backend.supervision.rules import Alert
 from bot.neutral import for_text

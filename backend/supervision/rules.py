@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from backend.models.supervision import WorkOrderStatus
-from backend.workdays import WorkCalendar
+from backend.schedule.workdays import WorkCalendar
 
 VISIT_WORKDAYS = 1
 RECTIFY_WORKDAYS = 15

@@ -9,16 +9,16 @@ from sqlmodel import Session, col, select
 
 from backend.models import saved_id, utcnow
 from backend.models.supervision import Rating, WorkOrder, WorkOrderStatus
-from backend.services.calendar import load_calendar
-from backend.services.job_runs import claim_run
+from backend.schedule.calendar import load_calendar
+from backend.schedule.job_runs import claim_run
+from backend.schedule.workdays import WorkCalendar
 from backend.supervision import digest, notify, texts
 from backend.supervision.errors import SupervisionError
+from backend.supervision.random_codes import new_token
 from backend.supervision.rules import PublicBounds, alerts_for, deadlines
-from backend.supervision.tokens import new_token
-from backend.workdays import WorkCalendar
 
 if TYPE_CHECKING:
-    from backend.services.supervision import RatingInput
+    from backend.supervision.ratings import RatingInput
 
 MAX_NOTE = 1000
 ALERT_JOB = "supervision-deadlines"

@@ -25,7 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any
 
-from backend.inputs import parse_int
+from backend.common.values import parse_int
 from backend.models.surveys import QuestionKind, SurveyQuestion
 from backend.surveys import texts
 from bot.neutral import strip_controls

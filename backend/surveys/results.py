@@ -17,9 +17,9 @@ from backend.models import (
     saved_id,
 )
 from backend.models.surveys import QuestionKind
-from backend.services import surveys
 from backend.surveys import audience as audiences
 from backend.surveys import questions as rules
+from backend.surveys import service as surveys
 
 SCORE_BUCKETS = ((0, 60, "0–59"), (60, 70, "60–69"), (70, 80, "70–79"), (80, 90, "80–89"),
                  (90, 101, "90–100"))  # fmt: skip

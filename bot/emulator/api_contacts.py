@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import Blueprint, redirect, render_template, request
 
-from bot.emulator.app import check_token, current_state
+from bot.emulator.calls import check_token, current_state
 from bot.emulator.errors import ApiError, ok
 from bot.emulator.state import EmulatorState
 

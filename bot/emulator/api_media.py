@@ -11,7 +11,7 @@ import time
 
 from flask import Blueprint, request, send_file
 
-from bot.emulator.app import check_token, current_state, json_body
+from bot.emulator.calls import check_token, current_state, json_body
 from bot.emulator.errors import ApiError, ok
 from bot.emulator.payloads import articles, msgtype_key, section
 from bot.emulator.state import EmulatorState, Media

@@ -10,7 +10,7 @@ import time
 
 from flask import Blueprint, request
 
-from bot.emulator.app import check_agent, check_token, current_state, json_body
+from bot.emulator.calls import check_agent, check_token, current_state, json_body
 from bot.emulator.errors import ApiError, ok
 from bot.emulator.payloads import app_payload, needs_response_code
 from bot.emulator.state import EmulatorState

@@ -1,58 +1,19 @@
-"""The emulator's Flask app: shared request helpers, fault injection and the call log."""
+"""The emulator's Flask app: its blueprints, fault injection and the call log."""
 
 from __future__ import annotations
 
-import json
 import time
 
-from flask import Flask, Response, current_app, jsonify, request
+from flask import Flask, Response, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 
+from bot.emulator.calls import EXTENSION, current_state
 from bot.emulator.config import EmulatorConfig
 from bot.emulator.errors import ApiError
 from bot.emulator.state import EmulatorState
 
-EXTENSION = "wecom_emulator"
 API_PREFIX = "/cgi-bin/"
 BAD_GATEWAY = "<html><body><h1>502 Bad Gateway</h1></body></html>"
-
-
-def current_state() -> EmulatorState:
-    """Return the state of the emulator serving this request."""
-    return current_app.extensions[EXTENSION]
-
-
-def json_body() -> dict:
-    """Parse the request body as a JSON object whatever its Content-Type."""
-    try:
-        data = json.loads(request.get_data(cache=True) or b"{}")
-    except ValueError as exc:
-        raise ApiError(47001, "body is not JSON") from exc
-    if not isinstance(data, dict):
-        raise ApiError(47001, "body must be a JSON object")
-    return data
-
-
-def check_token() -> None:
-    """Reject the call unless it carries a valid access_token."""
-    token = request.args.get("access_token")
-    if not token:
-        raise ApiError(41001)
-    status = current_state().token_status(token)
-    if status == "expired":
-        raise ApiError(42001)
-    if status == "unknown":
-        raise ApiError(40014)
-
-
-def check_agent(body: dict) -> None:
-    """Reject a body whose agentid is not this app's."""
-    try:
-        agent = int(body.get("agentid", ""))
-    except (TypeError, ValueError) as exc:
-        raise ApiError(40056, "agentid missing or not a number") from exc
-    if agent != current_state().config.agent_id:
-        raise ApiError(40056)
 
 
 def create_emulator_app(config: EmulatorConfig) -> Flask:

@@ -9,8 +9,8 @@ from pathlib import Path
 from flask import Blueprint, jsonify, render_template, request, send_file
 
 from bot.emulator.api_media import send_media
-from bot.emulator.app import current_state
 from bot.emulator.callbacks import verify_url
+from bot.emulator.calls import current_state
 from bot.emulator.config import ADJUSTABLE
 from bot.emulator.directory import Directory, DirectoryError
 from bot.emulator.members import MemberActionError, say, send_event

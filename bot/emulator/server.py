@@ -7,7 +7,8 @@ import threading
 from flask import Flask
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from bot.emulator.app import API_PREFIX, EXTENSION, create_emulator_app
+from bot.emulator.app import API_PREFIX, create_emulator_app
+from bot.emulator.calls import EXTENSION
 from bot.emulator.config import EmulatorConfig
 from bot.emulator.state import EmulatorState
 from bot.redact import redact

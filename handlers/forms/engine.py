@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from backend.services import conversations
-from backend.services.conversations import FormState
+from backend.chat import conversations
+from backend.chat.conversations import FormState
 from bot.replies import Reply, TextReply
 from handlers import cards
 from handlers.forms import texts

@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlmodel import Session
 
+from backend.chat.conversations import FormSlot
 from backend.models import Staff
-from backend.services.conversations import FormSlot
 from bot.replies import Reply
 
 

@@ -27,7 +27,7 @@ from backend.models import (
     TaskType,
 )
 from backend.models.entries import DEFAULT_TASK_TYPES
-from backend.workdays import STATUTORY
+from backend.schedule.workdays import STATUTORY
 
 KNOWN_START = date(2026, 1, 5)
 KNOWN_END = date(2026, 5, 29)

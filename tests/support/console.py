@@ -51,7 +51,7 @@ def console_app(engine, **overrides):
 def add_account(engine, username: str, password: str, role: str, department_id=None):
     """Create a console account straight through the service; return its id."""
     from backend.db import writing
-    from backend.services.accounts import create_account
+    from backend.org.accounts import create_account
 
     with writing(engine) as session:
         account = create_account(

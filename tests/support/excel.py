@@ -7,11 +7,12 @@ import io
 from openpyxl import Workbook, load_workbook
 
 from backend.excel.templates import template_bytes
+from backend.web.console.imports import TEMPLATES
 
 
 def filled_template(kind: str, rows: list[list]) -> bytes:
     """Return the console's template for `kind` with these data rows filled in."""
-    _, data = template_bytes(kind)
+    _, data = template_bytes(TEMPLATES[kind])
     workbook = load_workbook(io.BytesIO(data))
     sheet = workbook.worksheets[0]
     for row in rows:
@@ -58,8 +59,8 @@ def add_sample_entries(session, *, work_date=None) -> dict[str, int]:
 
     from sqlmodel import select
 
+    from backend.entries.service import EntryFields, create_entry
     from backend.models import Duty, Staff
-    from backend.services.entries import EntryFields, create_entry
 
     day = work_date or date(2026, 3, 3)
     staff = {s.wecom_userid: s for s in session.exec(select(Staff))}
@@ -88,7 +89,7 @@ def large_roster(count: int, department: str = "县民政局") -> bytes:
     import zipfile
     from xml.sax.saxutils import escape
 
-    _, template = template_bytes("roster")
+    _, template = template_bytes(TEMPLATES["roster"])
     source = zipfile.ZipFile(io.BytesIO(template))
     sheet = source.read("xl/worksheets/sheet1.xml").decode()
     header = re.search(r"<row r=\"1\".*?</row>", sheet).group(0)

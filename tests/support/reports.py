@@ -86,8 +86,8 @@ def run_report_jobs(engine, settings) -> int:
     from sqlalchemy import select
 
     from backend.db import reading
-    from backend.jobs.runner import run_due_jobs
     from backend.models import Job, JobStatus
+    from scheduled.work.runner import run_due_jobs
 
     with reading(engine) as session:
         queued = set(

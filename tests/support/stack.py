@@ -15,13 +15,13 @@ from werkzeug.serving import make_server
 
 from backend.app import create_app
 from backend.db import make_engine, reading, writing
-from backend.delivery import DeliveryStats, deliver_due
-from backend.emulator_link import emulator_config, push_directory
-from backend.jobs.runner import run_due_jobs
+from backend.demo.emulator_link import emulator_config, push_directory
+from backend.outbox.delivery import DeliveryStats, deliver_due
 from backend.runtime import EXTENSION_KEY
 from backend.settings import Settings, load_settings
 from bot.client import WeComClient
 from bot.emulator import EmulatorServer
+from scheduled.work.runner import run_due_jobs
 
 TEST_WECOM = {
     "WECOM_CORP_ID": "wwtest00000000001",

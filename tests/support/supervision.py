@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from backend.models import Department, Staff
 from backend.models.supervision import SupervisionCode
-from backend.services import supervision
+from backend.supervision import service as supervision
 
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 ALERT = re.compile(r'role="alert">([^<]+)<')

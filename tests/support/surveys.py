@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from backend.models import Department, Staff, Survey
 from backend.models.surveys import AudienceKind, QuestionKind, SurveyKind
-from backend.services import surveys
+from backend.surveys import service as surveys
 from backend.surveys.spec import Audience, QuestionSpec, SurveySpec
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

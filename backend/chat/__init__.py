@@ -1,0 +1,1 @@
+"""Inbound chat messages handled exactly once, and each member's conversation state."""

@@ -1,0 +1,1 @@
+"""Small pure helpers every area may use: bounded value parsing and the CJK typeface."""

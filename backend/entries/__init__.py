@@ -1,0 +1,1 @@
+"""Duty entries, absences and their assisted review."""

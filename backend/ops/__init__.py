@@ -1,0 +1,1 @@
+"""Operations: install, check, back up, observe and serve an installation."""

@@ -1,0 +1,1 @@
+"""The organisation: departments, sections, staff, accounts, duty catalogues, contact sync."""

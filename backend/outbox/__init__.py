@@ -1,0 +1,1 @@
+"""Everything the system sends: the outbox table, its delivery worker, the access token."""

@@ -1,0 +1,242 @@
+"""The outbox: every message the system sends is first a row here.
+
+Due times and claims are on the database's clock (`db_now`), never a host's, so workers and
+web processes on hosts whose clocks differ agree on what is due and who is sending it. The
+`now` arguments replace that clock for tests that act as if time had passed.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, delete, exists, insert, or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from backend.common.metrics import instruments
+from backend.db import db_now
+from backend.models import NoticeGroupPost, NoticeRecipient, OutboxMessage, OutboxStatus, utcnow
+
+MAX_RECIPIENTS_PER_CALL = 1000
+_INSERT = insert(OutboxMessage).values(next_attempt_at=db_now())
+MAX_ATTEMPTS = 15
+LEASE = timedelta(minutes=2)
+CHANNELS = ("app", "appchat", "webhook")
+PURGE_BATCH = 500  # rows per purge transaction: a few ms of the write lock each
+
+
+@dataclass(frozen=True)
+class OutgoingContent:
+    """What to send, independent of where: a WeCom msgtype with its JSON body or file bytes."""
+
+    msgtype: str
+    body: dict
+    data: bytes | None = None
+    filename: str | None = None
+
+
+def enqueue_to_users(
+    session: Session,
+    *,
+    user_ids: Sequence[str],
+    content: OutgoingContent,
+    dedupe_key: str | None = None,
+) -> list[OutboxMessage]:
+    """Queue an app message for users, one row per 1,000 recipients."""
+    unique_ids = list(dict.fromkeys(user_ids))
+    rows = []
+    for index in range(0, len(unique_ids), MAX_RECIPIENTS_PER_CALL):
+        batch = unique_ids[index : index + MAX_RECIPIENTS_PER_CALL]
+        key = None if dedupe_key is None else f"{dedupe_key}#{index // MAX_RECIPIENTS_PER_CALL}"
+        rows.append(_enqueue(session, "app", {"users": batch}, content, key))
+    return rows
+
+
+def queue_reply(session: Session, *, user_id: str, content: OutgoingContent) -> None:
+    """Queue one follow-up chat reply to one user (the callback's hot path: a plain INSERT)."""
+    session.connection().execute(
+        _INSERT,
+        {
+            "channel": "app",
+            "target": json.dumps({"users": [user_id]}, ensure_ascii=False),
+            "msgtype": content.msgtype,
+            "payload": json.dumps(content.body, ensure_ascii=False),
+            "blob": content.data,
+            "filename": content.filename,
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+            "created_at": utcnow(),
+        },
+    )
+    instruments().queued.labels("app").inc()
+
+
+def enqueue_to_group(
+    session: Session,
+    *,
+    channel: str,
+    target: str,
+    content: OutgoingContent,
+    dedupe_key: str | None = None,
+) -> OutboxMessage:
+    """Queue a post to a group chat, by app chat id or by group-robot webhook key."""
+    if channel not in ("appchat", "webhook"):
+        raise ValueError(f"unknown group channel {channel!r}")
+    return _enqueue(session, channel, {"target": target}, content, dedupe_key)
+
+
+def _enqueue(
+    session: Session, channel: str, target: dict, content: OutgoingContent, key: str | None
+) -> OutboxMessage:
+    if key is not None:
+        existing = session.exec(
+            select(OutboxMessage).where(OutboxMessage.dedupe_key == key)
+        ).first()
+        if existing is not None:
+            return existing
+    row = OutboxMessage(
+        channel=channel,
+        target=json.dumps(target, ensure_ascii=False),
+        msgtype=content.msgtype,
+        payload=json.dumps(content.body, ensure_ascii=False),
+        blob=content.data,
+        filename=content.filename,
+        dedupe_key=key,
+        next_attempt_at=db_now(),
+    )
+    session.add(row)
+    session.flush()
+    instruments().queued.labels(channel).inc()
+    return row
+
+
+def claim_due(session: Session, *, now: datetime | None = None, limit: int = 50) -> list[int]:
+    """Lease up to `limit` due rows (due by the database's clock) to this worker; return ids."""
+    candidates = session.exec(
+        select(OutboxMessage.id)
+        .where(_is_due(now))
+        .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
+        .limit(limit)
+    ).all()
+    claimed = []
+    for row_id in candidates:
+        result = session.exec(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id) == row_id, _is_due(now))
+            .values(status=OutboxStatus.SENDING, lease_until=_clock(now, LEASE))
+        )
+        if result.rowcount == 1:
+            claimed.append(row_id)
+    return claimed
+
+
+def _clock(now: datetime | None, later: timedelta = timedelta(0)) -> datetime | ColumnElement:
+    """Return the database's clock plus `later` as SQL, or `now + later` when a test gives one."""
+    return db_now(later.total_seconds()) if now is None else now + later
+
+
+def _is_due(now: datetime | None):
+    moment = _clock(now)
+    pending = (col(OutboxMessage.status) == OutboxStatus.PENDING) & (
+        col(OutboxMessage.next_attempt_at) <= moment
+    )
+    # A row left "sending" by a worker that died is taken up again once its lease ends.
+    abandoned = (col(OutboxMessage.status) == OutboxStatus.SENDING) & (
+        col(OutboxMessage.lease_until) < moment
+    )
+    return or_(pending, abandoned)
+
+
+def mark_sent(session: Session, *, row_id: int, result: dict, now: datetime | None = None) -> None:
+    """Record a successful delivery."""
+    row = session.get(OutboxMessage, row_id)
+    row.status = OutboxStatus.SENT
+    row.sent_at = _clock(now)
+    row.attempts += 1
+    row.lease_until = None
+    row.result = json.dumps(result, ensure_ascii=False)
+    row.last_error = None
+
+
+def mark_failed(
+    session: Session, *, row_id: int, error: str, retryable: bool, now: datetime | None = None
+) -> None:
+    """Record a failed attempt and schedule the next one with exponential backoff."""
+    row = session.get(OutboxMessage, row_id)
+    row.attempts += 1
+    row.last_error = error[:1000]
+    row.lease_until = None
+    if not retryable or row.attempts >= MAX_ATTEMPTS:
+        row.status = OutboxStatus.FAILED
+        return
+    row.status = OutboxStatus.PENDING
+    row.next_attempt_at = _clock(now, backoff_delay(row.attempts))
+
+
+def backoff_delay(attempts: int) -> timedelta:
+    """Return the wait before the next attempt: 5 s doubling up to one hour, with jitter."""
+    base = min(5 * 2 ** (attempts - 1), 3600)
+    return timedelta(seconds=base * random.uniform(0.8, 1.2))
+
+
+def retry_now(session: Session, *, row_id: int) -> None:
+    """Make a failed or waiting row due immediately (an administrator's retry)."""
+    row = session.get(OutboxMessage, row_id)
+    if row is None or row.status == OutboxStatus.SENT:
+        return
+    row.status = OutboxStatus.PENDING
+    row.next_attempt_at = db_now()
+
+
+def is_duplicate_key_error(error: IntegrityError) -> bool:
+    """Tell whether an IntegrityError came from a unique key (a concurrent duplicate)."""
+    text = str(error.orig).lower()
+    return "unique" in text or "duplicate" in text
+
+
+def purge_batch(
+    session: Session,
+    *,
+    keep_sent: timedelta,
+    keep_failed: timedelta,
+    now: datetime | None = None,
+    limit: int = PURGE_BATCH,
+) -> int:
+    """Delete up to `limit` sent or failed rows past their retention; return how many went.
+
+    A row a notice still points at (its delivery state is shown) keeps its row but loses its
+    blob and body, so the notice's page still says 已送达 or 未送达.
+    """
+    ids = list(session.exec(select(OutboxMessage.id).where(_expired(keep_sent, keep_failed, now))
+                            .order_by(col(OutboxMessage.id)).limit(limit)))  # fmt: skip
+    if not ids:
+        return 0
+    chosen = col(OutboxMessage.id).in_(ids)
+    session.execute(
+        update(OutboxMessage).where(chosen, _referenced()).values(blob=None, payload="{}")
+    )
+    session.execute(delete(OutboxMessage).where(chosen, ~_referenced()))
+    return len(ids)
+
+
+def _expired(keep_sent: timedelta, keep_failed: timedelta, now: datetime | None):
+    sent = (col(OutboxMessage.status) == OutboxStatus.SENT) & (
+        col(OutboxMessage.sent_at) < _clock(now, -keep_sent)
+    )
+    failed = (col(OutboxMessage.status) == OutboxStatus.FAILED) & (
+        col(OutboxMessage.created_at) < _clock(now, -keep_failed)
+    )
+    # A referenced row already purged (no blob, empty body) is not chosen again.
+    spent = ~_referenced() | col(OutboxMessage.blob).is_not(None) | (OutboxMessage.payload != "{}")
+    return or_(sent, failed) & spent
+
+
+def _referenced():
+    """Return SQL telling whether a notice points at the outbox row."""
+    by_member = exists().where(NoticeRecipient.outbox_id == OutboxMessage.id)
+    by_group = exists().where(NoticeGroupPost.outbox_id == OutboxMessage.id)
+    return by_member | by_group

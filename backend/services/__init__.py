@@ -1,1 +1,0 @@
-"""Services: the one write path shared by the bot, the console, the API and the jobs."""

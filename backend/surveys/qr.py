@@ -1,8 +1,0 @@
-"""The survey's short link (its QR images: backend/qr.py)."""
-
-from __future__ import annotations
-
-
-def survey_link(base_url: str, token: str) -> str:
-    """Return the short link of a survey's mobile form."""
-    return f"{base_url.rstrip('/')}/s/{token}"

@@ -1,0 +1,1 @@
+"""The public pages behind QR codes and short links: no sign-in."""

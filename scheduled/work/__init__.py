@@ -1,0 +1,1 @@
+"""Long work run as jobs: the kinds of job, their registry and the one runner."""
