@@ -177,9 +177,14 @@ class WeComClient:
             headers["Content-Type"] = "application/json; charset=utf-8"
         try:
             response = self.session.request(
-                method, self.api_base + path, params=params, data=data, files=files,
-                headers=headers, timeout=self.timeout,
-            )  # fmt: skip
+                method,
+                self.api_base + path,
+                params=params,
+                data=data,
+                files=files,
+                headers=headers,
+                timeout=self.timeout,
+            )
         except requests.RequestException as exc:
             raise WeComUnavailable(f"{path}: {type(exc).__name__}: {redact(str(exc))}") from None
         return _json_body(path, response)

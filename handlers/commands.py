@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session
 
 from backend.entries import service as entries
-from backend.models import Duty, DutyEntry, Staff
+from backend.models import Duty, DutyEntry, Staff, saved_id
 from backend.org import catalogue
 from backend.schedule.workdays import workdays_between
 from bot.replies import Reply, TextReply
@@ -41,7 +41,7 @@ def my_entries(session: Session, staff: Staff, word: str, *, now: datetime) -> l
     numbers = _numbers(session, staff)
     total = f"{sum(r.hours for r in rows):g}"
     lines = [texts.PERIOD_HEAD.format(**span, total=total)]
-    lines += [_entry_line(session, row, numbers.get(row.id, 0)) for row in rows]
+    lines += [_entry_line(session, row, numbers.get(saved_id(row), 0)) for row in rows]
     lines += _day_lines(rows) if start != end else []
     return [TextReply("\n".join([*lines, missing, texts.CHANGE_HINT]))]
 
@@ -52,7 +52,7 @@ def _short(day: date) -> str:
 
 def _numbers(session: Session, staff: Staff) -> dict[int, int]:
     recent = entries.recent_entries(session, staff=staff)
-    return {entry.id: number for number, entry in enumerate(recent, start=1)}
+    return {saved_id(entry): number for number, entry in enumerate(recent, start=1)}
 
 
 def _entry_line(session: Session, entry: DutyEntry, number: int) -> str:

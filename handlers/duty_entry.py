@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from backend.entries import service as entries
 from backend.entries.review import flag_labels
-from backend.models import Duty, DutyEntry, KeyTask, TaskType
+from backend.models import Duty, DutyEntry, KeyTask, TaskType, saved_id
 from backend.models.org import FUNCTION_TYPE_LABELS
 from backend.org import catalogue
 from backend.schedule.workdays import is_workday
@@ -98,7 +98,7 @@ def full_duty_list(duties: list[Duty]) -> str:
 
 def _ask_duty(ctx: Context) -> str:
     duties = _duties(ctx)
-    recent_ids = catalogue.recent_duty_ids(ctx.session, staff_id=ctx.staff.id)
+    recent_ids = catalogue.recent_duty_ids(ctx.session, staff_id=saved_id(ctx.staff))
     by_id = {d.id: d for d in duties}
     recent = [by_id[i] for i in recent_ids if i in by_id]
     recent_text = "\n".join([texts.RECENT_DUTIES, *map(_duty_line, recent)]) if recent else ""
@@ -118,10 +118,10 @@ def _parse_duty(ctx: Context, text: str) -> int:
         found = next((d for d in duties if d.seq == number), None)
         if found is None:
             raise Invalid(texts.DUTY_OUT_OF_RANGE.format(number=text))
-        return found.id
+        return saved_id(found)
     matches = search_duties(duties, text)
     if len(matches) == 1:
-        return matches[0].id
+        return saved_id(matches[0])
     if not matches:
         raise Invalid(texts.DUTY_NOT_FOUND.format(word=text[:20]))
     lines = "\n".join(map(_duty_line, matches[:LONG_LIST]))
@@ -245,19 +245,24 @@ def check_description(text: str) -> str:
     return text
 
 
+def _ask_date_ok(ctx: Context) -> str:
+    return texts.ASK_DATE_OK.format(day=day_label(_work_date(ctx)))
+
+
+def _date_ok_buttons(ctx: Context) -> list[tuple[str, str]]:
+    return [("是", "是，填这天"), ("否", "重选日期")]
+
+
 STEPS = (
     Step("date", "日期", _ask_date, _parse_date, resets=("date_ok",)),
-    Step("date_ok", "", lambda c: texts.ASK_DATE_OK.format(day=day_label(_work_date(c))),
-         _parse_date_ok, condition=_off_day,
-         buttons=lambda c: [("是", "是，填这天"), ("否", "重选日期")]),
+    Step("date_ok", "", _ask_date_ok, _parse_date_ok, condition=_off_day, buttons=_date_ok_buttons),
     Step("duty", "职责", _ask_duty, _parse_duty, resets=("key_task", "task_type")),
     Step("key_task", "重点工作", _ask_key_task, _parse_key_task, condition=_has_key_tasks),
     Step("task_type", "任务类型", _ask_task_type, _parse_task_type, buttons=_task_type_buttons),
     Step("hours", "工时", lambda c: texts.ASK_HOURS, _parse_hours),
     Step("items", "件数", lambda c: texts.ASK_ITEMS, _parse_items),
-    Step("description", "描述", lambda c: texts.ASK_DESCRIPTION,
-         lambda c, t: check_description(t)),
-)  # fmt: skip
+    Step("description", "描述", lambda c: texts.ASK_DESCRIPTION, lambda c, t: check_description(t)),
+)
 
 
 def _summary(ctx: Context) -> str:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlmodel import Session
 
-from backend.models import Department, Staff, Survey, SurveyQuestion
+from backend.models import Department, Staff, Survey, SurveyQuestion, saved_id
 from backend.models.surveys import SURVEY_KIND_LABELS, QuestionKind
 from backend.surveys import audience as audiences
 from backend.surveys import questions as rules
@@ -47,11 +48,13 @@ def _listing(session: Session, staff: Staff, now: datetime) -> str:
         return texts.NONE_OPEN
     lines = [texts.LIST_HEAD.format(count=len(found))]
     for survey in found:
-        count = len(surveys.questions_of(session, survey_id=survey.id))
+        count = len(surveys.questions_of(session, survey_id=saved_id(survey)))
         kind = SURVEY_KIND_LABELS.get(survey.kind, survey.kind)
         closes = surveys.local_time(survey.closes_at, now)
-        lines.append(texts.LIST_LINE.format(id=survey.id, title=survey.title, kind=kind,
-                                            count=count, closes=closes))  # fmt: skip
+        line = texts.LIST_LINE.format(
+            id=survey.id, title=survey.title, kind=kind, count=count, closes=closes
+        )
+        lines.append(line)
     lines.append(texts.LIST_TAIL.format(id=found[0].id))
     return "\n".join(lines)
 
@@ -63,21 +66,24 @@ def start_survey(turn: Turn, survey_id: int) -> list[Reply]:
     problem = surveys.problem(survey, now=now)
     if problem:
         return [TextReply(problem)]
+    assert survey is not None  # an unknown survey is a problem
     if not audiences.in_audience(session, survey=survey, staff=staff):
         return [TextReply(surveys.texts.NOT_IN_AUDIENCE.format(title=survey.title))]
     kept = turn.form.state
-    if kept is not None and kept.form == form_name(survey.id):
+    if kept is not None and kept.form == form_name(saved_id(survey)):
         return forms.handle(turn, RESUME) or []  # carry on, nothing lost
     pending = surveys.pending_choices(session, survey=survey, staff=staff)
     if not pending:
         return [TextReply(surveys.texts.ALREADY.format(title=survey.title))]
     one = len(pending) == 1
     answers = {"target": pending[0].id if pending[0] else None} if one else {ASK_TARGET: True}
-    count = len(surveys.questions_of(session, survey_id=survey.id))
+    count = len(surveys.questions_of(session, survey_id=saved_id(survey)))
     intro = f"\n{survey.introduction}" if survey.introduction else ""
     opening = texts.START.format(title=survey.title, count=count, introduction=intro)
-    form = build_form(session, form_name(survey.id))
+    form = build_form(session, form_name(saved_id(survey)))
+    assert form is not None  # the survey exists
     first, *rest = forms.start(turn, form, answers=answers)
+    assert isinstance(first, TextReply)  # a form asks its first question in text
     return [TextReply(f"{opening}\n\n{first.content}"), *rest]
 
 
@@ -88,10 +94,10 @@ def build_form(session: Session, name: str) -> forms.Form | None:
     survey = session.get(Survey, number) if number is not None else None
     if survey is None:
         return None
-    questions = _questions(session, survey.id)
+    questions = _questions(session, saved_id(survey))
     steps = [_target_step(survey)] + [_step(survey, q, len(questions)) for q in questions]
-    return forms.Form(name, survey.title, tuple(steps), _summary(survey, questions),
-                      _finisher(survey, questions))  # fmt: skip
+    summary, finish = _summary(survey, questions), _finisher(survey, questions)
+    return forms.Form(name, survey.title, tuple(steps), summary, finish)
 
 
 def _questions(session: Session, survey_id: int) -> list[SurveyQuestion]:
@@ -183,33 +189,40 @@ def _step(survey: Survey, question: SurveyQuestion, total: int) -> Step:
 
 
 def _values(ctx: Context, questions: list[SurveyQuestion]) -> dict[int, object]:
-    return {q.id: ctx.answers.get(f"q{q.id}") for q in questions}
+    return {saved_id(q): ctx.answers.get(f"q{q.id}") for q in questions}
 
 
-def _summary(survey: Survey, questions: list[SurveyQuestion]):
+def _summary(survey: Survey, questions: list[SurveyQuestion]) -> Callable[[Context], str]:
     def summary(ctx: Context) -> str:
         lines = [texts.SUMMARY_HEAD.format(title=survey.title)]
         target = ctx.answers.get("target")
         if target:
-            lines.append(texts.SUMMARY_TARGET.format(name=ctx.session.get(Department, target).name))
+            name = ctx.session.get_one(Department, target).name
+            lines.append(texts.SUMMARY_TARGET.format(name=name))
         values = _values(ctx, questions)
         lines += [
-            f"{q.seq}. {q.text[:12]}：{rules.describe(q, values[q.id])[:20]}" for q in questions
+            f"{q.seq}. {q.text[:12]}：{rules.describe(q, values[saved_id(q)])[:20]}"
+            for q in questions
         ]
         return "\n".join(lines)
 
     return summary
 
 
-def _finisher(survey: Survey, questions: list[SurveyQuestion]):
+def _finisher(survey: Survey, questions: list[SurveyQuestion]) -> Callable[[Context], list[Reply]]:
     def finish(ctx: Context) -> list[Reply]:
         target = ctx.answers.get("target")
         try:
             response = surveys.submit_response(
-                ctx.session, survey=survey, values=_values(ctx, questions), channel="chat",
-                respondent_key=audiences.respondent_key(survey, ctx.staff), now=ctx.now,
-                staff=ctx.staff, evaluated_department_id=target,
-            )  # fmt: skip
+                ctx.session,
+                survey=survey,
+                values=_values(ctx, questions),
+                channel="chat",
+                respondent_key=audiences.respondent_key(survey, ctx.staff),
+                now=ctx.now,
+                staff=ctx.staff,
+                evaluated_department_id=target,
+            )
         except (surveys.SurveyUnavailable, surveys.AlreadyAnswered, rules.AnswerError) as exc:
             raise Invalid(str(exc)) from exc
         return [TextReply(_thanks(ctx, survey, response.score, target))]
@@ -220,7 +233,7 @@ def _finisher(survey: Survey, questions: list[SurveyQuestion]):
 def _thanks(ctx: Context, survey: Survey, score: float | None, target: int | None) -> str:
     if score is None or target is None:
         return texts.SUBMITTED.format(title=survey.title)
-    name = ctx.session.get(Department, target).name
+    name = ctx.session.get_one(Department, target).name
     return texts.SUBMITTED_SCORE.format(title=survey.title, name=name, score=rules.rounded(score))
 
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, text
-from sqlmodel import Session, delete, select
+from sqlalchemy import Table, bindparam, text
+from sqlmodel import Session, col, delete, select
 
 from backend.models import ProcessedMessage, utcnow
 
 KEEP_PROCESSED_KEYS = timedelta(days=7)
 
+# SQLModel sets `__table__` on every table model but does not declare it in its types.
+_TABLE: Table = ProcessedMessage.__table__  # type: ignore[attr-defined]
 # Built once: these run on every callback, and building a statement costs more than running it.
 _STORED_REPLY = select(ProcessedMessage.reply_xml).where(ProcessedMessage.key == bindparam("key"))
 # Plain SQL that SQLite and PostgreSQL both speak: the dialects' own INSERT constructs are not
@@ -18,7 +20,7 @@ _STORED_REPLY = select(ProcessedMessage.reply_xml).where(ProcessedMessage.key ==
 _CLAIM = text(
     'INSERT INTO processedmessage ("key", reply_xml, created_at) '
     'VALUES (:key, :reply_xml, :created_at) ON CONFLICT DO NOTHING RETURNING "key"'
-).bindparams(bindparam("created_at", type_=ProcessedMessage.__table__.c.created_at.type))
+).bindparams(bindparam("created_at", type_=_TABLE.c.created_at.type))
 
 
 def stored_reply(session: Session, *, key: str) -> str | None:
@@ -39,5 +41,5 @@ def claim(session: Session, *, key: str, reply_xml: str) -> bool:
 def purge_processed(session: Session, *, now: datetime | None = None) -> int:
     """Forget processed keys older than the retention window; return how many."""
     cutoff = (now or utcnow()) - KEEP_PROCESSED_KEYS
-    result = session.exec(delete(ProcessedMessage).where(ProcessedMessage.created_at < cutoff))
+    result = session.exec(delete(ProcessedMessage).where(col(ProcessedMessage.created_at) < cutoff))
     return result.rowcount or 0

@@ -12,14 +12,16 @@ import json
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import bindparam, delete, insert, select, update
-from sqlmodel import Session
+from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlmodel import Session, col
 
 from backend.models import Conversation, Staff
 
-_COLUMNS = Conversation.__table__.c
-_BY_USER = select(Conversation.__table__).where(_COLUMNS.wecom_userid == bindparam("userid"))
-_INSERT = insert(Conversation.__table__)
+# SQLModel sets `__table__` on every table model but does not declare it in its types.
+_TABLE: Table = Conversation.__table__  # type: ignore[attr-defined]
+_COLUMNS = _TABLE.c
+_BY_USER = select(_TABLE).where(_COLUMNS.wecom_userid == bindparam("userid"))
+_INSERT = insert(_TABLE)
 _GUARD = (
     (_COLUMNS.wecom_userid == bindparam("userid"))
     & (_COLUMNS.form == bindparam("was_form"))
@@ -28,13 +30,13 @@ _GUARD = (
     & (_COLUMNS.history == bindparam("was_history"))
     & (_COLUMNS.paused == bindparam("was_paused"))
 )
-_GUARDED_UPDATE = update(Conversation.__table__).where(_GUARD)
-_GUARDED_DELETE = delete(Conversation.__table__).where(_GUARD)
+_GUARDED_UPDATE = update(_TABLE).where(_GUARD)
+_GUARDED_DELETE = delete(_TABLE).where(_GUARD)
 # The active member and their form, in one query on every callback.
-_ACTIVE = (Staff.wecom_userid == bindparam("userid"), Staff.active)
+_ACTIVE = (col(Staff.wecom_userid) == bindparam("userid"), col(Staff.active))
 _MEMBER = (
     select(Staff, *(column.label(f"form_{column.name}") for column in _COLUMNS))
-    .outerjoin(Conversation.__table__, _COLUMNS.wecom_userid == Staff.wecom_userid)
+    .outerjoin(_TABLE, _COLUMNS.wecom_userid == Staff.wecom_userid)
     .where(*_ACTIVE)
 )
 # PostgreSQL locks the member's row, not the form's: a new form has no row to lock yet, and
@@ -130,6 +132,7 @@ def store(session: Session, slot: FormSlot) -> bool:
     connection = session.connection()
     loaded, state = slot.loaded, slot.state
     if loaded is None:
+        assert state is not None  # `changed` is False when neither has a form
         if connection.execute(_BY_USER, {"userid": slot.wecom_userid}).first() is not None:
             return False
         connection.execute(_INSERT, {"wecom_userid": slot.wecom_userid, **state.values()})

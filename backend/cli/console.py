@@ -18,18 +18,9 @@ def _engine():
 
 def find_department(session, name_or_id: str):
     """Return the department named (full or short name) or numbered, or fail with a message."""
-    from sqlmodel import select
+    from backend.org import queries as org_queries
 
-    from backend.models import Department
-
-    if name_or_id.isdigit():
-        found = session.get(Department, int(name_or_id))
-    else:
-        found = session.exec(
-            select(Department).where(
-                (Department.name == name_or_id) | (Department.short_name == name_or_id)
-            )
-        ).first()
+    found = org_queries.department_called(session, wanted=name_or_id)
     if found is None:
         raise click.ClickException(f"找不到部门 {name_or_id}")
     return found
@@ -160,13 +151,14 @@ def export() -> None:
 
 
 def _filter_options(command):
-    for option in reversed([
+    options = [
         click.option("--start", default=None, help="First work date, YYYY-MM-DD."),
         click.option("--end", default=None, help="Last work date, YYYY-MM-DD."),
         click.option("--department", default=None, help="Department name or id."),
         click.option("--status", type=click.Choice(["submitted", "approved", "returned"])),
         click.option("--flagged", is_flag=True, help="Only entries with review flags."),
-    ]):  # fmt: skip
+    ]
+    for option in reversed(options):
         command = option(command)
     return command
 

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import click
 import requests
-from sqlmodel import select
 
 from backend.db import reading, writing
 from backend.migrate import upgrade_database
@@ -97,10 +96,10 @@ def _prepare_and_run(children: ChildGroup, *, web_port: int, emulator_port: int)
 
 def _seed_if_empty(engine) -> None:
     from backend.demo import seed_demo
-    from backend.models import Department
+    from backend.org import queries as org_queries
 
     with reading(engine) as session:
-        empty = session.exec(select(Department)).first() is None
+        empty = not org_queries.has_departments(session)
     if empty:
         click.echo("正在生成示范县数据…")
         with writing(engine) as session:

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, or_, select
 
 from backend.cli.runtime import command_runtime
 from backend.db import reading, writing
 from backend.models import Department, saved_id
+from backend.org import queries as org_queries
 from backend.reports import data, service
 from backend.reports.periods import EXAMPLES, PeriodError, parse_period
 from backend.reports.queries import reporting_departments
 from backend.reports.service import ReportOptions
 from backend.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
 
 PERIOD_HELP = "期间，如 {example}；省略则为上一个完整期间。"
 
@@ -24,10 +28,7 @@ PERIOD_HELP = "期间，如 {example}；省略则为上一个完整期间。"
 def _departments(session: Session, wanted: str | None) -> list[Department]:
     if not wanted:
         return reporting_departments(session)
-    match = or_(Department.name == wanted, Department.short_name == wanted)
-    if wanted.isdigit():
-        match = or_(match, col(Department.id) == int(wanted))
-    found = session.exec(select(Department).where(match)).first()
+    found = org_queries.department_called(session, wanted=wanted)
     if found is None:
         raise click.ClickException(f"找不到部门“{wanted}”（可用名称、简称或编号）")
     if found.parent_id is not None:

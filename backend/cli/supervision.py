@@ -18,10 +18,9 @@ def supervision_group() -> None:
 @supervision_group.command("codes")
 def issue_codes() -> None:
     """Create the missing QR codes (every department, every public-facing post) and list them."""
-    from sqlmodel import col, select
-
     from backend.db import reading, writing
-    from backend.models import Department, saved_id
+    from backend.models import saved_id
+    from backend.org import queries as org_queries
     from backend.settings import load_settings
     from backend.supervision import service as supervision
     from backend.supervision.links import public_url
@@ -30,7 +29,7 @@ def issue_codes() -> None:
     with writing(engine) as session:
         created = supervision.issue_codes(session)
     with reading(engine) as session:
-        for department in session.exec(select(Department).order_by(col(Department.id))):
+        for department in org_queries.departments_by_id(session):
             for code in supervision.codes_of_department(
                 session, department_id=saved_id(department)
             ):

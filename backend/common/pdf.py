@@ -18,8 +18,8 @@ BASE_TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 def html_pdf(html: str) -> bytes:
     """Lay out HTML written from one of these templates (fonts embedded); return the PDF bytes."""
-    from weasyprint import HTML  # type: ignore[import-untyped]
-    from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
 
     return HTML(string=html).write_pdf(font_config=FontConfiguration())
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import datetime, tzinfo
-from typing import IO
+from typing import IO, Any
 
 from sqlalchemy import case, func
+from sqlalchemy.sql.elements import SQLCoreOperations
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from backend.entries.filters import EntryFilters
 from backend.entries.review.labels import flag_label
@@ -48,26 +50,26 @@ ENTRY_COLUMNS = [
 
 def entry_statement(filters: EntryFilters):
     """Return the export query: one row per entry, oldest first."""
-    stmt = (
-        select(
-            DutyEntry.work_date,
-            Department.name,
-            Section.name,
-            Staff.name,
-            Staff.staffing_type,
-            Duty.seq,
-            Duty.title,
-            Duty.function_type,
-            TaskType.name,
-            KeyTask.title,
-            DutyEntry.hours,
-            DutyEntry.items,
-            DutyEntry.description,
-            DutyEntry.status,
-            DutyEntry.flags,
-            DutyEntry.return_reason,
-            DutyEntry.source,
-            DutyEntry.created_at,
+    stmt: Select[*tuple[Any, ...]] = (
+        Select(
+            col(DutyEntry.work_date),
+            col(Department.name),
+            col(Section.name),
+            col(Staff.name),
+            col(Staff.staffing_type),
+            col(Duty.seq),
+            col(Duty.title),
+            col(Duty.function_type),
+            col(TaskType.name),
+            col(KeyTask.title),
+            col(DutyEntry.hours),
+            col(DutyEntry.items),
+            col(DutyEntry.description),
+            col(DutyEntry.status),
+            col(DutyEntry.flags),
+            col(DutyEntry.return_reason),
+            col(DutyEntry.source),
+            col(DutyEntry.created_at),
         )
         .join(Department, col(Department.id) == DutyEntry.department_id)
         .join(Staff, col(Staff.id) == DutyEntry.staff_id)
@@ -162,31 +164,32 @@ SUMMARY_METRICS = [
 
 
 def _count_status(status: str):
-    return func.sum(case((DutyEntry.status == status, 1), else_=0))
+    return func.sum(case((col(DutyEntry.status) == status, 1), else_=0))
 
 
 def summary_statement(filters: EntryFilters, by: str):
     """Return the aggregate query for one summary kind, grouped in SQL."""
-    keys = {
-        "department": [Department.name],
-        "section": [Department.name, func.coalesce(Section.name, "（未分科室）")],
+    groups: dict[str, list[SQLCoreOperations[Any]]] = {
+        "department": [col(Department.name)],
+        "section": [col(Department.name), func.coalesce(Section.name, "（未分科室）")],
         "person": [
-            Department.name,
+            col(Department.name),
             func.coalesce(Section.name, "（未分科室）"),
-            Staff.name,
-            Staff.staffing_type,
-            Staff.id,
+            col(Staff.name),
+            col(Staff.staffing_type),
+            col(Staff.id),
         ],
-    }[by]
-    core = func.sum(case((Duty.function_type == "core", DutyEntry.hours), else_=0.0))
-    stmt = (
-        select(
+    }
+    keys = groups[by]
+    core = func.sum(case((col(Duty.function_type) == "core", DutyEntry.hours), else_=0.0))
+    stmt: Select[*tuple[Any, ...]] = (
+        Select(
             *keys,
             func.count(),
             func.sum(DutyEntry.hours),
             func.sum(DutyEntry.items),
-            func.count(DutyEntry.staff_id.distinct()),
-            func.count(DutyEntry.work_date.distinct()),
+            func.count(col(DutyEntry.staff_id).distinct()),
+            func.count(col(DutyEntry.work_date).distinct()),
             core,
             _count_status("approved"),
             _count_status("submitted"),

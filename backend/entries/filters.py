@@ -5,7 +5,10 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
+from sqlalchemy import ColumnElement
+from sqlalchemy.orm import Mapped
 from sqlmodel import col
 
 from backend.common.values import parse_day, parse_int
@@ -43,30 +46,30 @@ class EntryFilters:
             stmt = stmt.where(clause)
         return stmt
 
-    def _clauses(self) -> list:
-        clauses = []
+    def _clauses(self) -> list[ColumnElement[bool]]:
+        clauses: list[ColumnElement[bool]] = []
         if self.allowed is not None:
             clauses.append(col(DutyEntry.department_id).in_(self.allowed or {-1}))
         if self.start:
-            clauses.append(DutyEntry.work_date >= self.start)
+            clauses.append(col(DutyEntry.work_date) >= self.start)
         if self.end:
-            clauses.append(DutyEntry.work_date <= self.end)
+            clauses.append(col(DutyEntry.work_date) <= self.end)
         for column, value in self._equalities():
             if value is not None:
                 clauses.append(column == value)
         if self.flagged_only:
-            clauses.append(DutyEntry.flags != "")
+            clauses.append(col(DutyEntry.flags) != "")
         if self.text:
             clauses.append(col(DutyEntry.description).contains(self.text))
         return clauses
 
-    def _equalities(self) -> list:
+    def _equalities(self) -> list[tuple[Mapped[Any], object]]:
         return [
-            (DutyEntry.department_id, self.department_id),
-            (DutyEntry.section_id, self.section_id),
-            (DutyEntry.staff_id, self.staff_id),
-            (DutyEntry.status, self.status),
-            (DutyEntry.task_type_code, self.task_type),
+            (col(DutyEntry.department_id), self.department_id),
+            (col(DutyEntry.section_id), self.section_id),
+            (col(DutyEntry.staff_id), self.staff_id),
+            (col(DutyEntry.status), self.status),
+            (col(DutyEntry.task_type_code), self.task_type),
         ]
 
     def query_args(self) -> dict[str, str]:

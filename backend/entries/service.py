@@ -9,13 +9,13 @@ from sqlalchemy import bindparam, exists
 from sqlmodel import Session, col, func, select
 
 from backend.entries.review import flag_entry, locks
-from backend.models import DutyEntry, EntryStatus, Staff, utcnow
+from backend.models import DutyEntry, EntryStatus, Staff, saved_id, utcnow
 from backend.models.review import MonthClosure
 
 # Before saving: the entry a repeat of this message saved already, and whether the month is closed.
 _SAVED_AND_CLOSED = select(
     select(DutyEntry.id).where(DutyEntry.client_key == bindparam("key")).scalar_subquery(),
-    exists().where(MonthClosure.year_month == bindparam("month")),
+    exists().where(col(MonthClosure.year_month) == bindparam("month")),
 )
 
 
@@ -58,7 +58,7 @@ def create_entry(
     if closed:
         raise EntryLocked(fields.work_date)
     entry = DutyEntry(
-        staff_id=staff.id,
+        staff_id=saved_id(staff),
         department_id=staff.department_id,
         section_id=staff.section_id,
         client_key=client_key,

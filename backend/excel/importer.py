@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from openpyxl.utils import get_column_letter
 
@@ -49,7 +49,7 @@ class ParsedRow:
     """One non-blank data row: its Excel row number, typed values by key, whether a cell failed."""
 
     number: int
-    values: dict[str, object]
+    values: dict[str, Any]
     failed: bool = False
 
 
@@ -67,7 +67,7 @@ class ParsedSheet:
 class ParsedFields:
     """A settings sheet (项目 | 内容) read against a spec: values by key, errors, rows by title."""
 
-    values: dict[str, object] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
 
@@ -114,7 +114,7 @@ def parse_row(
     number: int, cells: dict[str, object], spec: Spec, errors: list[RowError]
 ) -> ParsedRow:
     """Parse one row's cells (by title) with the spec's parsers; append each bad cell's error."""
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
     failed = False
     for column in spec.columns:
         problem = parse_cell(column, cells.get(column.title), spec, values)

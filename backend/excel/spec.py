@@ -133,6 +133,8 @@ def number_cell(
             found = reader.number(value)
         except (ValueError, TypeError):
             raise CellError(message.format(value=reader.text(value))) from None
+        if found is None:  # a blank cell: the importer never passes one here
+            raise CellError(message.format(value=""))
         too_low = low is not None and found <= low
         if too_low or (high is not None and found > high):
             raise CellError(range_message)

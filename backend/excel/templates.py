@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from backend.excel.labels import ROLE_LABELS
 from backend.excel.spec import Column, Spec
@@ -28,6 +29,7 @@ def spec_workbook(spec: Spec) -> Workbook:
     """Build a template: the data sheet (bold frozen header, dropdowns) and the notes sheet."""
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook opens on its one worksheet
     sheet.title = spec.sheet
     for index, column in enumerate(spec.columns, start=1):
         _header(sheet, index, column)

@@ -64,8 +64,13 @@ def enqueue(
     dedupe_key: str | None = None,
 ) -> Job:
     """Queue a job inside the caller's write transaction; return it (with its id)."""
-    job = Job(kind=kind, account_id=account_id, input=input, dedupe_key=dedupe_key,
-              payload=json.dumps(payload or {}, ensure_ascii=False))  # fmt: skip
+    job = Job(
+        kind=kind,
+        account_id=account_id,
+        input=input,
+        dedupe_key=dedupe_key,
+        payload=json.dumps(payload or {}, ensure_ascii=False),
+    )
     session.add(job)
     session.flush()
     return job
@@ -101,16 +106,24 @@ def claim_next(engine: Engine, *, holder: str, lease_seconds: float) -> ClaimedJ
         if job_id is None:
             return None
         values = {
-            "status": JobStatus.RUNNING, "lease_holder": holder, "attempts": Job.attempts + 1,
+            "status": JobStatus.RUNNING,
+            "lease_holder": holder,
+            "attempts": Job.attempts + 1,
             "lease_expires_at": db_now(lease_seconds),
             "started_at": func.coalesce(Job.started_at, db_now()),
-        }  # fmt: skip
+        }
         claimed = update(Job).where(col(Job.id) == job_id, col(Job.status) == JobStatus.QUEUED)
         if session.exec(claimed.values(**values)).rowcount != 1:
             return None
         job = session.get_one(Job, job_id)
-        return ClaimedJob(job_id, job.kind, job.account_id, json.loads(job.payload or "{}"),
-                          job.input, job.attempts)  # fmt: skip
+        return ClaimedJob(
+            job_id,
+            job.kind,
+            job.account_id,
+            json.loads(job.payload or "{}"),
+            job.input,
+            job.attempts,
+        )
 
 
 def _held(job_id: int, holder: str):
@@ -141,10 +154,15 @@ def finish(engine: Engine, *, job_id: int, holder: str, result: JobResult) -> bo
     """Store a job's result and mark it done or failed; False if the lease was lost meanwhile."""
     status = JobStatus.FAILED if result.failed else JobStatus.DONE
     values = {
-        "status": status, "message": json.dumps(result.message, ensure_ascii=False),
-        "filename": result.filename, "result": result.data, "finished_at": db_now(),
-        "lease_holder": None, "lease_expires_at": None, "input": None,
-    }  # fmt: skip
+        "status": status,
+        "message": json.dumps(result.message, ensure_ascii=False),
+        "filename": result.filename,
+        "result": result.data,
+        "finished_at": db_now(),
+        "lease_holder": None,
+        "lease_expires_at": None,
+        "input": None,
+    }
     with writing(engine) as session:
         stmt = _held(job_id, holder).values(**values)
         if session.exec(stmt).rowcount != 1:
@@ -165,9 +183,14 @@ def recover_expired(engine: Engine, *, max_attempts: int) -> int:
         failed = session.exec(
             update(Job)
             .where(*expired, col(Job.attempts) >= max_attempts)
-            .values(status=JobStatus.FAILED, finished_at=db_now(), input=None,
-                    message=json.dumps({"error": INTERRUPTED}, ensure_ascii=False), **gone)
-        ).rowcount  # fmt: skip
+            .values(
+                status=JobStatus.FAILED,
+                finished_at=db_now(),
+                input=None,
+                message=json.dumps({"error": INTERRUPTED}, ensure_ascii=False),
+                **gone,
+            )
+        ).rowcount
         requeued = session.exec(
             update(Job).where(*expired).values(status=JobStatus.QUEUED, **gone)
         ).rowcount

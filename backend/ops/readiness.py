@@ -123,3 +123,8 @@ def backlog_figures(session: Session) -> Backlog:
     ).scalar_one()
     waited = (now - oldest).total_seconds() if oldest is not None else 0.0
     return Backlog(count, max(waited, 0.0), jobs)
+
+
+def ping_database(session: Session) -> None:
+    """Ask the database a trivial question; raises when it does not answer."""
+    session.execute(text("SELECT 1"))

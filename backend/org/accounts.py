@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from backend.models import Department, Staff, utcnow
+from backend.models import Department, Role, Staff, utcnow
 from backend.models.accounts import Account, AccountRole, AuditLog, new_session_epoch
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.@-]{3,64}$")
@@ -116,12 +116,14 @@ def account_for_staff(session: Session, *, staff: Staff) -> Account | None:
     if str(staff.role) not in CONSOLE_STAFF_ROLES:
         return None
     if account is None:
-        account = Account(username=f"{WECOM_PREFIX}{staff.wecom_userid}"[:64], role=staff.role)
+        account = Account(
+            username=f"{WECOM_PREFIX}{staff.wecom_userid}"[:64], role=AccountRole(staff.role)
+        )
         session.add(account)
     elif not account.active:
         return None
     account.role = AccountRole(staff.role)
-    account.department_id = None if staff.role == AccountRole.ADMIN else staff.department_id
+    account.department_id = None if staff.role == Role.ADMIN else staff.department_id
     account.staff_id = staff.id
     session.flush()
     return account
@@ -174,3 +176,8 @@ def recent_audit(session: Session, *, limit: int = 200) -> list[AuditLog]:
     """Return the newest audit lines first."""
     stmt = select(AuditLog).order_by(col(AuditLog.id).desc()).limit(limit)
     return list(session.exec(stmt))
+
+
+def account_by_id(session: Session, *, account_id: int) -> Account | None:
+    """Return the console account with this id, or None."""
+    return session.get(Account, account_id)

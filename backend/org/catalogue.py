@@ -16,7 +16,7 @@ _DUTIES = select(Duty).where(Duty.department_id == bindparam("department_id"), D
 _RECENT_DUTIES = (
     select(DutyEntry.duty_id, func.max(DutyEntry.id).label("last"))
     .where(DutyEntry.staff_id == bindparam("staff_id"))
-    .group_by(DutyEntry.duty_id)
+    .group_by(col(DutyEntry.duty_id))
     .order_by(func.max(DutyEntry.id).desc())
     .limit(bindparam("limit"))
 )

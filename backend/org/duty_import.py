@@ -7,6 +7,7 @@ longer listed is deactivated (entries still point at it); listing it again react
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import tuple_
 from sqlmodel import Session, col, select
@@ -107,7 +108,8 @@ def read_duties(data: bytes, *, max_rows: int = MAX_ROWS) -> ParsedSheet:
 
 def validate_duties(session: Session, parsed: ParsedSheet) -> tuple[list[DutyRow], ImportReport]:
     """Check every row against the departments and task types (a read)."""
-    departments, task_types, seen = department_index(session), _task_types(session), {}
+    departments, task_types = department_index(session), _task_types(session)
+    seen: dict[tuple[int, int], int] = {}
     return importer.validate(
         parsed, lambda row, fail: _check(row, fail, (departments, task_types), seen)
     )
@@ -127,7 +129,7 @@ def import_duties(session: Session, data: bytes) -> ImportReport:
 def write_duties(session: Session, rows: list[DutyRow], report: ImportReport) -> None:
     """Create or update the duties of these rows (idempotent: a second run changes nothing)."""
     keys = [(row.department_id, row.seq) for row in rows]
-    stmt = select(Duty).where(tuple_(Duty.department_id, Duty.seq).in_(keys))
+    stmt = select(Duty).where(tuple_(col(Duty.department_id), col(Duty.seq)).in_(keys))
     known = {(d.department_id, d.seq): d for d in session.exec(stmt)}
     for row in rows:
         _apply(session, row, known.get((row.department_id, row.seq)), report)
@@ -161,7 +163,7 @@ def _check(row: ParsedRow, fail: Fail, lookups: tuple[dict, dict], seen: dict) -
 
 
 def _apply(session: Session, row: DutyRow, duty: Duty | None, report: ImportReport) -> None:
-    wanted = {
+    wanted: dict[str, Any] = {
         "title": row.title,
         "function_type": row.function_type,
         "active": True,

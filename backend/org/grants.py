@@ -13,8 +13,8 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from backend.models import Department, GrantStatus, Role, RoleGrant, Staff, utcnow
-from backend.models.accounts import Account
+from backend.models import Department, GrantStatus, Role, RoleGrant, Staff, saved_ids, utcnow
+from backend.models.accounts import Account, AccountRole
 
 DECIDED_SHOWN = 50
 
@@ -42,7 +42,7 @@ def request_grants(
         return 0
     stmt = select(Staff.id, Staff.role).where(col(Staff.id).in_(list(wanted)))
     held = dict(session.exec(stmt).all())
-    pending = _pending_of(session, list(held))
+    pending = _pending_of(session, saved_ids(held))
     for grant in pending:
         if grant.role != wanted[grant.staff_id] or held[grant.staff_id] == grant.role:
             grant.status = GrantStatus.SUPERSEDED
@@ -51,8 +51,10 @@ def request_grants(
     for staff_id, role in wanted.items():
         beyond = staff_id in held and held_role(role, held[staff_id]) != role
         if beyond and (staff_id, role) not in asked:
-            session.add(RoleGrant(staff_id=staff_id, role=Role(role), source=source,
-                                  requested_by=requested_by))  # fmt: skip
+            grant = RoleGrant(
+                staff_id=staff_id, role=Role(role), source=source, requested_by=requested_by
+            )
+            session.add(grant)
             created += 1
     session.flush()
     return created
@@ -102,7 +104,7 @@ def confirm_grant(
 ) -> RoleGrant:
     """Give the member the requested role (an administrator's decision)."""
     grant = _pending(session, grant_id, account)
-    session.get(Staff, grant.staff_id).role = grant.role
+    session.get_one(Staff, grant.staff_id).role = grant.role
     return _decide(session, grant, GrantStatus.CONFIRMED, account, now)
 
 
@@ -116,7 +118,7 @@ def reject_grant(
 
 
 def _pending(session: Session, grant_id: int, account: Account) -> RoleGrant:
-    if account.role != Role.ADMIN:
+    if account.role != AccountRole.ADMIN:
         raise GrantError("只有管理员可以确认或拒绝角色授权")
     grant = session.get(RoleGrant, grant_id)
     if grant is None:

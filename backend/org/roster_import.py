@@ -13,7 +13,7 @@ from backend.excel.importer import Fail, ParsedRow, ParsedSheet
 from backend.excel.labels import ROLE_LABELS, STAFFING_LABELS
 from backend.excel.reader import MAX_ROWS, ImportReport
 from backend.excel.spec import Column, Spec
-from backend.models import Department, Section, Staff, utcnow
+from backend.models import Department, Section, Staff, saved_id, utcnow
 from backend.org import grants
 
 USERID = r"^[A-Za-z0-9_.@-]{1,64}$"
@@ -151,7 +151,8 @@ def read_roster(data: bytes, *, max_rows: int = MAX_ROWS) -> ParsedSheet:
 
 def validate_roster(session: Session, parsed: ParsedSheet) -> tuple[list[RosterRow], ImportReport]:
     """Check every row against the departments (a read); the report lists each bad cell."""
-    departments, seen = department_index(session), {}
+    departments = department_index(session)
+    seen: dict[str, int] = {}
     return importer.validate(parsed, lambda row, fail: _check(row, fail, departments, seen))
 
 
@@ -179,7 +180,7 @@ def request_role_grants(
     ids = session.exec(
         select(Staff.wecom_userid, Staff.id).where(col(Staff.wecom_userid).in_(list(wanted)))
     )
-    by_staff = {staff_id: wanted[userid] for userid, staff_id in ids.all()}
+    by_staff = {staff_id: wanted[userid] for userid, staff_id in ids.all() if staff_id is not None}
     return grants.request_grants(
         session, wanted=by_staff, requested_by=requested_by, source="roster_import"
     )
@@ -193,12 +194,12 @@ def section_pairs(rows: list[RosterRow]) -> set[tuple[int, str]]:
 def ensure_sections(session: Session, rows: list[RosterRow]) -> dict[tuple[int, str], int]:
     """Create the sections the rows name that do not exist yet; return every pair's id."""
     wanted = section_pairs(rows)
-    found = {(s.department_id, s.name): s.id for s in session.exec(select(Section))}
+    found = {(s.department_id, s.name): saved_id(s) for s in session.exec(select(Section))}
     for department_id, name in sorted(wanted - found.keys()):
         section = Section(department_id=department_id, name=name)
         session.add(section)
         session.flush()
-        found[(department_id, name)] = section.id
+        found[(department_id, name)] = saved_id(section)
     return found
 
 
@@ -221,11 +222,11 @@ def write_roster(
 
 def department_index(session: Session) -> dict[str, int]:
     """Map department names and short names to ids."""
-    index = {}
+    index: dict[str, int] = {}
     for department in session.exec(select(Department)):
         if department.short_name:
-            index.setdefault(department.short_name, department.id)
-        index[department.name] = department.id
+            index.setdefault(department.short_name, saved_id(department))
+        index[department.name] = saved_id(department)
     return index
 
 

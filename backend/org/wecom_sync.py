@@ -95,10 +95,11 @@ def _sync_departments(session: Session, departments: list[dict], roots: set[int]
 def _department(session, item, parent, by_wecom, by_name, report) -> Department:
     department = by_wecom.get(item["id"]) or by_name.get(item["name"])
     wanted = {
-        "name": item["name"][:100], "wecom_department_id": item["id"],
+        "name": item["name"][:100],
+        "wecom_department_id": item["id"],
         "parent_id": parent.id if parent else None,
         "kind": DepartmentKind.INSTITUTION if parent else DepartmentKind.DEPARTMENT,
-    }  # fmt: skip
+    }
     if department is None:
         department = Department(**wanted, sort_order=int(item.get("order") or 0))
         session.add(department)
@@ -135,8 +136,9 @@ def _member(session, user: dict, department: Department, staff: Staff | None, re
     if user.get("position"):
         wanted["post"] = user["position"][:50]
     if staff is None:
-        session.add(Staff(wecom_userid=user["userid"], staffing_type=StaffingType.ADMINISTRATIVE,
-                          **wanted))  # fmt: skip
+        session.add(
+            Staff(wecom_userid=user["userid"], staffing_type=StaffingType.ADMINISTRATIVE, **wanted)
+        )
         report.staff_created += 1
         return
     if staff.department_id != department.id:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine
-from sqlmodel import delete
+from sqlmodel import col, delete
 
 from backend.db import reading, writing
 from backend.models import WeComToken
@@ -34,5 +34,7 @@ class DatabaseTokenStore:
     def discard(self, key: str, token: str) -> None:
         """Drop the token if it is still the stored one (another process may have refreshed)."""
         with writing(self._engine) as session:
-            statement = delete(WeComToken).where(WeComToken.key == key, WeComToken.token == token)
+            statement = delete(WeComToken).where(
+                col(WeComToken.key) == key, col(WeComToken.token) == token
+            )
             session.exec(statement)

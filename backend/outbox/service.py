@@ -12,6 +12,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
 from sqlalchemy import ColumnElement, delete, exists, insert, or_, update
 from sqlalchemy.exc import IntegrityError
@@ -19,7 +20,14 @@ from sqlmodel import Session, col, select
 
 from backend.common.metrics import instruments
 from backend.db import db_now
-from backend.models import NoticeGroupPost, NoticeRecipient, OutboxMessage, OutboxStatus, utcnow
+from backend.models import (
+    NoticeGroupPost,
+    NoticeRecipient,
+    OutboxMessage,
+    OutboxStatus,
+    saved_ids,
+    utcnow,
+)
 
 MAX_RECIPIENTS_PER_CALL = 1000
 _INSERT = insert(OutboxMessage).values(next_attempt_at=db_now())
@@ -106,7 +114,7 @@ def _enqueue(
         blob=content.data,
         filename=content.filename,
         dedupe_key=key,
-        next_attempt_at=db_now(),
+        next_attempt_at=_stored(db_now()),
     )
     session.add(row)
     session.flush()
@@ -122,8 +130,8 @@ def claim_due(session: Session, *, now: datetime | None = None, limit: int = 50)
         .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
         .limit(limit)
     ).all()
-    claimed = []
-    for row_id in candidates:
+    claimed: list[int] = []
+    for row_id in saved_ids(candidates):
         result = session.exec(
             update(OutboxMessage)
             .where(col(OutboxMessage.id) == row_id, _is_due(now))
@@ -139,7 +147,12 @@ def _clock(now: datetime | None, later: timedelta = timedelta(0)) -> datetime | 
     return db_now(later.total_seconds()) if now is None else now + later
 
 
-def _is_due(now: datetime | None):
+def _stored(value: datetime | ColumnElement) -> datetime:
+    """Type a clock value for a timestamp column: the ORM writes an SQL expression as SQL."""
+    return cast(datetime, value)
+
+
+def _is_due(now: datetime | None) -> ColumnElement[bool]:
     moment = _clock(now)
     pending = (col(OutboxMessage.status) == OutboxStatus.PENDING) & (
         col(OutboxMessage.next_attempt_at) <= moment
@@ -153,9 +166,9 @@ def _is_due(now: datetime | None):
 
 def mark_sent(session: Session, *, row_id: int, result: dict, now: datetime | None = None) -> None:
     """Record a successful delivery."""
-    row = session.get(OutboxMessage, row_id)
+    row = session.get_one(OutboxMessage, row_id)
     row.status = OutboxStatus.SENT
-    row.sent_at = _clock(now)
+    row.sent_at = _stored(_clock(now))
     row.attempts += 1
     row.lease_until = None
     row.result = json.dumps(result, ensure_ascii=False)
@@ -166,7 +179,7 @@ def mark_failed(
     session: Session, *, row_id: int, error: str, retryable: bool, now: datetime | None = None
 ) -> None:
     """Record a failed attempt and schedule the next one with exponential backoff."""
-    row = session.get(OutboxMessage, row_id)
+    row = session.get_one(OutboxMessage, row_id)
     row.attempts += 1
     row.last_error = error[:1000]
     row.lease_until = None
@@ -174,7 +187,7 @@ def mark_failed(
         row.status = OutboxStatus.FAILED
         return
     row.status = OutboxStatus.PENDING
-    row.next_attempt_at = _clock(now, backoff_delay(row.attempts))
+    row.next_attempt_at = _stored(_clock(now, backoff_delay(row.attempts)))
 
 
 def backoff_delay(attempts: int) -> timedelta:
@@ -189,7 +202,7 @@ def retry_now(session: Session, *, row_id: int) -> None:
     if row is None or row.status == OutboxStatus.SENT:
         return
     row.status = OutboxStatus.PENDING
-    row.next_attempt_at = db_now()
+    row.next_attempt_at = _stored(db_now())
 
 
 def is_duplicate_key_error(error: IntegrityError) -> bool:
@@ -211,8 +224,14 @@ def purge_batch(
     A row a notice still points at (its delivery state is shown) keeps its row but loses its
     blob and body, so the notice's page still says 已送达 or 未送达.
     """
-    ids = list(session.exec(select(OutboxMessage.id).where(_expired(keep_sent, keep_failed, now))
-                            .order_by(col(OutboxMessage.id)).limit(limit)))  # fmt: skip
+    ids = list(
+        session.exec(
+            select(OutboxMessage.id)
+            .where(_expired(keep_sent, keep_failed, now))
+            .order_by(col(OutboxMessage.id))
+            .limit(limit)
+        )
+    )
     if not ids:
         return 0
     chosen = col(OutboxMessage.id).in_(ids)
@@ -223,7 +242,9 @@ def purge_batch(
     return len(ids)
 
 
-def _expired(keep_sent: timedelta, keep_failed: timedelta, now: datetime | None):
+def _expired(
+    keep_sent: timedelta, keep_failed: timedelta, now: datetime | None
+) -> ColumnElement[bool]:
     sent = (col(OutboxMessage.status) == OutboxStatus.SENT) & (
         col(OutboxMessage.sent_at) < _clock(now, -keep_sent)
     )
@@ -231,12 +252,14 @@ def _expired(keep_sent: timedelta, keep_failed: timedelta, now: datetime | None)
         col(OutboxMessage.created_at) < _clock(now, -keep_failed)
     )
     # A referenced row already purged (no blob, empty body) is not chosen again.
-    spent = ~_referenced() | col(OutboxMessage.blob).is_not(None) | (OutboxMessage.payload != "{}")
+    spent = (
+        ~_referenced() | col(OutboxMessage.blob).is_not(None) | (col(OutboxMessage.payload) != "{}")
+    )
     return or_(sent, failed) & spent
 
 
-def _referenced():
+def _referenced() -> ColumnElement[bool]:
     """Return SQL telling whether a notice points at the outbox row."""
-    by_member = exists().where(NoticeRecipient.outbox_id == OutboxMessage.id)
-    by_group = exists().where(NoticeGroupPost.outbox_id == OutboxMessage.id)
+    by_member = exists().where(col(NoticeRecipient.outbox_id) == col(OutboxMessage.id))
+    by_group = exists().where(col(NoticeGroupPost.outbox_id) == col(OutboxMessage.id))
     return by_member | by_group

@@ -120,12 +120,14 @@ def core_rows(county: CountyReport) -> list[list[str]]:
 
 def core_findings(county: CountyReport) -> list[str]:
     """Name the most focused department and those below half of hours on core duties."""
-    valued = [d for d in county.departments if d.figures.core_focus.value is not None]
+    valued = [
+        (value, d) for d in county.departments if (value := d.figures.core_focus.value) is not None
+    ]
     if not valued:
         return [texts.FIND_NO_ENTRIES]
-    top = max(valued, key=lambda d: d.figures.core_focus.value)
+    top = max(valued, key=lambda pair: pair[0])[1]
     lines = [texts.CORE_FINDING_TOP.format(name=top.name, value=top.figures.core_focus.label(2))]
-    low = [d.name for d in valued if d.figures.core_focus.value < CORE_LOW]
+    low = [d.name for value, d in valued if value < CORE_LOW]
     lines.append(
         texts.CORE_FINDING_LOW.format(names="、".join(low)) if low else texts.CORE_FINDING_ALL_OK
     )

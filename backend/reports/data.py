@@ -108,8 +108,9 @@ def department_report(
 ) -> DepartmentReport:
     """Load a department's figures for the period, the one before, its trend and (monthly) gaps."""
     calendar = load_calendar(session)
-    span = {"start": period.start, "end": period.end, "calendar": calendar}
-    breakdown = department_breakdown(session, department_id=department_id, **span)
+    breakdown = department_breakdown(
+        session, department_id=department_id, start=period.start, end=period.end, calendar=calendar
+    )
     previous = period.previous()
     before = department_metrics(
         session,

@@ -7,7 +7,7 @@ cells wrap, table headers repeat on every page, the footer numbers the pages, ch
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -51,7 +51,7 @@ class Table:
     columns: list[str]
     rows: list[list[str]]
     widths: list[float] | None = None
-    fills: list[str | None] | None = None
+    fills: Sequence[str | None] | None = None
 
 
 @dataclass(frozen=True)

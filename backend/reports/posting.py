@@ -6,12 +6,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Generic, TypeVar
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from backend.db import writing
-from backend.models import Department
+from backend.models import Department, saved_id
 from backend.reports import texts
 from backend.reports.data import (
     CountyReport,
@@ -43,13 +44,16 @@ def run_key(period: Period, unit: str) -> str:
     return f"{JOB_NAMES[period.kind]}:{period.key}:{unit}"
 
 
+Report = TypeVar("Report", DepartmentReport, CountyReport)
+
+
 @dataclass(frozen=True)
-class Loaded:
+class Loaded(Generic[Report]):
     """A report's data, loaded for a run key that had not run yet, and where it goes."""
 
     key: str
     target: tuple[str, str]
-    report: DepartmentReport | CountyReport
+    report: Report
 
 
 @dataclass(frozen=True)
@@ -81,7 +85,7 @@ def publish(engine: Engine, post: Post) -> bool:
 # --- weekly -------------------------------------------------------------------------------
 
 
-def weekly_posts(session: Session, *, period: Period) -> list[Loaded]:
+def weekly_posts(session: Session, *, period: Period) -> list[Loaded[DepartmentReport]]:
     """Load the week of every department with a group chat whose summary is not posted yet."""
     posts = []
     for department in reporting_departments(session):
@@ -89,12 +93,12 @@ def weekly_posts(session: Session, *, period: Period) -> list[Loaded]:
         if target is None:
             log.info("department %s has no group chat: weekly summary skipped", department.id)
         elif not run_exists(session, key=key):
-            report = department_report(session, department_id=department.id, period=period)
+            report = department_report(session, department_id=saved_id(department), period=period)
             posts.append(Loaded(key, target, report))
     return posts
 
 
-def render_weekly(loaded: Loaded, *, options: ReportOptions) -> Post:
+def render_weekly(loaded: Loaded[DepartmentReport], *, options: ReportOptions) -> Post:
     """Render a department's weekly image and markdown (pure)."""
     log.info("rendering %s", loaded.key)
     image = weekly_image(loaded.report)
@@ -108,9 +112,9 @@ def render_weekly(loaded: Loaded, *, options: ReportOptions) -> Post:
 
 def load_department_monthly(
     session: Session, *, department_id: int, period: Period
-) -> Loaded | None:
+) -> Loaded[DepartmentReport] | None:
     """Load a department's month, or None when it has no group or its report was posted."""
-    department = session.get(Department, department_id)
+    department = session.get_one(Department, department_id)
     target, key = group_target(department), run_key(period, f"dept-{department_id}")
     if target is None or run_exists(session, key=key):
         return None
@@ -118,7 +122,9 @@ def load_department_monthly(
     return Loaded(key, target, report)
 
 
-def render_department_monthly(loaded: Loaded, *, today: date, options: ReportOptions) -> Post:
+def render_department_monthly(
+    loaded: Loaded[DepartmentReport], *, today: date, options: ReportOptions
+) -> Post:
     """Render the department's PDF report and XLSX data with the note that goes with them."""
     log.info("rendering %s", loaded.key)
     report = loaded.report
@@ -127,7 +133,9 @@ def render_department_monthly(loaded: Loaded, *, today: date, options: ReportOpt
     return Post(loaded.key, loaded.target, files, note)
 
 
-def load_county(session: Session, *, period: Period, options: ReportOptions) -> Loaded | None:
+def load_county(
+    session: Session, *, period: Period, options: ReportOptions
+) -> Loaded[CountyReport] | None:
     """Load every department's figures, or None without an admin group or when already posted."""
     target = options.admin_target
     if target is None:
@@ -139,7 +147,7 @@ def load_county(session: Session, *, period: Period, options: ReportOptions) -> 
     return Loaded(key, target, county_report(session, period=period))
 
 
-def render_county(loaded: Loaded, *, today: date) -> Post:
+def render_county(loaded: Loaded[CountyReport], *, today: date) -> Post:
     """Render the county summary: weekly markdown, or the ranking files with a note."""
     log.info("rendering %s", loaded.key)
     county = loaded.report

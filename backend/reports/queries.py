@@ -10,7 +10,16 @@ from sqlalchemy import Integer, and_, exists, func, or_
 from sqlmodel import Session, col, select
 
 from backend.entries.review.labels import flag_labels
-from backend.models import Absence, Department, Duty, DutyEntry, EntryStatus, Staff, TaskType
+from backend.models import (
+    Absence,
+    Department,
+    Duty,
+    DutyEntry,
+    EntryStatus,
+    Staff,
+    TaskType,
+    saved_ids,
+)
 from backend.models.org import FUNCTION_TYPE_LABELS
 
 PROBLEM_ROWS = 60
@@ -50,8 +59,8 @@ class Gaps:
 
 def unit_ids(session: Session, department_id: int) -> list[int]:
     """Return the department and its affiliated institutions."""
-    children = select(Department.id).where(Department.parent_id == department_id)
-    return [department_id, *session.exec(children).all()]
+    children = select(Department.id).where(col(Department.parent_id) == department_id)
+    return [department_id, *saved_ids(session.exec(children).all())]
 
 
 def unperformed_duties(
@@ -59,13 +68,15 @@ def unperformed_duties(
 ) -> list[DutyGap]:
     """List the active duties of the units with no entry between start and end."""
     logged = exists().where(
-        DutyEntry.duty_id == Duty.id, DutyEntry.work_date >= start, DutyEntry.work_date <= end
+        col(DutyEntry.duty_id) == Duty.id,
+        col(DutyEntry.work_date) >= start,
+        col(DutyEntry.work_date) <= end,
     )
     rows = session.exec(
-        select(Department.name, Duty.seq, Duty.title, Duty.function_type)
+        select(col(Department.name), col(Duty.seq), col(Duty.title), col(Duty.function_type))
         .join(Department, col(Department.id) == Duty.department_id)
         .where(col(Duty.department_id).in_(units), col(Duty.active), ~logged)
-        .order_by(Department.sort_order, Department.id, Duty.seq)
+        .order_by(col(Department.sort_order), col(Department.id), col(Duty.seq))
     ).all()
     return [DutyGap(u, s, t, FUNCTION_TYPE_LABELS[f]) for u, s, t, f in rows]
 
@@ -82,11 +93,11 @@ def gaps(session: Session, *, units: Collection[int], start: date, end: date) ->
 
 
 def _problem_filter(units: Collection[int], start: date, end: date):
-    problem = or_(col(DutyEntry.flags) != "", DutyEntry.status == EntryStatus.RETURNED.value)
+    problem = or_(col(DutyEntry.flags) != "", col(DutyEntry.status) == EntryStatus.RETURNED.value)
     return and_(
         col(DutyEntry.department_id).in_(units),
-        DutyEntry.work_date >= start,
-        DutyEntry.work_date <= end,
+        col(DutyEntry.work_date) >= start,
+        col(DutyEntry.work_date) <= end,
         problem,
     )
 
@@ -95,7 +106,9 @@ def problem_counts(
     session: Session, *, units: Collection[int], start: date, end: date
 ) -> tuple[int, int]:
     """Count the flagged entries and the returned entries of the period."""
-    returned = func.sum(func.cast(DutyEntry.status == EntryStatus.RETURNED.value, type_=Integer))
+    returned = func.sum(
+        func.cast(col(DutyEntry.status) == EntryStatus.RETURNED.value, type_=Integer)
+    )
     flagged = func.sum(func.cast(col(DutyEntry.flags) != "", type_=Integer))
     row = session.exec(
         select(func.coalesce(flagged, 0), func.coalesce(returned, 0)).where(
@@ -115,7 +128,7 @@ def problem_entries(
         .join(Duty, col(Duty.id) == DutyEntry.duty_id)
         .where(_problem_filter(units, start, end))
         .order_by(
-            (DutyEntry.status == EntryStatus.RETURNED.value).desc(),
+            (col(DutyEntry.status) == EntryStatus.RETURNED.value).desc(),
             col(DutyEntry.work_date).desc(),
             col(DutyEntry.id),
         )
@@ -139,41 +152,38 @@ def missing_workdays(
         return {}
     start, end = min(workdays), max(workdays)
     logged = session.exec(
-        select(DutyEntry.staff_id, DutyEntry.work_date)
+        select(col(DutyEntry.staff_id), col(DutyEntry.work_date))
         .where(col(DutyEntry.staff_id).in_(staff_ids))
-        .where(DutyEntry.work_date >= start, DutyEntry.work_date <= end)
+        .where(col(DutyEntry.work_date) >= start, col(DutyEntry.work_date) <= end)
         .distinct()
     ).all()
     away = session.exec(
-        select(Absence.staff_id, Absence.start_date, Absence.end_date).where(
+        select(col(Absence.staff_id), col(Absence.start_date), col(Absence.end_date)).where(
             col(Absence.staff_id).in_(staff_ids),
-            Absence.start_date <= end,
-            Absence.end_date >= start,
+            col(Absence.start_date) <= end,
+            col(Absence.end_date) >= start,
         )
     ).all()
-    members = select(Staff.id, Staff.joined_on).where(col(Staff.id).in_(staff_ids))
+    members = select(col(Staff.id), col(Staff.joined_on)).where(col(Staff.id).in_(staff_ids))
     joined = {staff: day for staff, day in session.exec(members).all()}
+    since = {staff: joined.get(staff) or start for staff in staff_ids}  # start: every workday
     covered = {(staff, day) for staff, day in logged}
     covered |= {
         (staff, day) for staff, first, last in away for day in workdays if first <= day <= last
     }
     return {
-        staff: sum(
-            1
-            for day in workdays
-            if (joined.get(staff) is None or day >= joined[staff]) and (staff, day) not in covered
-        )
+        staff: sum(1 for day in workdays if day >= since[staff] and (staff, day) not in covered)
         for staff in staff_ids
     }
 
 
 def task_type_names(session: Session) -> dict[str, str]:
     """Map task-type code to Chinese name, in the configured order."""
-    rows = session.exec(select(TaskType.code, TaskType.name).order_by(TaskType.sort_order))
+    rows = session.exec(select(TaskType.code, TaskType.name).order_by(col(TaskType.sort_order)))
     return dict(rows.all())
 
 
 def reporting_departments(session: Session) -> list[Department]:
     """Return the top-level departments in the county's order."""
     query = select(Department).where(col(Department.parent_id).is_(None))
-    return list(session.exec(query.order_by(Department.sort_order, Department.id)).all())
+    return list(session.exec(query.order_by(col(Department.sort_order), col(Department.id))).all())

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from backend.db import reading, writing
 from backend.jobs import service as jobs
 from backend.jobs.service import JobResult
-from backend.models import Department, Role, Staff
+from backend.models import Department, Role, Staff, saved_id
 from backend.reports import texts
 from backend.reports.data import DepartmentReport, department_report
 from backend.reports.periods import month_of, parse_period, week_of
@@ -38,9 +38,9 @@ def may_request(staff: Staff) -> bool:
 
 def top_department(session: Session, staff: Staff) -> Department:
     """Return the member's department, or the parent department of their institution."""
-    department = session.get(Department, staff.department_id)
+    department = session.get_one(Department, staff.department_id)
     if department.parent_id is not None:
-        return session.get(Department, department.parent_id)
+        return session.get_one(Department, department.parent_id)
     return department
 
 
@@ -56,9 +56,14 @@ def request_report(session: Session, *, staff: Staff, kind: str, today: date) ->
     key = f"report:{kind}:{department.id}:{period.key}"
     if jobs.open_job(session, dedupe_key=key) is not None:
         return texts.CMD_ALREADY.format(what=what, label=period.label)
-    payload = {"kind": kind, "department_id": department.id, "period_key": period.key,
-               "period_end": period.end.isoformat(), "requested_by": staff.wecom_userid,
-               "today": today.isoformat()}  # fmt: skip
+    payload = {
+        "kind": kind,
+        "department_id": department.id,
+        "period_key": period.key,
+        "period_end": period.end.isoformat(),
+        "requested_by": staff.wecom_userid,
+        "today": today.isoformat(),
+    }
     jobs.enqueue(session, kind=JOB_KIND, payload=payload, dedupe_key=key)
     return texts.CMD_QUEUED.format(what=what, label=period.label)
 
@@ -78,12 +83,13 @@ def load_request(session: Session, *, job_id: int, payload: dict, today: date) -
     kind = payload["kind"]
     department = session.get(Department, payload["department_id"])
     target = group_target(department) if department is not None else None
-    if target is None:
+    if department is None or target is None:
         return LoadedRequest(job_id, kind, None, None)
     end = date.fromisoformat(payload["period_end"])
     period = parse_period(KINDS[kind], payload["period_key"], today=today).until(end)
     monthly = kind == "monthly"
-    report = department_report(session, department_id=department.id, period=period, monthly=monthly)
+    department_id = saved_id(department)
+    report = department_report(session, department_id=department_id, period=period, monthly=monthly)
     return LoadedRequest(job_id, kind, target, report)
 
 

@@ -56,8 +56,8 @@ def summary_image(report: DepartmentReport, *, title: str) -> bytes:
         top -= GAP_IN + panel_height
         if draw is None:
             continue
-        box = [left / WIDTH_IN, top / height, (WIDTH_IN - left - RIGHT_IN) / WIDTH_IN]
-        draw(figure.add_axes([*box, panel_height / height]))
+        width = (WIDTH_IN - left - RIGHT_IN) / WIDTH_IN
+        draw(figure.add_axes((left / WIDTH_IN, top / height, width, panel_height / height)))
     figure.suptitle(f"{title}\n{report.period.label}", fontsize=14, y=1 - 0.15 / height, va="top")
     return _png(figure)
 
@@ -65,6 +65,7 @@ def summary_image(report: DepartmentReport, *, title: str) -> bytes:
 def _png(figure: Figure) -> bytes:
     """Encode the opaque canvas as an RGB PNG: the same pixels as RGBA, a quarter less to pack."""
     canvas = figure.canvas
+    assert isinstance(canvas, FigureCanvasAgg)  # `summary_image` attaches an Agg canvas
     canvas.draw()
     pixels = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
     buffer = BytesIO()

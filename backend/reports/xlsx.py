@@ -27,6 +27,6 @@ def render_xlsx(sheets: Sequence[Sheet]) -> bytes:
 
 
 def _columns(sheet: Sheet) -> list[Column]:
-    widths = list(sheet.widths or [])
+    widths: list[float | None] = list(sheet.widths or [])
     widths += [None] * (len(sheet.columns) - len(widths))
     return [Column(title, width) for title, width in zip(sheet.columns, widths, strict=False)]

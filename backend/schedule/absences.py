@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
-from backend.models import Absence, AbsenceKind, Staff
+from backend.models import Absence, AbsenceKind, Staff, saved_id
 from backend.org.queries import reviewable_department_ids
 
 MAX_ABSENCE_DAYS = 92
@@ -33,7 +33,7 @@ def mark_absent(
     if set_by.id != staff.id:
         ensure_may_set_for(session, setter=set_by, staff=staff)
     absence = Absence(
-        staff_id=staff.id,
+        staff_id=saved_id(staff),
         kind=kind,
         start_date=start,
         end_date=end,

@@ -77,7 +77,7 @@ class ImportResult:
 
 def load_calendar(session: Session) -> WorkCalendar:
     """Return the working-day calendar including every administrator override."""
-    rows = session.exec(select(CalendarOverride.day, CalendarOverride.is_workday)).all()
+    rows = session.exec(select(col(CalendarOverride.day), col(CalendarOverride.is_workday))).all()
     return WorkCalendar({day: bool(workday) for day, workday in rows})
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from backend.models import JobRun, utcnow
 
@@ -23,11 +23,13 @@ def finish_run(session: Session, *, key: str, detail: str | None = None) -> None
     """Mark the run for `key` done, with an optional short summary."""
     session.execute(
         update(JobRun)
-        .where(JobRun.key == key)
+        .where(col(JobRun.key) == key)
         .values(status="done", finished_at=utcnow(), detail=detail)
     )
 
 
 def run_exists(session: Session, *, key: str) -> bool:
     """Tell whether a run for `key` was already recorded."""
-    return session.execute(select(JobRun.key).where(JobRun.key == key)).first() is not None
+    return (
+        session.execute(select(col(JobRun.key)).where(col(JobRun.key) == key)).first() is not None
+    )

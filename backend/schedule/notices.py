@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func
+from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from backend.models import (
@@ -17,6 +18,7 @@ from backend.models import (
     OutboxMessage,
     OutboxStatus,
     Staff,
+    saved_id,
 )
 from backend.outbox.service import (
     MAX_RECIPIENTS_PER_CALL,
@@ -105,7 +107,7 @@ def _queue_staff(session: Session, notice: Notice, department_ids: list[int]) ->
     members = session.exec(
         select(Staff.id, Staff.wecom_userid)
         .where(Staff.active, col(Staff.department_id).in_(department_ids))
-        .order_by(Staff.id)
+        .order_by(col(Staff.id))
     ).all()
     if not members:
         raise NoticeError("所选部门没有在职人员")
@@ -117,7 +119,7 @@ def _queue_staff(session: Session, notice: Notice, department_ids: list[int]) ->
     )
     session.add_all(
         NoticeRecipient(
-            notice_id=notice.id,
+            notice_id=saved_id(notice),
             staff_id=staff_id,
             wecom_userid=userid,
             outbox_id=rows[index // MAX_RECIPIENTS_PER_CALL].id,
@@ -137,6 +139,7 @@ def _queue_groups(session: Session, notice: Notice, department_ids: list[int]) -
         raise NoticeError("所选部门都还没有配置部门群")
     text = f"**通知：{for_markdown_line(notice.title)}**\n{for_markdown(notice.body)}"
     for department in departments:
+        assert department.chat_target is not None  # chosen for having one
         row = enqueue_to_group(
             session,
             channel=str(department.chat_target_kind),
@@ -145,7 +148,9 @@ def _queue_groups(session: Session, notice: Notice, department_ids: list[int]) -
             dedupe_key=f"notice:{notice.id}:dept-{department.id}",
         )
         session.add(
-            NoticeGroupPost(notice_id=notice.id, department_id=department.id, outbox_id=row.id)
+            NoticeGroupPost(
+                notice_id=saved_id(notice), department_id=saved_id(department), outbox_id=row.id
+            )
         )
     session.flush()
 
@@ -177,18 +182,19 @@ def recipient_states(
     session: Session, *, notice_id: int
 ) -> list[tuple[str, str, str, datetime | None]]:
     """Return (name, userid, state, read_at) per member; state 已送达/未送达/发送中."""
-    rows = session.exec(
-        select(
-            Staff.name,
-            NoticeRecipient.wecom_userid,
-            OutboxMessage.status,
-            OutboxMessage.result,
-            NoticeRecipient.read_at,
+    # Five columns: more than SQLModel's `select` has typed overloads for.
+    rows = session.execute(
+        select_columns(
+            col(Staff.name),
+            col(NoticeRecipient.wecom_userid),
+            col(OutboxMessage.status),
+            col(OutboxMessage.result),
+            col(NoticeRecipient.read_at),
         )
         .join(Staff, col(Staff.id) == NoticeRecipient.staff_id)
         .join(OutboxMessage, col(OutboxMessage.id) == NoticeRecipient.outbox_id)
-        .where(NoticeRecipient.notice_id == notice_id)
-        .order_by(NoticeRecipient.id)
+        .where(col(NoticeRecipient.notice_id) == notice_id)
+        .order_by(col(NoticeRecipient.id))
     ).all()
     return [
         (name, userid, _state(userid, status, result), read)

@@ -7,9 +7,20 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from sqlalchemy import func, or_
+from sqlalchemy import select as select_columns
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from backend.models import Department, DutyEntry, EntryStatus, ReminderSetting, Role, Staff, utcnow
+from backend.models import (
+    Department,
+    DutyEntry,
+    EntryStatus,
+    ReminderSetting,
+    Role,
+    Staff,
+    saved_ids,
+    utcnow,
+)
 from backend.schedule.absences import absent_on
 from backend.schedule.workdays import WorkCalendar
 
@@ -132,7 +143,8 @@ def department_groups(session: Session) -> dict[ReminderTimes, list[int]]:
         )
     }
     groups: dict[ReminderTimes, list[int]] = {}
-    for department_id in session.exec(select(Department.id).order_by(Department.id)):
+    department_ids = session.exec(select(Department.id).order_by(col(Department.id)))
+    for department_id in saved_ids(department_ids):
         groups.setdefault(own.get(department_id, default), []).append(department_id)
     return groups
 
@@ -150,7 +162,7 @@ def missing_staff(session: Session, *, day: date, department_ids: list[int]) -> 
             col(Staff.id).not_in(absent_on(session, day=day)),
             or_(col(Staff.joined_on).is_(None), col(Staff.joined_on) <= day),
         )
-        .order_by(Staff.department_id, Staff.id)
+        .order_by(col(Staff.department_id), col(Staff.id))
     )
     return [Missing(*row) for row in session.exec(stmt)]
 
@@ -162,28 +174,35 @@ def overdue_reviewers(
     cutoff = day
     for _ in range(days):
         cutoff = calendar.previous_workday(cutoff)
-    entry_dept = Department.__table__.alias("entry_dept")
+    entry_dept = aliased(Department, name="entry_dept")
+    # Five columns: more than SQLModel's `select` has typed overloads for.
     stmt = (
-        select(Staff.id, Staff.wecom_userid, Staff.name, Staff.department_id, func.count())
+        select_columns(
+            col(Staff.id),
+            col(Staff.wecom_userid),
+            col(Staff.name),
+            col(Staff.department_id),
+            func.count(),
+        )
         .select_from(Staff)
         .join(DutyEntry, col(DutyEntry.staff_id) != Staff.id)
-        .join(entry_dept, entry_dept.c.id == DutyEntry.department_id)
+        .join(entry_dept, col(entry_dept.id) == DutyEntry.department_id)
         .where(
-            Staff.active,
-            Staff.role == Role.REVIEWER,
+            col(Staff.active),
+            col(Staff.role) == Role.REVIEWER,
             col(Staff.department_id).in_(department_ids),
             col(Staff.id).not_in(absent_on(session, day=day)),
-            DutyEntry.status == EntryStatus.SUBMITTED,
+            col(DutyEntry.status) == EntryStatus.SUBMITTED,
             col(DutyEntry.work_date) <= cutoff,
             or_(
-                entry_dept.c.id == Staff.department_id,
-                entry_dept.c.parent_id == Staff.department_id,
+                col(entry_dept.id) == Staff.department_id,
+                col(entry_dept.parent_id) == Staff.department_id,
             ),
         )
-        .group_by(Staff.id, Staff.wecom_userid, Staff.name, Staff.department_id)
-        .order_by(Staff.department_id, Staff.id)
+        .group_by(col(Staff.id), col(Staff.wecom_userid), col(Staff.name), col(Staff.department_id))
+        .order_by(col(Staff.department_id), col(Staff.id))
     )
-    return [Missing(*row) for row in session.exec(stmt)]
+    return [Missing(*row) for row in session.execute(stmt)]
 
 
 def principal_heads(session: Session, *, department_ids: list[int]) -> dict[int, list[str]]:
@@ -202,4 +221,5 @@ def principal_heads(session: Session, *, department_ids: list[int]) -> dict[int,
 
 def department_names(session: Session) -> dict[int, str]:
     """Return every department's name by id."""
-    return dict(session.exec(select(Department.id, Department.name)).all())
+    rows = session.exec(select(Department.id, Department.name)).all()
+    return {department_id: name for department_id, name in rows if department_id is not None}

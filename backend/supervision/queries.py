@@ -159,3 +159,13 @@ def unit_view(session: Session, code: SupervisionCode, *, post_changed: bool = F
         duties=list(duties),
         post_changed=left or post_changed,
     )
+
+
+def find_code(session: Session, *, code_id: int | None) -> SupervisionCode | None:
+    """Return the supervision code with this id, or None."""
+    return session.get(SupervisionCode, code_id) if code_id is not None else None
+
+
+def find_rating(session: Session, *, rating_id: int | None) -> Rating | None:
+    """Return the rating with this id, or None (also for no id)."""
+    return session.get(Rating, rating_id) if rating_id is not None else None

@@ -8,7 +8,7 @@ from sqlalchemy import and_, case, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from backend.models import ConsoleSetting, Department, Staff, utcnow
+from backend.models import ConsoleSetting, Department, Staff, saved_id, utcnow
 from backend.models.supervision import (
     BAD_LEVELS,
     Rating,
@@ -45,7 +45,7 @@ def issue_codes(session: Session) -> int:
     created = 0
     for department in session.exec(select(Department)):
         if department.id not in have_department:
-            session.add(SupervisionCode(code=new_token(), department_id=department.id))
+            session.add(SupervisionCode(code=new_token(), department_id=saved_id(department)))
             created += 1
     public = select(Staff).where(col(Staff.public_facing).is_(True), col(Staff.active).is_(True))
     for member in session.exec(public):
@@ -176,7 +176,7 @@ def submit_rating(
     opens_order = answers.level in BAD_LEVELS or answers.complaint
     _check_flood(session, code.department_id, day, network, bounds, opens_order=opens_order)
     rating = Rating(
-        code_id=code.id,
+        code_id=saved_id(code),
         department_id=code.department_id,
         staff_id=code.staff_id,
         level=answers.level,
@@ -201,16 +201,23 @@ def submit_rating(
 
 
 def _check_flood(
-    session: Session, department_id: int, day: date, network: str, bounds: PublicBounds,
-    *, opens_order: bool,
-) -> None:  # fmt: skip
+    session: Session,
+    department_id: int,
+    day: date,
+    network: str,
+    bounds: PublicBounds,
+    *,
+    opens_order: bool,
+) -> None:
     """Refuse a rating past the unit's daily bounds (per network, and for work orders)."""
     session.exec(select(Department.id).where(Department.id == department_id).with_for_update())
     if network:
         from_network = select(func.count()).where(
-            Rating.department_id == department_id, Rating.rated_on == day,
-            Rating.network == network, col(Rating.is_followup).is_(False),
-        )  # fmt: skip
+            Rating.department_id == department_id,
+            Rating.rated_on == day,
+            Rating.network == network,
+            col(Rating.is_followup).is_(False),
+        )
         if session.exec(from_network).one() >= bounds.ratings_per_network:
             raise SupervisionError(texts.NETWORK_BUSY, 429)
     if opens_order:
@@ -255,12 +262,14 @@ def rating_summary(
 def _order_summary(session: Session, department_id: int, start: date, end: date, as_of: date):
     w = WorkOrder
     visit_late = or_(
-        and_(col(w.visited_on).is_(None), w.visit_due < as_of), w.visited_on > w.visit_due
+        and_(col(w.visited_on).is_(None), col(w.visit_due) < as_of),
+        col(w.visited_on) > w.visit_due,
     )
     rectify_late = or_(
-        and_(col(w.rectified_on).is_(None), w.rectify_due < as_of), w.rectified_on > w.rectify_due
+        and_(col(w.rectified_on).is_(None), col(w.rectify_due) < as_of),
+        col(w.rectified_on) > w.rectify_due,
     )
-    on_time = and_(w.visited_on <= w.visit_due, w.rectified_on <= w.rectify_due)
+    on_time = and_(col(w.visited_on) <= w.visit_due, col(w.rectified_on) <= w.rectify_due)
     total, late, timely = session.exec(
         select(
             func.count(),

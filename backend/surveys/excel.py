@@ -12,6 +12,7 @@ from datetime import datetime, tzinfo
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from backend.excel import importer, reader
 from backend.excel.importer import Fail, ParsedRow
@@ -54,6 +55,7 @@ def template_xlsx() -> bytes:
     """Return the empty template with a filled example."""
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook opens on its one worksheet
     sheet.title = SURVEY_SHEET
     sheet.append(["项目", "内容", "说明"])
     for column in SETTINGS_SPEC.columns:
@@ -178,5 +180,9 @@ def _question(row: ParsedRow, fail: Fail) -> QuestionSpec | None:
     if row.failed:
         return None
     return QuestionSpec(
-        values["text"], QuestionKind(kind), values["options"], values["required"], values["weight"]
+        values["text"],
+        QuestionKind(values["kind"]),
+        values["options"],
+        values["required"],
+        values["weight"],
     )

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import Any
 
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from backend.excel.writer import Book, Column
-from backend.models import Department, Staff, SurveyAnswer, SurveyQuestion, SurveyResponse
+from backend.models import (
+    Department,
+    Staff,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+    saved_id,
+)
 from backend.models.surveys import SURVEY_KIND_LABELS, QuestionKind
 from backend.surveys import questions as rules
 from backend.surveys.results import SurveyResults
@@ -26,16 +35,16 @@ HEAD_COLUMNS = [
 
 
 def _answers_by_response(session: Session, survey_id: int) -> dict[int, dict[int, list]]:
-    query = (
-        select(
-            SurveyAnswer.response_id,
-            SurveyAnswer.question_id,
-            SurveyAnswer.option,
-            SurveyAnswer.number,
-            SurveyAnswer.text,
+    query: Select[*tuple[Any, ...]] = (
+        Select(
+            col(SurveyAnswer.response_id),
+            col(SurveyAnswer.question_id),
+            col(SurveyAnswer.option),
+            col(SurveyAnswer.number),
+            col(SurveyAnswer.text),
         )
         .join(SurveyResponse, col(SurveyResponse.id) == SurveyAnswer.response_id)
-        .where(SurveyResponse.survey_id == survey_id)
+        .where(col(SurveyResponse.survey_id) == survey_id)
         .order_by(col(SurveyAnswer.id))
     )
     found: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
@@ -60,11 +69,13 @@ def response_rows(session: Session, results: SurveyResults) -> Iterator[list]:
     survey, questions = results.survey, [r.question for r in results.questions]
     names = dict(session.exec(select(Department.id, Department.name)).all())
     people = dict(session.exec(select(Staff.id, Staff.name)).all())
-    answers = _answers_by_response(session, survey.id)
+    answers = _answers_by_response(session, saved_id(survey))
     query = select(SurveyResponse).where(SurveyResponse.survey_id == survey.id)
     for r in session.exec(query.order_by(col(SurveyResponse.id))).all():
         who = "（匿名）" if survey.anonymous else people.get(r.staff_id, "")
-        yield _head(r, who, names) + [_value(q, answers[r.id].get(q.id, [])) for q in questions]
+        yield _head(r, who, names) + [
+            _value(q, answers[saved_id(r)].get(saved_id(q), [])) for q in questions
+        ]
 
 
 def _head(response: SurveyResponse, who: str, names: dict) -> list:

@@ -21,8 +21,13 @@ from backend.surveys import audience as audiences
 from backend.surveys import questions as rules
 from backend.surveys import service as surveys
 
-SCORE_BUCKETS = ((0, 60, "0–59"), (60, 70, "60–69"), (70, 80, "70–79"), (80, 90, "80–89"),
-                 (90, 101, "90–100"))  # fmt: skip
+SCORE_BUCKETS = (
+    (0, 60, "0–59"),
+    (60, 70, "60–69"),
+    (70, 80, "70–79"),
+    (80, 90, "80–89"),
+    (90, 101, "90–100"),
+)
 TEXT_LIMIT = 500
 
 
@@ -103,8 +108,10 @@ def response_rates(session: Session, *, survey: Survey) -> list[RateRow]:
     )
     responded = dict(session.exec(query).all())
     names = _names(session)
-    rows = [RateRow(names.get(d, str(d)), invited.get(d), responded.get(d, 0))
-            for d in sorted(set(invited) | {d for d in responded if d is not None})]  # fmt: skip
+    rows = [
+        RateRow(names.get(d, str(d)), invited.get(d), responded.get(d, 0))
+        for d in sorted(set(invited) | {d for d in responded if d is not None})
+    ]
     if None in responded:
         rows.append(RateRow("扫码/链接填写", None, responded[None]))
     return rows
@@ -122,8 +129,10 @@ def department_scores(session: Session, *, survey: Survey) -> list[ScoreRow]:
         .group_by(col(SurveyResponse.evaluated_department_id))
     )
     names = _names(session)
-    rows = [ScoreRow(d, names.get(d, "（未指定）"), rules.rounded(avg), count)
-            for d, avg, count in session.exec(query).all()]  # fmt: skip
+    rows = [
+        ScoreRow(d, names.get(d, "（未指定）"), rules.rounded(avg), count)
+        for d, avg, count in session.exec(query).all()
+    ]
     return sorted(rows, key=lambda r: (r.score is None, -(r.score or 0)))
 
 
@@ -153,14 +162,18 @@ def question_results(session: Session, *, questions: list[SurveyQuestion]) -> li
 def _fill(result: QuestionResult, options: dict, numbers: dict) -> None:
     q = result.question
     if q.kind in rules.CHOICE_KINDS:
-        result.counts = [(o.label, options.get(i, 0))
-                         for i, o in enumerate(rules.options_of(q), start=1)]  # fmt: skip
+        result.counts = [
+            (o.label, options.get(i, 0)) for i, o in enumerate(rules.options_of(q), start=1)
+        ]
     elif q.kind in rules.RATING_TOPS:
-        result.counts = [(str(n), numbers.get(float(n), 0))
-                         for n in range(1, rules.RATING_TOPS[q.kind] + 1)]  # fmt: skip
+        result.counts = [
+            (str(n), numbers.get(float(n), 0)) for n in range(1, rules.RATING_TOPS[q.kind] + 1)
+        ]
     elif q.kind == QuestionKind.SCORE:
-        result.counts = [(label, sum(c for v, c in numbers.items() if low <= v < high))
-                         for low, high, label in SCORE_BUCKETS]  # fmt: skip
+        result.counts = [
+            (label, sum(c for v, c in numbers.items() if low <= v < high))
+            for low, high, label in SCORE_BUCKETS
+        ]
     total = sum(numbers.values())
     if total:
         result.mean = round(sum(v * c for v, c in numbers.items()) / total, 2)

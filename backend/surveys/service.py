@@ -20,6 +20,7 @@ from backend.models import (
     SurveyQuestion,
     SurveyResponse,
     SurveyTarget,
+    saved_id,
 )
 from backend.models.surveys import AudienceKind, QuestionKind, SurveyKind, SurveyStatus
 from backend.outbox import service as outbox
@@ -67,8 +68,12 @@ def _aware(moment: datetime) -> datetime:
 
 def create_survey(session: Session, *, spec: SurveySpec) -> Survey:
     """Store a new draft survey with its questions and evaluated departments."""
-    survey = Survey(title=spec.title, opens_at=spec.opens_at, closes_at=spec.closes_at,
-                    token=secrets.token_urlsafe(TOKEN_BYTES))  # fmt: skip
+    survey = Survey(
+        title=spec.title,
+        opens_at=spec.opens_at,
+        closes_at=spec.closes_at,
+        token=secrets.token_urlsafe(TOKEN_BYTES),
+    )
     _apply(session, survey, spec)
     _replace_questions(session, survey, spec)
     return survey
@@ -76,7 +81,7 @@ def create_survey(session: Session, *, spec: SurveySpec) -> Survey:
 
 def update_survey(session: Session, *, survey: Survey, spec: SurveySpec, questions: bool) -> None:
     """Change a survey's settings, and its questions too while nobody has answered."""
-    if questions and response_count(session, survey_id=survey.id):
+    if questions and response_count(session, survey_id=saved_id(survey)):
         raise SurveyLocked(texts.NOT_EDITABLE)
     _apply(session, survey, spec)
     if questions:
@@ -96,7 +101,7 @@ def _apply(session: Session, survey: Survey, spec: SurveySpec) -> None:
     session.flush()
     session.execute(delete(SurveyTarget).where(col(SurveyTarget.survey_id) == survey.id))
     for department_id in dict.fromkeys(spec.target_department_ids):
-        session.add(SurveyTarget(survey_id=survey.id, department_id=department_id))
+        session.add(SurveyTarget(survey_id=saved_id(survey), department_id=department_id))
     session.flush()
 
 
@@ -105,16 +110,24 @@ def _replace_questions(session: Session, survey: Survey, spec: SurveySpec) -> No
     for seq, q in enumerate(spec.questions, start=1):
         options = [{"label": label, "score": score} for label, score in q.options]
         weight = 0.0 if q.kind == QuestionKind.TEXT else q.weight
-        session.add(SurveyQuestion(survey_id=survey.id, seq=seq, text=q.text, kind=q.kind,
-                                   options=json.dumps(options, ensure_ascii=False),
-                                   required=q.required, weight=weight))  # fmt: skip
+        session.add(
+            SurveyQuestion(
+                survey_id=saved_id(survey),
+                seq=seq,
+                text=q.text,
+                kind=q.kind,
+                options=json.dumps(options, ensure_ascii=False),
+                required=q.required,
+                weight=weight,
+            )
+        )
     session.flush()
 
 
 def questions_of(session: Session, *, survey_id: int) -> list[SurveyQuestion]:
     """Return the survey's questions in order."""
-    query = select(SurveyQuestion).where(SurveyQuestion.survey_id == survey_id)
-    return list(session.exec(query.order_by(SurveyQuestion.seq)).all())
+    query = select(SurveyQuestion).where(col(SurveyQuestion.survey_id) == survey_id)
+    return list(session.exec(query.order_by(col(SurveyQuestion.seq))).all())
 
 
 def questions_version(session: Session, *, survey_id: int) -> tuple[int, int]:
@@ -127,15 +140,28 @@ def questions_version(session: Session, *, survey_id: int) -> tuple[int, int]:
 def spec_of(session: Session, *, survey: Survey) -> SurveySpec:
     """Return the survey as a spec (to edit some of its settings and store it back)."""
     questions = tuple(
-        QuestionSpec(q.text, QuestionKind(q.kind),
-                     tuple((o.label, o.score) for o in rules.options_of(q)), q.required, q.weight)
-        for q in questions_of(session, survey_id=survey.id)
-    )  # fmt: skip
-    targets = tuple(d.id for d in audiences.target_departments(session, survey_id=survey.id))
-    return SurveySpec(title=survey.title, kind=SurveyKind(survey.kind), opens_at=survey.opens_at,
-                      closes_at=survey.closes_at, target_department_ids=targets,
-                      audience=audiences.audience_of(survey), introduction=survey.introduction,
-                      anonymous=survey.anonymous, questions=questions)  # fmt: skip
+        QuestionSpec(
+            q.text,
+            QuestionKind(q.kind),
+            tuple((o.label, o.score) for o in rules.options_of(q)),
+            q.required,
+            q.weight,
+        )
+        for q in questions_of(session, survey_id=saved_id(survey))
+    )
+    departments = audiences.target_departments(session, survey_id=saved_id(survey))
+    targets = tuple(saved_id(d) for d in departments)
+    return SurveySpec(
+        title=survey.title,
+        kind=SurveyKind(survey.kind),
+        opens_at=survey.opens_at,
+        closes_at=survey.closes_at,
+        target_department_ids=targets,
+        audience=audiences.audience_of(survey),
+        introduction=survey.introduction,
+        anonymous=survey.anonymous,
+        questions=questions,
+    )
 
 
 def by_token(session: Session, *, token: str) -> Survey | None:
@@ -189,35 +215,44 @@ def publish(session: Session, *, survey: Survey, now: datetime) -> int:
     session.add(survey)
     members = audiences.audience_staff(session, survey=survey)
     text = texts.INVITATION.format(
-        title=for_text(survey.title), id=survey.id,
+        title=for_text(survey.title),
+        id=survey.id,
         introduction=f"\n{for_text(survey.introduction[:200])}" if survey.introduction else "",
         closes=local_time(survey.closes_at, now),
-        count=len(questions_of(session, survey_id=survey.id)),
-    )  # fmt: skip
+        count=len(questions_of(session, survey_id=saved_id(survey))),
+    )
     content = outbox.OutgoingContent("text", {"content": text})
     user_ids = [m.wecom_userid for m in members]
-    outbox.enqueue_to_users(session, user_ids=user_ids, content=content,
-                            dedupe_key=f"survey-invite:{survey.id}")  # fmt: skip
+    outbox.enqueue_to_users(
+        session, user_ids=user_ids, content=content, dedupe_key=f"survey-invite:{survey.id}"
+    )
     return len(user_ids)
 
 
 def closing_soon(session: Session, *, now: datetime, within: timedelta) -> list[Survey]:
     """Return the published surveys open now that close within `within`."""
     query = select(Survey).where(
-        Survey.status == SurveyStatus.PUBLISHED, Survey.opens_at <= now,
-        Survey.closes_at > now, Survey.closes_at <= now + within,
-    )  # fmt: skip
-    return list(session.exec(query.order_by(Survey.id)).all())
+        Survey.status == SurveyStatus.PUBLISHED,
+        Survey.opens_at <= now,
+        Survey.closes_at > now,
+        Survey.closes_at <= now + within,
+    )
+    return list(session.exec(query.order_by(col(Survey.id))).all())
 
 
 def remind_non_respondents(session: Session, *, survey: Survey, now: datetime) -> int:
     """Queue a reminder to every invited member who has not answered; return how many."""
     members = audiences.non_respondents(session, survey=survey)
-    text = texts.REMINDER.format(title=for_text(survey.title), id=survey.id,
-                                 closes=local_time(survey.closes_at, now))  # fmt: skip
+    text = texts.REMINDER.format(
+        title=for_text(survey.title), id=survey.id, closes=local_time(survey.closes_at, now)
+    )
     content = outbox.OutgoingContent("text", {"content": text})
-    outbox.enqueue_to_users(session, user_ids=[m.wecom_userid for m in members], content=content,
-                            dedupe_key=f"survey-reminder:{survey.id}")  # fmt: skip
+    outbox.enqueue_to_users(
+        session,
+        user_ids=[m.wecom_userid for m in members],
+        content=content,
+        dedupe_key=f"survey-reminder:{survey.id}",
+    )
     return len(members)
 
 
@@ -243,25 +278,29 @@ def submit_response(
     if reason:
         raise SurveyUnavailable(reason)
     _ensure_may_answer(session, survey, staff)
-    questions = questions_of(session, survey_id=survey.id)
-    checked = {q.id: rules.check(q, values.get(q.id)) for q in questions}
+    survey_id = saved_id(survey)
+    questions = questions_of(session, survey_id=survey_id)
+    checked = {saved_id(q): rules.check(q, values.get(saved_id(q))) for q in questions}
     if evaluated_department_id is None:
-        targets = audiences.target_departments(session, survey_id=survey.id)
+        targets = audiences.target_departments(session, survey_id=survey_id)
         evaluated_department_id = targets[0].id if len(targets) == 1 else None
     response = SurveyResponse(
-        survey_id=survey.id, respondent_key=respondent_key, channel=channel,
+        survey_id=survey_id,
+        respondent_key=respondent_key,
+        channel=channel,
         staff_id=None if survey.anonymous or staff is None else staff.id,
         department_id=staff.department_id if staff else None,
         evaluated_department_id=evaluated_department_id,
-        score=rules.response_score(questions, checked), submitted_at=now,
-    )  # fmt: skip
+        score=rules.response_score(questions, checked),
+        submitted_at=now,
+    )
     try:
         with session.begin_nested():
             session.add(response)
             session.flush()
     except IntegrityError as exc:
         raise AlreadyAnswered(texts.ALREADY.format(title=survey.title)) from exc
-    _store_answers(session, response.id, questions, checked)
+    _store_answers(session, saved_id(response), questions, checked)
     return response
 
 
@@ -298,7 +337,9 @@ def open_surveys_for(session: Session, *, staff: Staff, now: datetime) -> list[S
     """Return the published, open surveys the member is invited to and has not finished."""
     query = select(Survey).where(Survey.status == SurveyStatus.PUBLISHED)
     open_now = [
-        s for s in session.exec(query.order_by(Survey.closes_at)).all() if not problem(s, now=now)
+        s
+        for s in session.exec(query.order_by(col(Survey.closes_at))).all()
+        if not problem(s, now=now)
     ]
     invited = [s for s in open_now if audiences.in_audience(session, survey=s, staff=staff)]
     return [s for s in invited if pending_choices(session, survey=s, staff=staff)]
@@ -310,7 +351,7 @@ def pending_choices(session: Session, *, survey: Survey, staff: Staff) -> list[D
         audiences.evaluation_choices(session, survey=survey, staff=staff)
     ) or [None]
     key = audiences.respondent_key(survey, staff)
-    done = audiences.answered_targets(session, survey_id=survey.id, key=key)
+    done = audiences.answered_targets(session, survey_id=saved_id(survey), key=key)
     return [d for d in choices if (d.id if d else None) not in done]
 
 
@@ -325,9 +366,10 @@ def department_scores(
         .where(col(SurveyResponse.score).is_not(None))
         .where(Survey.opens_at < end, Survey.closes_at >= start)
         .group_by(col(Survey.id))
-        .order_by(Survey.closes_at)
+        .order_by(col(Survey.closes_at))
     )
     return [
-        SurveyScore(s.id, s.title, s.kind, department_id, rules.rounded(avg), count, s.closes_at)
+        SurveyScore(saved_id(s), s.title, s.kind, department_id, score, count, s.closes_at)
         for s, avg, count in session.exec(query).all()
+        if (score := rules.rounded(avg)) is not None  # always: only scored responses are averaged
     ]

@@ -24,8 +24,14 @@ class BoundedIntegerConverter(IntegerConverter):
 
     regex = r"[0-9]{1,19}"
 
-    def __init__(self, map, fixed_digits: int = 0, min: int | None = 0, max: int | None = MAX_ID,
-                 signed: bool = False) -> None:  # fmt: skip
+    def __init__(
+        self,
+        map,
+        fixed_digits: int = 0,
+        min: int | None = 0,
+        max: int | None = MAX_ID,
+        signed: bool = False,
+    ) -> None:
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 

@@ -14,12 +14,15 @@ transaction returned): the request session keeps the snapshot it started with.
 from __future__ import annotations
 
 from contextlib import ExitStack
+from typing import TYPE_CHECKING
 
 from flask import Flask, g
-from sqlmodel import Session
 
 from backend.db import reading
 from backend.runtime import runtime
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 _KEY = "lvzhi_request_session"
 

@@ -143,6 +143,7 @@ def _confirm(
     ctx: Context, form: Form, row: FormState, text: str, history: list[str]
 ) -> list[Reply]:
     if text in texts.CONFIRM_WORDS:
+        assert ctx.form is not None  # a form being answered was loaded into the context
         conversations.finish(ctx.form)
         try:
             return form.finish(ctx)

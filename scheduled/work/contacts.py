@@ -19,11 +19,17 @@ def run_contact_sync(engine: Engine, job: ClaimedJob, progress) -> JobResult:
     try:
         contacts = fetch_contacts(build_client(job.run_settings, engine))
     except WeComError as exc:
-        return JobResult({"error": f"无法读取企业微信通讯录：{exc}", "back": "/console/org"},
-                         failed=True)  # fmt: skip
+        return JobResult(
+            {"error": f"无法读取企业微信通讯录：{exc}", "back": "/console/org"}, failed=True
+        )
     with writing(engine) as session:
         report = sync_from_wecom(session, contacts)
         account = session.get(Account, job.account_id) if job.account_id else None
-        record_audit(session, account=account, action="wecom_sync", target="contacts",
-                     detail=report.summary())  # fmt: skip
+        record_audit(
+            session,
+            account=account,
+            action="wecom_sync",
+            target="contacts",
+            detail=report.summary(),
+        )
     return JobResult({"text": report.summary(), "back": "/console/org"})

@@ -47,7 +47,11 @@ def run_report_download(engine: Engine, job: ClaimedJob, progress) -> JobResult:
     progress(0, 0, "正在生成报告…")
     with reading(engine) as session:
         filename, data = report_download(
-            session, kind=payload["file"], period=period, today=today, options=options,
+            session,
+            kind=payload["file"],
+            period=period,
+            today=today,
+            options=options,
             department_id=payload.get("department_id"),
-        )  # fmt: skip
+        )
     return JobResult({"text": "报告已生成", "back": "/console/reports"}, filename, data)

@@ -15,13 +15,13 @@ import random
 import time
 from collections.abc import Callable, Iterator
 
-from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 
 from backend.db import is_sqlite, reading, writing
 from backend.excel.reader import MAX_ERRORS_SHOWN, ImportReport, WorkbookError
 from backend.jobs.service import ClaimedJob, JobResult
-from backend.models import Account, Department, Role, Survey
+from backend.models import Account, Department, Role, Survey, saved_id
 from backend.org import accounts, grants
 from backend.org import duty_import as duties
 from backend.org import roster_import as roster
@@ -54,7 +54,9 @@ def _checkpoint(engine: Engine) -> None:
     """Copy the WAL into the database here, so a callback's commit never inherits a big one."""
     raw = engine.raw_connection()
     try:
-        raw.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        driver = raw.driver_connection
+        assert driver is not None  # a pooled connection is always open here
+        driver.execute("PRAGMA wal_checkpoint(PASSIVE)")
     finally:
         raw.close()
 
@@ -145,10 +147,11 @@ def run_survey_import(engine: Engine, job: ClaimedJob, progress) -> JobResult:
     survey_id = job.payload.get("survey_id")
     back = f"/console/surveys/{survey_id}" if survey_id else "/console/surveys/"
     with reading(engine) as session:
-        departments = dict(session.execute(select(Department.name, Department.id)).all())
+        rows = session.exec(select(Department.name, Department.id)).all()
+    departments = {name: department_id for name, department_id in rows if department_id is not None}
     try:
         spec = survey_excel.parse_template(
-            job.input or b"", departments=departments, zone=job.settings.timezone
+            job.input or b"", departments=departments, zone=job.run_settings.timezone
         )
     except survey_excel.TemplateErrors as errors:
         shown = errors.problems[:MAX_ERRORS_SHOWN]
@@ -168,13 +171,13 @@ def _store_survey(engine: Engine, job: ClaimedJob, spec, survey_id: int | None) 
         if survey_id is None:
             survey, action = surveys.create_survey(session, spec=spec), "survey.import"
         else:
-            survey, action = session.get(Survey, survey_id), "survey.replace"
+            survey, action = session.get_one(Survey, survey_id), "survey.replace"
             surveys.update_survey(session, survey=survey, spec=spec, questions=True)
         session.flush()
         accounts.record_audit(
             session, account=account, action=action, target=f"survey:{survey.id} {survey.title}"
         )
-        return survey.id
+        return saved_id(survey)
 
 
 def run_calendar_import(engine: Engine, job: ClaimedJob, progress) -> JobResult:

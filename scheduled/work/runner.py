@@ -51,8 +51,9 @@ class Progress:
         if text is None and now - self._last < PROGRESS_EVERY:
             return
         self._last = now
-        service.report_progress(self.engine, job_id=self.job_id, holder=self.holder,
-                                done=done, total=total, text=text)  # fmt: skip
+        service.report_progress(
+            self.engine, job_id=self.job_id, holder=self.holder, done=done, total=total, text=text
+        )
 
 
 class _Heartbeat:
@@ -75,8 +76,9 @@ class _Heartbeat:
         engine, job_id, holder, seconds = self.args
         while not self.stop.wait(seconds / 3):
             try:
-                if not service.renew_lease(engine, job_id=job_id, holder=holder,
-                                           lease_seconds=seconds):  # fmt: skip
+                if not service.renew_lease(
+                    engine, job_id=job_id, holder=holder, lease_seconds=seconds
+                ):
                     log.warning("job %s: lease lost", job_id)
                     return
             except Exception:  # a database hiccup: try again at the next beat

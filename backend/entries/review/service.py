@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 
-from sqlalchemy import or_, update
+from sqlalchemy import ColumnElement, or_, update
 from sqlmodel import Session, col, select
 
 from backend.entries.review import flag_entries, labels
@@ -28,7 +28,7 @@ from backend.entries.review.pending import (
     pending_counts,
     pending_date_range,
 )
-from backend.models import Duty, DutyEntry, EntryStatus, Role, Staff
+from backend.models import Duty, DutyEntry, EntryStatus, Role, Staff, saved_id
 from backend.models.review import MonthClosure, MonthReopening
 from backend.org.queries import review_scope, reviewable_department_ids
 from backend.outbox.service import OutgoingContent, enqueue_to_users
@@ -128,7 +128,7 @@ def _checked_reason(reason: str | None) -> str:
 
 
 def _notify_author(session: Session, entry: DutyEntry) -> None:
-    author = session.get(Staff, entry.staff_id)
+    author = session.get_one(Staff, entry.staff_id)
     duty = session.get(Duty, entry.duty_id)
     description = entry.description.strip()
     if len(description) > PREVIEW_CHARS:
@@ -139,6 +139,7 @@ def _notify_author(session: Session, entry: DutyEntry) -> None:
         description=for_text(description),
         reason=for_text(entry.return_reason),
     )
+    assert entry.reviewed_at is not None  # returned just now, so reviewed
     key = f"review-return:{entry.id}:{entry.reviewed_at.isoformat()}"
     content = OutgoingContent("text", {"content": text})
     enqueue_to_users(session, user_ids=[author.wecom_userid], content=content, dedupe_key=key)
@@ -161,11 +162,11 @@ def bulk_approve_unflagged(
     stmt = (
         update(DutyEntry)
         .where(
-            DutyEntry.department_id == department_id,
+            col(DutyEntry.department_id) == department_id,
             col(DutyEntry.work_date).between(start, end),
-            DutyEntry.status == EntryStatus.SUBMITTED,
-            DutyEntry.flags == "",
-            DutyEntry.staff_id != reviewer.id,
+            col(DutyEntry.status) == EntryStatus.SUBMITTED,
+            col(DutyEntry.flags) == "",
+            col(DutyEntry.staff_id) != reviewer.id,
             *_outside_months(closed),
         )
         .values(
@@ -176,11 +177,11 @@ def bulk_approve_unflagged(
         )
         .execution_options(synchronize_session="fetch")
     )
-    return session.execute(stmt).rowcount or 0
+    return session.exec(stmt).rowcount or 0
 
 
-def _outside_months(closed: set[str]) -> list:
-    conditions = []
+def _outside_months(closed: set[str]) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
     for month in sorted(closed):
         first = date.fromisoformat(f"{month}-01")
         after = date(first.year + first.month // 12, first.month % 12 + 1, 1)
@@ -198,7 +199,7 @@ def _checked_month(admin: Staff, month: str) -> str:
 
 
 def _closure(session: Session, month: str) -> MonthClosure | None:
-    return session.exec(select(MonthClosure).where(MonthClosure.year_month == month)).first()
+    return session.exec(select(MonthClosure).where(col(MonthClosure.year_month) == month)).first()
 
 
 def close_month(session: Session, *, admin: Staff, month: str, now: datetime) -> MonthClosure:
@@ -206,7 +207,9 @@ def close_month(session: Session, *, admin: Staff, month: str, now: datetime) ->
     month = _checked_month(admin, month)
     if _closure(session, month) is not None:
         raise InvalidRequest(labels.MONTH_ALREADY_CLOSED.format(year_month=month))
-    closure = MonthClosure(year_month=month, closed_by=admin.id, closed_at=now.astimezone(UTC))
+    closure = MonthClosure(
+        year_month=month, closed_by=saved_id(admin), closed_at=now.astimezone(UTC)
+    )
     session.add(closure)
     session.flush()
     return closure
@@ -223,7 +226,7 @@ def reopen_month(
         raise InvalidRequest(labels.MONTH_NOT_CLOSED.format(year_month=month))
     record = MonthReopening(
         year_month=month,
-        reopened_by=admin.id,
+        reopened_by=saved_id(admin),
         reopened_at=now.astimezone(UTC),
         reason=reason,
         closed_by=closure.closed_by,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
-from sqlalchemy import text
 
+from backend.ops.readiness import ping_database
 from backend.web.session import request_session
 
 blueprint = Blueprint("api", __name__)
@@ -13,5 +13,5 @@ blueprint = Blueprint("api", __name__)
 @blueprint.get("/health")
 def health():
     """Report that the app is up and the database answers."""
-    request_session().execute(text("SELECT 1"))
+    ping_database(request_session())
     return jsonify(status="ok")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, g, jsonify, request
-from sqlmodel import Session
 
 from backend.common.values import MAX_ID, parse_day, parse_int
 from backend.db import writing
@@ -18,6 +18,9 @@ from backend.models import DutyEntry, Staff, saved_id
 from backend.org import api_tokens as auth_tokens
 from backend.runtime import runtime
 from backend.web.session import request_session
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 blueprint = Blueprint("api_review", __name__)
 MAX_PAGE = 200
@@ -150,9 +153,13 @@ def bulk_approve():
     start, end = _date(body.get("start")), _date(body.get("end"))
     with writing(runtime().engine) as db:
         count = review.bulk_approve_unflagged(
-            db, reviewer=_reviewer(db), department_id=department_id, start=start, end=end,
+            db,
+            reviewer=_reviewer(db),
+            department_id=department_id,
+            start=start,
+            end=end,
             now=_now(),
-        )  # fmt: skip
+        )
     return jsonify({"approved": count})
 
 

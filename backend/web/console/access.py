@@ -14,14 +14,18 @@ from __future__ import annotations
 import hmac
 from collections.abc import Callable
 from functools import wraps
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from flask import abort, g, redirect, request, session, url_for
-from sqlmodel import Session, select
 
-from backend.models import Department, Role, Staff
+from backend.models import Role, Staff, StaffingType
 from backend.models.accounts import Account, AccountRole
+from backend.org.accounts import account_by_id
+from backend.org.queries import child_department_ids
 from backend.web.session import request_session
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 SESSION_KEY = "console_account_id"
 EPOCH_KEY = "console_session_epoch"
@@ -51,11 +55,19 @@ def current_account() -> Account | None:
     return g.console_account
 
 
+def signed_in_account() -> Account:
+    """Return the signed-in account of a view guarded by `require_role` (401 without one)."""
+    account = current_account()
+    if account is None:
+        abort(401, description="请先登录")
+    return account
+
+
 def _load_account(account_id, epoch) -> Account | None:
     """Load the session's account if it is active and the session is still its current one."""
     if not isinstance(account_id, int) or not isinstance(epoch, str):
         return None
-    account = request_session().get(Account, account_id)
+    account = account_by_id(request_session(), account_id=account_id)
     if account is None or not account.active:
         return None
     return account if hmac.compare_digest(epoch, account.session_epoch) else None
@@ -102,8 +114,8 @@ def visible_department_ids(db: Session, account: Account) -> set[int] | None:
         return set()
     if account.role == AccountRole.REVIEWER:
         return {account.department_id}
-    children = select(Department.id).where(Department.parent_id == account.department_id)
-    return {account.department_id, *db.exec(children)}
+    children = child_department_ids(db, department_id=account.department_id)
+    return {account.department_id, *children}
 
 
 def ensure_visible(db: Session, account: Account, department_id: int | None) -> None:
@@ -120,6 +132,6 @@ def acting_reviewer(account: Account) -> Staff:
         wecom_userid=f"console:{account.username}",
         name=account.username,
         department_id=account.department_id or 0,
-        staffing_type="administrative",
+        staffing_type=StaffingType.ADMINISTRATIVE,
         role=Role(account.role),
     )

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import abort, flash, redirect, render_template, url_for
-from sqlmodel import Session, select
 
 from backend.db import writing
-from backend.models import Department
 from backend.models.accounts import ACCOUNT_ROLE_LABELS, Account
 from backend.org import accounts
-from backend.org.queries import find_active_staff
+from backend.org.queries import departments_by_id, find_active_staff
 from backend.runtime import runtime
 from backend.web.console import blueprint
-from backend.web.console.access import current_account, require_role
+from backend.web.console.access import require_role, signed_in_account
 from backend.web.console.common import audit
-from backend.web.console.form_fields import WebForm
+from backend.web.console.form_fields import WebForm, add_error
 from backend.web.console.forms import AccountForm, ActiveForm, PasswordForm
 from backend.web.session import request_session
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 @blueprint.get("/accounts")
@@ -30,7 +33,7 @@ def _accounts_page(failed: WebForm | None = None, status: int = 200):
     """Render the accounts page; `failed` is a form shown again with its errors."""
     db = request_session()
     rows = accounts.list_accounts(db)
-    departments = {d.id: d for d in db.exec(select(Department))}
+    departments = {d.id: d for d in departments_by_id(db)}
     log = accounts.recent_audit(db, limit=200)
     return render_template(
         "console/accounts.html",
@@ -53,10 +56,13 @@ def account_add():
     try:
         with writing(runtime().engine) as db:
             created = accounts.create_account(
-                db, username=form.username.data, password=form.password.data,
-                role=form.role.data, department_id=form.department_id.data,
+                db,
+                username=form.username.data,
+                password=form.password.data,
+                role=form.role.data,
+                department_id=form.department_id.data,
                 staff_id=_staff_id(db, form.staff_userid.data),
-            )  # fmt: skip
+            )
             audit(db, "account_create", created.username, str(created.role))
     except accounts.AccountError as exc:
         form.form_errors.append(str(exc))
@@ -75,10 +81,10 @@ def _staff_id(db: Session, userid: str) -> int | None:
 
 
 def _other_account(db: Session, account_id: int) -> Account:
-    account = db.get(Account, account_id)
+    account = accounts.account_by_id(db, account_id=account_id)
     if account is None:
         abort(404, description="找不到该账号")
-    if account.id == current_account().id:
+    if account.id == signed_in_account().id:
         abort(400, description="不能停用或修改自己正在使用的账号，请用其他管理员账号操作")
     return account
 
@@ -110,7 +116,7 @@ def account_password(account_id: int):
             accounts.set_password(db, account=account, password=form.password.data)
             audit(db, "account_password", account.username)
     except accounts.AccountError as exc:
-        form.password.errors.append(str(exc))
+        add_error(form.password, str(exc))
         return _accounts_page(form, 400)
     flash("已重设密码", "success")
     return redirect(url_for("console.accounts_page"))

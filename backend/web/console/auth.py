@@ -8,7 +8,7 @@ from urllib.parse import urlencode, urlsplit
 from flask import flash, g, redirect, render_template, request, session, url_for
 
 from backend.db import writing
-from backend.models.accounts import Account
+from backend.models import saved_id
 from backend.org import accounts
 from backend.org.queries import find_active_staff
 from backend.outbox.delivery import build_client
@@ -75,7 +75,7 @@ def logout():
     """End the session: the account's cookies stop working, copies included."""
     account = current_account()
     if account is not None:
-        _end_sessions(account.id)
+        _end_sessions(saved_id(account))
     sign_out()
     flash("已退出登录", "info")
     return redirect(url_for("console.login"))
@@ -84,7 +84,7 @@ def logout():
 def _end_sessions(account_id: int) -> None:
     """Replace the account's session stamp and note the sign-out in the audit log."""
     with writing(runtime().engine) as db:
-        account = db.get(Account, account_id)
+        account = accounts.account_by_id(db, account_id=account_id)
         if account is not None:
             accounts.end_sessions(db, account=account)
             accounts.record_audit(db, account=account, action="logout", target=account.username)

@@ -3,20 +3,27 @@ key tasks; the duty list itself is imported from Excel (see imports.py)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import delete
-from sqlmodel import Session, col, select
 
 from backend.db import writing
 from backend.excel.labels import FUNCTION_LABELS
-from backend.models import Department, Duty, DutyEntry, KeyTask, KeyTaskDuty, TaskType
+from backend.models import Department, Duty, KeyTask, saved_id
+from backend.org import queries, service
+from backend.org.catalogue import task_types
 from backend.runtime import runtime
 from backend.web.console import blueprint
 from backend.web.console.access import require_role
 from backend.web.console.common import audit, visible_departments
-from backend.web.console.form_fields import WebForm
+from backend.web.console.form_fields import WebForm, add_error, filled
 from backend.web.console.forms import DutyForm, KeyTaskForm, TaskTypeForm
 from backend.web.session import request_session
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+KeyTaskRow = tuple[KeyTask, list[int]]
 
 
 @blueprint.get("/catalogue")
@@ -33,19 +40,25 @@ def _catalogue_page(failed: WebForm | None = None, status: int = 200, department
     departments = visible_departments(db)
     wanted = request.args.get("department", "") if department is None else str(department)
     chosen = _chosen(departments, wanted)
-    duties, key_tasks = (_duties(db, chosen), _key_tasks(db, chosen)) if chosen else ([], [])
-    task_types = db.exec(select(TaskType).order_by(col(TaskType.sort_order))).all()
+    department_id = saved_id(chosen) if chosen else None
+    duties, key_tasks = _catalogue_of(db, department_id) if department_id else ([], [])
     return render_template(
         "console/catalogue.html",
         departments=departments,
         chosen=chosen,
         duties=duties,
         key_tasks=key_tasks,
-        task_types=task_types,
+        task_types=task_types(db),
         functions=FUNCTION_LABELS,
         year=year,
         failed=failed,
     ), status
+
+
+def _catalogue_of(db: Session, department_id: int) -> tuple[list[Duty], list[KeyTaskRow]]:
+    """Return a department's duties and its key tasks with their duties' numbers."""
+    duties = queries.catalogue_duties(db, department_id=department_id)
+    return duties, queries.key_tasks_with_duty_numbers(db, department_id=department_id)
 
 
 def _chosen(departments: list[Department], raw: str) -> Department | None:
@@ -57,24 +70,6 @@ def _chosen(departments: list[Department], raw: str) -> Department | None:
     return found
 
 
-def _duties(db: Session, department: Department) -> list[Duty]:
-    stmt = select(Duty).where(Duty.department_id == department.id)
-    return list(db.exec(stmt.order_by(col(Duty.active).desc(), col(Duty.seq))))
-
-
-def _key_tasks(db: Session, department: Department) -> list[tuple[KeyTask, list[int]]]:
-    tasks = db.exec(
-        select(KeyTask).where(KeyTask.department_id == department.id).order_by(
-            col(KeyTask.year).desc(), col(KeyTask.id))
-    ).all()  # fmt: skip
-    links = db.exec(
-        select(KeyTaskDuty.key_task_id, Duty.seq)
-        .join(Duty, col(Duty.id) == KeyTaskDuty.duty_id)
-        .where(col(KeyTaskDuty.key_task_id).in_([t.id for t in tasks] or [-1]))
-    ).all()
-    return [(t, sorted(seq for task_id, seq in links if task_id == t.id)) for t in tasks]
-
-
 @blueprint.post("/catalogue/duties/<int:duty_id>")
 @require_role("admin")
 def duty_update(duty_id: int):
@@ -82,21 +77,26 @@ def duty_update(duty_id: int):
     form = DutyForm()
     form.row = f"duty-{duty_id}"
     form.function_type.choices = list(FUNCTION_LABELS.items())
-    codes = request_session().exec(select(TaskType.code)).all()
+    codes = queries.task_type_codes(request_session())
     form.default_task_type_code.choices = [("", "无"), *((c, c) for c in codes)]
     if not form.validate():
-        duty = request_session().get(Duty, duty_id)
+        duty = queries.find_duty(request_session(), duty_id=duty_id)
         if duty is None:
             abort(404, description="找不到该职责")
         return _catalogue_page(form, 400, duty.department_id)
     with writing(runtime().engine) as db:
-        duty = db.get(Duty, duty_id)
+        duty = queries.find_duty(db, duty_id=duty_id)
         if duty is None:
             abort(404, description="找不到该职责")
         before = (duty.function_type, duty.standard_hours, duty.default_task_type_code, duty.active)
-        duty.function_type, duty.standard_hours = form.function_type.data, form.standard_hours.data
-        duty.default_task_type_code = form.default_task_type_code.data or None
-        duty.active = form.active.data
+        service.update_duty(
+            db,
+            duty=duty,
+            function_type=form.function_type.data,
+            standard_hours=form.standard_hours.data,
+            default_task_type_code=form.default_task_type_code.data or None,
+            active=form.active.data,
+        )
         audit(db, "duty_update", f"{duty.department_id}#{duty.seq}", f"{before}")
         department_id = duty.department_id
     flash("职责已更新", "success")
@@ -111,13 +111,13 @@ def task_type_update(code: str):
     form.row = f"type-{code}"
     if not form.validate():
         return _catalogue_page(form, 400)
-    hours = form.standard_hours.data
+    hours = filled(form.standard_hours.data)
     with writing(runtime().engine) as db:
-        task_type = db.get(TaskType, code)
+        task_type = queries.find_task_type(db, code=code)
         if task_type is None:
             abort(404, description="找不到该任务类型")
         audit(db, "task_type_update", code, f"{task_type.standard_hours} -> {hours}")
-        task_type.standard_hours = hours
+        service.set_task_type_hours(db, task_type=task_type, hours=hours)
     flash("标准工时已更新", "success")
     return redirect(url_for("console.catalogue"))
 
@@ -130,29 +130,20 @@ def key_task_add():
     if not form.validate():
         return _catalogue_page(form, 400, form.department_id.data)
     with writing(runtime().engine) as db:
-        department = db.get(Department, form.department_id.data)
-        if department is None:
+        department = queries.find_department(db, department_id=form.department_id.data)
+        if department is None or department.id is None:
             abort(404, description="找不到该部门")
-        duties, missing = _duties_by_seq(db, department.id, form.seqs() or [])
+        duties, missing = queries.duties_by_numbers(
+            db, department_id=department.id, seqs=form.seqs() or []
+        )
         if missing:
-            form.duty_seqs.errors.append(f"本部门没有序号为 {'、'.join(map(str, missing))} 的职责")
+            add_error(form.duty_seqs, f"本部门没有序号为 {'、'.join(map(str, missing))} 的职责")
             return _catalogue_page(form, 400, department.id)
-        task = KeyTask(department_id=department.id, year=form.year.data, title=form.title.data)
-        db.add(task)
-        db.flush()
-        db.add_all(KeyTaskDuty(key_task_id=task.id, duty_id=duty.id) for duty in duties)
-        audit(db, "key_task_add", f"{department.name}/{form.year.data}", form.title.data)
+        year, title = filled(form.year.data), form.title.data
+        service.add_key_task(db, department=department, year=year, title=title, duties=duties)
+        audit(db, "key_task_add", f"{department.name}/{year}", title)
     flash("已添加重点工作", "success")
     return redirect(url_for("console.catalogue", department=department.id))
-
-
-def _duties_by_seq(
-    db: Session, department_id: int, seqs: list[int]
-) -> tuple[list[Duty], list[int]]:
-    """Return the department's duties with these numbers, and the numbers it has no duty for."""
-    stmt = select(Duty).where(Duty.department_id == department_id, col(Duty.seq).in_(seqs or [-1]))
-    duties = list(db.exec(stmt))
-    return duties, sorted(set(seqs) - {d.seq for d in duties})
 
 
 @blueprint.post("/catalogue/key-tasks/<int:task_id>/delete")
@@ -160,14 +151,12 @@ def _duties_by_seq(
 def key_task_delete(task_id: int):
     """Delete a key task no entry refers to."""
     with writing(runtime().engine) as db:
-        task = db.get(KeyTask, task_id)
+        task = queries.find_key_task(db, task_id=task_id)
         if task is None:
             abort(404, description="找不到该重点工作")
-        used = db.exec(select(DutyEntry.id).where(DutyEntry.key_task_id == task_id)).first()
-        if used is not None:
+        if queries.key_task_in_use(db, task_id=task_id):
             abort(400, description="已有履职记录关联这项重点工作，不能删除")
-        db.exec(delete(KeyTaskDuty).where(KeyTaskDuty.key_task_id == task_id))
-        db.delete(task)
+        service.delete_key_task(db, task=task)
         audit(db, "key_task_delete", str(task_id), task.title)
         department_id = task.department_id
     flash("已删除重点工作", "success")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from flask import Response, abort, render_template, request
-from sqlmodel import Session
 
 from backend.common.values import parse_int
+from backend.models import saved_id
 from backend.reports.analytics.config import load_scoring
 from backend.reports.analytics.metrics import (
     all_departments_metrics,
@@ -18,18 +19,21 @@ from backend.reports.analytics.metrics import (
 from backend.reports.analytics.scoring import rating_colour, score
 from backend.reports.analytics.texts import AnalyticsError
 from backend.reports.charts import function_type_chart, trend_chart
+from backend.reports.dashboard import dashboard_metrics
 from backend.runtime import runtime
 from backend.schedule.calendar import load_calendar
 from backend.web.console import blueprint
 from backend.web.console.access import (
-    current_account,
     ensure_visible,
     require_role,
+    signed_in_account,
     visible_department_ids,
 )
 from backend.web.console.common import visible_departments
-from backend.web.console.metrics import dashboard_metrics
 from backend.web.session import request_session
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 COLOURS = {"red": "红", "yellow": "黄", "green": "绿"}
 CHARTS = ("function", "trend")
@@ -60,37 +64,49 @@ class ChartChoice:
 @require_role()
 def dashboard():
     """Show counts, hours, review backlog, the score table and charts for this month."""
-    account, today = current_account(), runtime().clock().date()
+    account, today = signed_in_account(), runtime().clock().date()
     db = request_session()
     allowed = visible_department_ids(db, account)
     metrics = dashboard_metrics(db, allowed=allowed, today=today)
     ranking = _ranking(db, allowed, today)
     tops = [
-        ChartChoice(d.id, d.name)
+        ChartChoice(saved_id(d), d.name)
         for d in visible_departments(db)
         if d.parent_id is None or allowed is not None
     ]
     chosen = _chart_department(tops)
     return render_template(
-        "console/dashboard.html", metrics=metrics, today=today, ranking=ranking,
-        colours=COLOURS, chart_departments=tops, chosen=chosen,
-    )  # fmt: skip
+        "console/dashboard.html",
+        metrics=metrics,
+        today=today,
+        ranking=ranking,
+        colours=COLOURS,
+        chart_departments=tops,
+        chosen=chosen,
+    )
 
 
 def _ranking(db: Session, allowed: set[int] | None, today: date) -> list[RankedUnit]:
     scoring = load_scoring(db)
-    units = all_departments_metrics(db, start=today.replace(day=1), end=today,
-                                    calendar=load_calendar(db))  # fmt: skip
+    units = all_departments_metrics(
+        db, start=today.replace(day=1), end=today, calendar=load_calendar(db)
+    )
     ranked = []
     for unit in units:
         if allowed is not None and unit.department_id not in allowed:
             continue
         figures, value = unit.figures, score(unit.figures, scoring.weights)
-        ranked.append(RankedUnit(
-            unit.department_id, unit.name, figures.reporting_rate.label(1),
-            figures.duty_coverage.label(1), figures.core_focus.label(1), value,
-            str(rating_colour(value, scoring.thresholds)),
-        ))  # fmt: skip
+        ranked.append(
+            RankedUnit(
+                unit.department_id,
+                unit.name,
+                figures.reporting_rate.label(1),
+                figures.duty_coverage.label(1),
+                figures.core_focus.label(1),
+                value,
+                str(rating_colour(value, scoring.thresholds)),
+            )
+        )
     return sorted(ranked, key=lambda r: -r.score)
 
 
@@ -110,7 +126,7 @@ def dashboard_chart(kind: str):
         abort(404, description="没有这张图")
     today = runtime().clock().date()
     db = request_session()
-    ensure_visible(db, current_account(), department_id)
+    ensure_visible(db, signed_in_account(), department_id)
     try:
         png = _draw(db, kind, department_id, today, load_calendar(db))
     except AnalyticsError as exc:
@@ -122,6 +138,7 @@ def _draw(db: Session, kind: str, department_id: int, today: date, calendar) -> 
     if kind == "trend":
         points = weekly_trend(db, department_id=department_id, end=today, calendar=calendar)
         return trend_chart(points)
-    unit = department_metrics(db, department_id=department_id, start=today.replace(day=1),
-                              end=today, calendar=calendar)  # fmt: skip
+    unit = department_metrics(
+        db, department_id=department_id, start=today.replace(day=1), end=today, calendar=calendar
+    )
     return function_type_chart(unit.figures)

@@ -6,14 +6,12 @@ import json
 from datetime import date
 
 from flask import render_template, request
-from sqlalchemy import func
-from sqlmodel import col, select
 
 from backend.db import writing
-from backend.entries.export import entry_statement, format_row
+from backend.entries.export import count_entries
 from backend.entries.filters import EntryFilters, filters_payload
+from backend.entries.queries import entry_page
 from backend.excel.labels import STATUS_LABELS, SUMMARY_KINDS
-from backend.models import DutyEntry
 from backend.runtime import runtime
 from backend.web.console import blueprint
 from backend.web.console.access import require_role
@@ -31,16 +29,21 @@ def entries():
     zone = runtime().settings.timezone
     db = request_session()
     filters = scoped_filters(db, request.args)
-    total = db.exec(filters.apply(select(func.count()).select_from(DutyEntry))).one()
-    stmt = entry_statement(filters).add_columns(DutyEntry.id).order_by(None)
-    stmt = stmt.order_by(col(DutyEntry.work_date).desc(), col(DutyEntry.id).desc())
-    stmt = stmt.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
-    rows = [(row[18], format_row(row, zone)) for row in db.exec(stmt)]
+    total = count_entries(db, filters)
+    offset = (page - 1) * PAGE_SIZE
+    rows = entry_page(db, filters=filters, zone=zone, offset=offset, limit=PAGE_SIZE)
     choices = filter_choices(db)
     return render_template(
-        "console/entries.html", rows=rows, total=total, page=page, pages=-(-total // PAGE_SIZE),
-        filters=filters, args=filters.query_args(), statuses=STATUS_LABELS, **choices,
-    )  # fmt: skip
+        "console/entries.html",
+        rows=rows,
+        total=total,
+        page=page,
+        pages=-(-total // PAGE_SIZE),
+        filters=filters,
+        args=filters.query_args(),
+        statuses=STATUS_LABELS,
+        **choices,
+    )
 
 
 @blueprint.get("/exports")
@@ -75,8 +78,11 @@ def export_start():
     kind = form.kind.data
     with writing(runtime().engine) as db:
         audit(db, "export", kind, json.dumps(filters.query_args(), ensure_ascii=False))
-    payload = {"kind": kind, "filters": filters_payload(filters),
-               "filename": _filename(kind, filters)}  # fmt: skip
+    payload = {
+        "kind": kind,
+        "filters": filters_payload(filters),
+        "filename": _filename(kind, filters),
+    }
     return start_job(_job_kind(kind), payload)
 
 

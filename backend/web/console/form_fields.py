@@ -7,16 +7,19 @@ the same token again (it passes once CSRFProtect has). Numbers follow the chat s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
-from typing import ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from flask_wtf import FlaskForm
-from wtforms import Field, StringField
+from wtforms import Field, PasswordField, StringField
 from wtforms.validators import Length, StopValidation, ValidationError
+from wtforms.widgets import TextInput
 
 from backend.common.values import MAX_ID, parse_day, parse_float, parse_int
 
 MOMENT_FORMAT = "%Y-%m-%dT%H:%M"
+T = TypeVar("T")
 
 
 class Required:
@@ -49,18 +52,40 @@ def _text(valuelist: list) -> str:
     return str(valuelist[0]) if valuelist else ""
 
 
+def filled(value: T | None) -> T:
+    """Return a validated required field's value (never empty once the form has validated)."""
+    if value is None:
+        raise ValueError("a required field is empty after validation")
+    return value
+
+
+def add_error(field: Field, message: str) -> None:
+    """Show one more error next to a field (a check the form itself cannot make)."""
+    field.errors = [*field.errors, message]
+
+
 class TextField(StringField):
     """A text input whose value is stripped of surrounding whitespace."""
+
+    data: str
 
     def process_formdata(self, valuelist: list) -> None:
         """Keep the stripped text."""
         self.data = _text(valuelist).strip()
 
 
-class _Parsed(StringField):
+class Secret(PasswordField):
+    """A password input; a submitted form always gives text."""
+
+    data: str
+
+
+class _Parsed(Field):
     """A text input parsed into a value; empty gives None, bad input a Chinese error."""
 
+    widget = TextInput()
     message = "格式不正确"
+    raw: str
 
     def process_formdata(self, valuelist: list) -> None:
         """Parse the submitted text; remember it for showing the page again."""
@@ -69,7 +94,7 @@ class _Parsed(StringField):
         if self.raw.strip() and self.data is None:
             raise ValueError(self.message)
 
-    def parse(self, raw: str):
+    def parse(self, raw: str) -> Any:
         """Return the value in `raw`, or None when it is not one."""
         raise NotImplementedError
 
@@ -79,6 +104,8 @@ class _Parsed(StringField):
 
 class WholeNumber(_Parsed):
     """A whole number between `lo` and `hi`."""
+
+    data: int | None
 
     def __init__(
         self, label: str = "", validators=None, *, lo: int = 0, hi: int = MAX_ID, message="", **kw
@@ -95,6 +122,8 @@ class WholeNumber(_Parsed):
 class DecimalNumber(_Parsed):
     """A finite decimal number between `lo` and `hi`."""
 
+    data: float | None
+
     def __init__(
         self, label: str = "", validators=None, *, lo: float = 0, hi: float = 1000, message="", **kw
     ):
@@ -110,6 +139,8 @@ class DecimalNumber(_Parsed):
 class Day(_Parsed):
     """A YYYY-MM-DD day between 2000 and 2100."""
 
+    data: date | None
+
     def __init__(self, label: str = "", validators=None, **kw):
         super().__init__(label, validators, **kw)
         self.message = f"{label}格式不对或超出 2000–2100 年，请写成如 2027-01-01"
@@ -121,6 +152,8 @@ class Day(_Parsed):
 
 class Moment(_Parsed):
     """A `datetime-local` value (YYYY-MM-DDTHH:MM) between 2000 and 2100, without a zone."""
+
+    data: datetime | None
 
     def __init__(self, label: str = "", validators=None, **kw):
         super().__init__(label, validators, **kw)
@@ -138,6 +171,8 @@ class Moment(_Parsed):
 class Flag(Field):
     """A hidden or checkbox value that is on only when it is exactly "1"."""
 
+    data: bool
+
     def process_formdata(self, valuelist: list) -> None:
         """On for "1", off for anything else."""
         self.data = _text(valuelist) == "1"
@@ -145,6 +180,8 @@ class Flag(Field):
 
 class IdList(Field):
     """Repeated id values (checkboxes); any value that is not an id is an error."""
+
+    data: list[int]
 
     def process_formdata(self, valuelist: list) -> None:
         """Keep the distinct ids in the order given."""
@@ -159,6 +196,9 @@ class IdList(Field):
 
 class Choice(StringField):
     """A select whose allowed values are `choices` (often set by the view); a Chinese error else."""
+
+    data: str
+    choices: Sequence[tuple[str, str]]
 
     def __init__(self, label: str = "", validators=None, *, choices=(), message: str = "", **kw):
         super().__init__(label, validators, **kw)

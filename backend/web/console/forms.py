@@ -6,7 +6,7 @@ label table are set by the view before validating.
 
 from __future__ import annotations
 
-from wtforms import HiddenField, PasswordField
+from wtforms import HiddenField
 from wtforms.validators import Length, Optional, ValidationError
 
 from backend.common.values import parse_int
@@ -18,6 +18,7 @@ from backend.web.console.form_fields import (
     Day,
     DecimalNumber,
     Flag,
+    Secret,
     TextField,
     WebForm,
     WholeNumber,
@@ -30,7 +31,7 @@ class LoginForm(WebForm):
     """Sign in with a user name and password."""
 
     username = TextField("用户名", [required("用户名"), at_most(64, "用户名")])
-    password = PasswordField("密码", [required("密码"), Length(max=200, message="密码过长")])
+    password = Secret("密码", [required("密码"), Length(max=200, message="密码过长")])
     next = HiddenField()
 
 
@@ -99,7 +100,8 @@ class KeyTaskForm(WebForm):
         """Return the distinct duty numbers, or None when one is not a number."""
         raw = (self.duty_seqs.data or "").replace("，", ",").replace("、", ",")
         numbers = [parse_int(p, 1, 9999) for p in raw.split(",") if p.strip()]
-        return None if None in numbers else sorted(set(numbers))
+        whole = [n for n in numbers if n is not None]
+        return None if len(whole) < len(numbers) else sorted(set(whole))
 
 
 def _weight_fields() -> dict:
@@ -161,7 +163,7 @@ class AccountForm(WebForm):
     row = "account"
 
     username = TextField("用户名", [required("用户名"), at_most(64, "用户名")])
-    password = PasswordField("密码", [required("密码"), Length(max=200, message="密码过长")])
+    password = Secret("密码", [required("密码"), Length(max=200, message="密码过长")])
     role = Choice("角色")
     department_id = WholeNumber("部门")
     staff_userid = TextField("企业微信账号", [at_most(64, "企业微信账号")])
@@ -170,7 +172,7 @@ class AccountForm(WebForm):
 class PasswordForm(WebForm):
     """Set a new password for another account."""
 
-    password = PasswordField(
+    password = Secret(
         "新密码",
         [
             required("新密码"),

@@ -9,7 +9,7 @@ from backend.excel.templates import ROLE_LABELS as LABEL_TO_ROLE
 from backend.org import grants
 from backend.runtime import runtime
 from backend.web.console import blueprint
-from backend.web.console.access import current_account, require_role
+from backend.web.console.access import require_role, signed_in_account
 from backend.web.console.common import audit
 from backend.web.session import request_session
 
@@ -23,10 +23,12 @@ def grants_page():
     """List the role grants waiting for confirmation, and the latest decided ones."""
     db = request_session()
     return render_template(
-        "console/grants.html", pending=grants.grant_rows(db, pending=True),
-        decided=grants.grant_rows(db, pending=False), roles=ROLE_LABELS,
+        "console/grants.html",
+        pending=grants.grant_rows(db, pending=True),
+        decided=grants.grant_rows(db, pending=False),
+        roles=ROLE_LABELS,
         statuses=GRANT_STATUS_LABELS,
-    )  # fmt: skip
+    )
 
 
 @blueprint.post("/grants/<int:grant_id>/confirm")
@@ -46,7 +48,7 @@ def grant_reject(grant_id: int):
 def _decide(grant_id: int, decide, action: str, done: str):
     try:
         with writing(runtime().engine) as db:
-            grant = decide(db, grant_id=grant_id, account=current_account())
+            grant = decide(db, grant_id=grant_id, account=signed_in_account())
             audit(db, action, f"staff:{grant.staff_id}", str(grant.role))
     except grants.GrantError as error:
         abort(400, description=str(error))

@@ -29,8 +29,9 @@ def import_template(kind: str):
     if kind not in TEMPLATES:
         abort(404, description="没有这个模板")
     filename, data = template_bytes(TEMPLATES[kind])
-    return send_file(io.BytesIO(data), mimetype=MIMETYPES[".xlsx"], as_attachment=True,
-                     download_name=filename)  # fmt: skip
+    return send_file(
+        io.BytesIO(data), mimetype=MIMETYPES[".xlsx"], as_attachment=True, download_name=filename
+    )
 
 
 @blueprint.post("/imports/<kind>")

@@ -12,10 +12,10 @@ from flask import abort, jsonify, redirect, render_template, send_file, url_for
 
 from backend.db import reading, writing
 from backend.jobs import queries, service
-from backend.models import Job
+from backend.models import Job, saved_id
 from backend.runtime import runtime
 from backend.web.console import blueprint
-from backend.web.console.access import current_account, require_role
+from backend.web.console.access import require_role, signed_in_account
 
 MIMETYPES = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -28,14 +28,19 @@ MIMETYPES = {
 def start_job(kind: str, payload: dict, data: bytes | None = None):
     """Queue a job for the signed-in account and send the browser to its page."""
     with writing(runtime().engine) as session:
-        job = service.enqueue(session, kind=kind, account_id=current_account().id,
-                              payload=payload, input=data)  # fmt: skip
+        job = service.enqueue(
+            session,
+            kind=kind,
+            account_id=saved_id(signed_in_account()),
+            payload=payload,
+            input=data,
+        )
         job_id = job.id
     return redirect(url_for("console.job_page", job_id=job_id))
 
 
 def _own_job(session, job_id: int) -> Job:
-    job = queries.job_of_account(session, job_id=job_id, account_id=current_account().id)
+    job = queries.job_of_account(session, job_id=job_id, account_id=saved_id(signed_in_account()))
     if job is None:
         abort(404, description="找不到该任务")
     return job
@@ -46,7 +51,7 @@ def _own_job(session, job_id: int) -> Job:
 def job_list():
     """List the signed-in account's recent jobs."""
     with reading(runtime().engine) as session:
-        jobs = queries.recent_jobs(session, account_id=current_account().id)
+        jobs = queries.recent_jobs(session, account_id=saved_id(signed_in_account()))
     return render_template("console/jobs.html", jobs=jobs)
 
 

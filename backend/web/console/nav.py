@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Flask, current_app, has_request_context, request
 
 from backend.runtime import runtime
 from backend.web.console.access import current_account
+
+if TYPE_CHECKING:
+    from werkzeug.routing import Rule
 
 NAV_ITEMS = [
     ("仪表盘", "/console/"),
@@ -79,14 +83,14 @@ def _registered(app: Flask) -> list[tuple[str, str, tuple | None]]:
 
 
 def _scan(app: Flask) -> list[tuple[str, str, tuple | None]]:
-    rules = {}
+    rules: dict[str, Rule] = {}
     for rule in app.url_map.iter_rules():
         if "GET" in (rule.methods or ()) and not rule.arguments:
             rules.setdefault(rule.rule.rstrip("/") or "/", rule)
     found = []
     for label, path in NAV_ITEMS:
-        rule = rules.get(path.rstrip("/"))
-        if rule is not None:
-            view = app.view_functions[rule.endpoint]
-            found.append((label, rule.rule, getattr(view, "console_roles", None)))
+        matched = rules.get(path.rstrip("/"))
+        if matched is not None:
+            view = app.view_functions[matched.endpoint]
+            found.append((label, matched.rule, getattr(view, "console_roles", None)))
     return found

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import func
-from sqlmodel import Session, col, select
 
 from backend.common.values import parse_int
 from backend.db import writing
 from backend.excel.labels import STAFFING_LABELS
-from backend.models import Department, DepartmentKind, Section, Staff
+from backend.models import Department, saved_id, saved_ids
+from backend.org import queries, service
 from backend.runtime import runtime
 from backend.web.console import blueprint
-from backend.web.console.access import current_account, ensure_visible, require_role
+from backend.web.console.access import ensure_visible, require_role, signed_in_account
 from backend.web.console.common import audit, visible_departments
-from backend.web.console.form_fields import WebForm
+from backend.web.console.form_fields import WebForm, add_error
 from backend.web.console.forms import ActiveForm, DepartmentForm, SectionForm
 from backend.web.console.jobs import start_job
 from backend.web.session import request_session
@@ -33,13 +32,11 @@ def _org_page(failed: WebForm | None = None, status: int = 200):
     """Render the organisation page; `failed` is a form shown again with its errors."""
     db = request_session()
     departments = visible_departments(db)
-    ids = [d.id for d in departments] or [-1]
-    counted = select(Staff.department_id, func.count()).where(Staff.active)
-    counted = counted.where(col(Staff.department_id).in_(ids)).group_by(Staff.department_id)
-    counts = dict(db.exec(counted).all())
-    sections = db.exec(select(Section).where(col(Section.department_id).in_(ids))).all()
-    chosen = _chosen(db, departments)
-    staff = _staff_of(db, chosen) if chosen else []
+    ids = saved_ids(d.id for d in departments)
+    counts = queries.active_staff_counts(db, department_ids=ids)
+    sections = queries.sections_of(db, department_ids=ids)
+    chosen = _chosen(departments)
+    staff = queries.staff_with_sections(db, department_id=saved_id(chosen)) if chosen else []
     return render_template(
         "console/org.html",
         departments=departments,
@@ -53,7 +50,7 @@ def _org_page(failed: WebForm | None = None, status: int = 200):
     ), status
 
 
-def _chosen(db: Session, departments: list[Department]) -> Department | None:
+def _chosen(departments: list[Department]) -> Department | None:
     raw = request.args.get("department", "")
     if not raw:
         return departments[0] if departments else None
@@ -66,16 +63,6 @@ def _chosen(db: Session, departments: list[Department]) -> Department | None:
     return found
 
 
-def _staff_of(db: Session, department: Department) -> list[tuple[Staff, str]]:
-    stmt = (
-        select(Staff, Section.name)
-        .outerjoin(Section, col(Section.id) == Staff.section_id)
-        .where(Staff.department_id == department.id)
-        .order_by(col(Staff.active).desc(), col(Staff.is_leader).desc(), col(Staff.name))
-    )
-    return [(staff, section or "") for staff, section in db.exec(stmt)]
-
-
 @blueprint.post("/org/departments")
 @require_role("admin")
 def department_add():
@@ -85,14 +72,11 @@ def department_add():
         return _org_page(form, 400)
     name, short = form.name.data, form.short_name.data
     with writing(runtime().engine) as db:
-        if db.exec(select(Department).where(Department.name == name)).first():
-            form.name.errors.append(f"部门“{name}”已存在")
+        if queries.department_named(db, name=name):
+            add_error(form.name, f"部门“{name}”已存在")
             return _org_page(form, 400)
-        parent_id = form.parent_id.data
-        parent = db.get(Department, parent_id) if parent_id is not None else None
-        kind = DepartmentKind.INSTITUTION if parent else DepartmentKind.DEPARTMENT
-        db.add(Department(name=name, short_name=short, parent_id=parent.id if parent else None,
-                          kind=kind))  # fmt: skip
+        parent = queries.find_department(db, department_id=form.parent_id.data)
+        service.add_department(db, name=name, short_name=short, parent=parent)
         audit(db, "department_add", name, f"parent={parent.name if parent else ''}")
     flash(f"已添加部门“{name}”", "success")
     return redirect(url_for("console.org"))
@@ -107,12 +91,11 @@ def section_add():
         return _org_page(form, 400)
     name, department_id = form.name.data, form.department_id.data
     with writing(runtime().engine) as db:
-        department = db.get(Department, department_id)
+        department = queries.find_department(db, department_id=department_id)
         if department is None:
             abort(404, description="找不到该部门")
-        stmt = select(Section).where(Section.department_id == department.id, Section.name == name)
-        if db.exec(stmt).first() is None:
-            db.add(Section(department_id=department.id, name=name))
+        if queries.section_named(db, department_id=saved_id(department), name=name) is None:
+            service.add_section(db, department=department, name=name)
             audit(db, "section_add", f"{department.name}/{name}")
     flash(f"已添加科室“{name}”", "success")
     return redirect(url_for("console.org", department=department_id))
@@ -124,11 +107,11 @@ def staff_active(staff_id: int):
     """Mark a member as in post or left (entries are kept either way)."""
     active = ActiveForm().active.data
     with writing(runtime().engine) as db:
-        staff = db.get(Staff, staff_id)
+        staff = queries.find_staff(db, staff_id=staff_id)
         if staff is None:
             abort(404, description="找不到该人员")
-        ensure_visible(db, current_account(), staff.department_id)
-        staff.active = active
+        ensure_visible(db, signed_in_account(), staff.department_id)
+        service.set_staff_active(db, staff=staff, active=active)
         audit(db, "staff_active" if active else "staff_inactive", staff.wecom_userid)
         department_id = staff.department_id
     return redirect(url_for("console.org", department=department_id))

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, abort, render_template
-from sqlmodel import Session
 
-from backend.models import Department
+from backend.org.queries import find_department
 from backend.reports.periods import EXAMPLES, PeriodError, last_complete, parse_period
 from backend.reports.queries import reporting_departments
 from backend.runtime import runtime
-from backend.web.console.access import current_account, require_role, visible_department_ids
+from backend.web.console.access import require_role, signed_in_account, visible_department_ids
 from backend.web.console.area_forms import ReportForm
+from backend.web.console.form_fields import add_error
 from backend.web.console.jobs import start_job
 from backend.web.session import request_session
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 blueprint = Blueprint("console_reports", __name__, url_prefix="/console/reports")
 
@@ -58,19 +62,24 @@ def download():
     if not form.validate():
         return _page(form, 400)
     kind = KINDS[form.kind.data]
-    if kind.county and current_account().role != "admin":
+    if kind.county and signed_in_account().role != "admin":
         abort(403, description="全县报告只有管理员可以下载")
     today = runtime().clock().date()
     try:
         period = parse_period(kind.period, form.period.data or None, today=today)
     except PeriodError as problem:
-        form.period.errors.append(str(problem))
+        add_error(form.period, str(problem))
         return _page(form, 400)
     department_id = None if kind.county else _department_id(request_session(), form)
     if department_id is None and not kind.county:
         return _page(form, 400)
-    payload = {"file": kind.file, "period_kind": kind.period, "period": period.key,
-               "today": today.isoformat(), "department_id": department_id}  # fmt: skip
+    payload = {
+        "file": kind.file,
+        "period_kind": kind.period,
+        "period": period.key,
+        "today": today.isoformat(),
+        "department_id": department_id,
+    }
     return start_job("report_download", payload)
 
 
@@ -78,10 +87,10 @@ def _department_id(session: Session, form: ReportForm) -> int | None:
     """Return the visible top-level department asked for; None (with an error) when not given."""
     department_id = form.department.data
     if department_id is None:
-        form.department.errors.append("请选择部门")
+        add_error(form.department, "请选择部门")
         return None
-    allowed = visible_department_ids(session, current_account())
-    department = session.get(Department, department_id)
+    allowed = visible_department_ids(session, signed_in_account())
+    department = find_department(session, department_id=department_id)
     if department is None or department.parent_id is not None:
         abort(404, description="没有这个部门")
     if allowed is not None and department.id not in allowed:
@@ -90,7 +99,7 @@ def _department_id(session: Session, form: ReportForm) -> int | None:
 
 
 def _page(failed: ReportForm | None = None, status: int = 200):
-    account = current_account()
+    account = signed_in_account()
     today = runtime().clock().date()
     kinds = {key: k for key, k in KINDS.items() if account.role == "admin" or not k.county}
     defaults = {kind: last_complete(kind, today).key for kind in EXAMPLES}

@@ -5,15 +5,15 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from backend.db import writing
+from backend.entries.queries import find_entry
 from backend.entries.review import service as review
 from backend.entries.review.current import pending_page
 from backend.entries.review.errors import ReviewError
-from backend.models import DutyEntry
 from backend.runtime import runtime
 from backend.web.console import blueprint
-from backend.web.console.access import acting_reviewer, current_account, require_role
+from backend.web.console.access import acting_reviewer, require_role, signed_in_account
 from backend.web.console.common import PAGE_SIZE, audit, page_number, visible_departments
-from backend.web.console.form_fields import WebForm
+from backend.web.console.form_fields import WebForm, filled
 from backend.web.console.forms import BackForm, BulkApproveForm, ReturnForm
 from backend.web.inputs import safe_target
 from backend.web.session import request_session
@@ -30,14 +30,17 @@ def review_queue():
 
 def _queue_page(failed: WebForm | None = None, status: int = 200):
     """Render the queue; `failed` is a form shown again with its errors."""
-    account, page = current_account(), page_number()
+    account, page = signed_in_account(), page_number()
     flagged_only = request.args.get("flagged") == "1"
     db = request_session()
     queue = pending_page(
-        db, department_ids=_scope(db, account),
-        reviewer_id=account.staff_id, flagged_only=flagged_only,
-        limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
-    )  # fmt: skip
+        db,
+        department_ids=_scope(db, account),
+        reviewer_id=account.staff_id,
+        flagged_only=flagged_only,
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+    )
     flagged, unflagged = queue.flagged, queue.unflagged
     return render_template(
         "console/review.html",
@@ -67,10 +70,10 @@ def _ensure_reviewable(db, account, department_id: int) -> None:
 
 
 def _act(entry_id: int, action) -> None:
-    account = current_account()
+    account = signed_in_account()
     try:
         with writing(runtime().engine) as db:
-            entry = db.get(DutyEntry, entry_id)
+            entry = find_entry(db, entry_id=entry_id)
             if entry is None:
                 abort(404, description="找不到这条履职记录")
             _ensure_reviewable(db, account, entry.department_id)
@@ -118,17 +121,22 @@ def review_return(entry_id: int):
 @require_role(*REVIEWERS)
 def review_bulk_approve():
     """Approve a department's unflagged entries of a period in one go."""
-    account, form = current_account(), BulkApproveForm()
+    account, form = signed_in_account(), BulkApproveForm()
     if not form.validate():
         return _queue_page(form, 400)
-    department_id, start, end = form.department_id.data, form.start.data, form.end.data
+    department_id = filled(form.department_id.data)
+    start, end = filled(form.start.data), filled(form.end.data)
     try:
         with writing(runtime().engine) as db:
             _ensure_reviewable(db, account, department_id)
             count = review.bulk_approve_unflagged(
-                db, reviewer=acting_reviewer(account), department_id=department_id,
-                start=start, end=end, now=runtime().clock(),
-            )  # fmt: skip
+                db,
+                reviewer=acting_reviewer(account),
+                department_id=department_id,
+                start=start,
+                end=end,
+                now=runtime().clock(),
+            )
             audit(db, "entry_bulk_approve", str(department_id), f"{start}..{end}: {count}")
     except ReviewError as error:
         abort(error.status, description=error.message)

@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from sqlmodel import Session, select
 
 from backend.common.values import parse_day
 from backend.db import writing
 from backend.excel.reader import WorkbookError, check_archive
-from backend.models import Department, Notice
+from backend.models import Department, saved_id
 from backend.org.accounts import record_audit
+from backend.org.queries import departments_in_order, find_department
 from backend.runtime import runtime
 from backend.schedule import calendar, notices, reminders
-from backend.web.console.access import current_account, require_role
+from backend.schedule.queries import find_notice
+from backend.web.console.access import require_role, signed_in_account
 from backend.web.console.area_forms import NoticeForm, OverrideForm, ReminderForm
+from backend.web.console.form_fields import filled
 from backend.web.console.jobs import start_job
 from backend.web.guards import accepts_upload
 from backend.web.session import request_session
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 blueprint = Blueprint("console_schedule", __name__, url_prefix="/console/schedule")
 MAX_UPLOAD = 2 * 1024 * 1024
@@ -29,7 +35,7 @@ def _today() -> date:
 
 
 def _departments(session: Session) -> list[Department]:
-    return list(session.exec(select(Department).order_by(Department.sort_order, Department.id)))
+    return departments_in_order(session)
 
 
 def _refuse(template: str, message: str, **context):
@@ -53,7 +59,7 @@ def notice_list(form: NoticeForm | None = None):
     """List sent notices with delivery and read figures, and the form to send one."""
     session = request_session()
     listed = notices.list_notices(session)
-    rows = [(n, notices.notice_status(session, notice_id=n.id)) for n in listed]
+    rows = [(n, notices.notice_status(session, notice_id=saved_id(n))) for n in listed]
     return render_template(
         "schedule/notices.html",
         rows=rows,
@@ -70,7 +76,7 @@ def notice_send():
     form = NoticeForm()
     if not form.validate():
         return notice_list(form=form), 400
-    account = current_account()
+    account = signed_in_account()
     try:
         with writing(runtime().engine) as session:
             notice = notices.send_notice(
@@ -96,7 +102,7 @@ def notice_send():
 def notice_detail(notice_id: int):
     """Show one notice: who it reached, who has not, who has read it."""
     session = request_session()
-    notice = session.get(Notice, notice_id)
+    notice = find_notice(session, notice_id=notice_id)
     if notice is None:
         return render_template(
             "console/error.html", code=404, title="找不到页面", message="没有这条通知"
@@ -142,14 +148,19 @@ def reminder_save():
         flash(form.first_error(), "error")
         return _reminder_page(400, form)
     department_id = form.department_id.data
-    if department_id is not None and request_session().get(Department, department_id) is None:
+    if (
+        department_id is not None
+        and find_department(request_session(), department_id=department_id) is None
+    ):
         flash("没有这个部门", "error")
         return _reminder_page(400)
     target = "全局" if department_id is None else str(department_id)
     try:
         with writing(runtime().engine) as session:
             reminders.save_times(session, department_id=department_id, values=form.values())
-            record_audit(session, account=current_account(), action="reminder.times", target=target)
+            record_audit(
+                session, account=signed_in_account(), action="reminder.times", target=target
+            )
     except reminders.ReminderSettingError as error:
         flash(str(error), "error")
         return _reminder_page(400, form)
@@ -165,7 +176,7 @@ def reminder_clear(department_id: int):
         if reminders.clear_department_times(session, department_id=department_id):
             record_audit(
                 session,
-                account=current_account(),
+                account=signed_in_account(),
                 action="reminder.clear",
                 target=str(department_id),
             )
@@ -201,13 +212,15 @@ def override_save():
     form = OverrideForm()
     if not form.validate():
         return calendar_page(400, form)
-    day, kind = form.day.data, form.kind.data
+    day, kind = filled(form.day.data), form.kind.data
     try:
         with writing(runtime().engine) as session:
             calendar.set_override(
                 session, day=day, is_workday=kind == "workday", note=form.note.data
             )
-            record_audit(session, account=current_account(), action="calendar.set", target=str(day))
+            record_audit(
+                session, account=signed_in_account(), action="calendar.set", target=str(day)
+            )
     except calendar.CalendarError as error:
         flash(str(error), "error")
         return calendar_page(400, form)
@@ -225,7 +238,7 @@ def override_delete(day: str):
         return calendar_page(400)
     with writing(runtime().engine) as session:
         calendar.remove_override(session, day=parsed)
-        record_audit(session, account=current_account(), action="calendar.remove", target=day)
+        record_audit(session, account=signed_in_account(), action="calendar.remove", target=day)
     flash(f"{parsed} 已恢复为法定日历", "success")
     return redirect(url_for(".calendar_page", year=parsed.year))
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
-from sqlmodel import col, select
 
 from backend.db import writing
-from backend.models import ChatTargetKind, Department
+from backend.org.queries import departments_by_id, find_department
+from backend.org.service import set_chat_target
 from backend.reports.analytics.config import load_scoring, save_scoring
 from backend.reports.analytics.scoring import METRICS, RatingThresholds, Scoring
 from backend.reports.analytics.texts import METRIC_TEXTS
@@ -38,7 +38,7 @@ def _settings_page(failed: WebForm | None = None, status: int = 200):
     """Render the settings page; `failed` is a form shown again with its errors."""
     db = request_session()
     scoring = load_scoring(db)
-    departments = list(db.exec(select(Department).order_by(col(Department.id))))
+    departments = departments_by_id(db)
     metrics = [(key, *METRIC_TEXTS.get(key, (key, ""))) for key in METRICS]
     elsewhere = [(path, label) for path, label in ELSEWHERE if registered(path)]
     return render_template(
@@ -81,11 +81,10 @@ def target_update(department_id: int):
         return _settings_page(form, 400)
     kind, target = form.kind.data, form.target.data
     with writing(runtime().engine) as db:
-        department = db.get(Department, department_id)
+        department = find_department(db, department_id=department_id)
         if department is None:
             abort(404, description="找不到该部门")
-        department.chat_target_kind = ChatTargetKind(kind) if kind else None
-        department.chat_target = target or None
+        set_chat_target(db, department=department, kind=kind, target=target)
         audit(db, "group_target", department.name, f"{kind}:{target}")
     flash(f"已更新“{department.name}”的工作群", "success")
     return redirect(url_for("console.settings_page"))

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
-from sqlmodel import Session, select
 
 from backend.db import writing
-from backend.models import Department, Survey
+from backend.models import Survey, saved_id
 from backend.models.surveys import (
     AUDIENCE_LABELS,
     QUESTION_KIND_LABELS,
@@ -22,6 +22,7 @@ from backend.models.surveys import (
     SurveyStatus,
 )
 from backend.org import accounts
+from backend.org.queries import department_names
 from backend.runtime import runtime
 from backend.surveys import audience as audiences
 from backend.surveys import excel, export
@@ -29,18 +30,26 @@ from backend.surveys import links as qr
 from backend.surveys import questions as rules
 from backend.surveys import result_charts as charts
 from backend.surveys import service as surveys
+from backend.surveys.queries import find_survey
 from backend.surveys.results import survey_results
-from backend.web.console.access import current_account, require_role, visible_department_ids
+from backend.web.console.access import require_role, signed_in_account, visible_department_ids
 from backend.web.console.area_forms import SurveySettingsForm
+from backend.web.console.form_fields import filled
 from backend.web.console.jobs import start_job
 from backend.web.console.uploads import uploaded_workbook
 from backend.web.guards import accepts_upload
 from backend.web.session import request_session
 
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
 blueprint = Blueprint("console_surveys", __name__, url_prefix="/console/surveys")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-LABELS = {"kinds": SURVEY_KIND_LABELS, "audiences": AUDIENCE_LABELS,
-          "question_kinds": QUESTION_KIND_LABELS}  # fmt: skip
+LABELS = {
+    "kinds": SURVEY_KIND_LABELS,
+    "audiences": AUDIENCE_LABELS,
+    "question_kinds": QUESTION_KIND_LABELS,
+}
 STATUS_LABELS = {"draft": "草稿", "published": "已发布", "closed": "已关闭"}
 TIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -51,14 +60,14 @@ def _now() -> datetime:
 
 def _visible_ids(session: Session) -> set[int] | None:
     """Return the surveys the signed-in account may open (None = all, for administrators)."""
-    departments = visible_department_ids(session, current_account())
+    departments = visible_department_ids(session, signed_in_account())
     if departments is None:
         return None
     return audiences.surveys_about(session, department_ids=departments) if departments else set()
 
 
 def _survey(session: Session, survey_id: int) -> Survey:
-    survey = session.get(Survey, survey_id)
+    survey = find_survey(session, survey_id=survey_id)
     visible = _visible_ids(request_session())
     if survey is None or (visible is not None and survey.id not in visible):
         abort(404, description="没有这份问卷，或它与您的部门无关")
@@ -81,11 +90,19 @@ def index():
 def _index_page(problems: list[str] | None = None, status: int = 200):
     session = request_session()
     visible = _visible_ids(session)
-    rows = [(s, surveys.response_count(session, survey_id=s.id))
-            for s in surveys.list_surveys(session)
-            if visible is None or s.id in visible]  # fmt: skip
-    html = render_template("surveys/console_index.html", rows=rows, problems=problems or [],
-                           statuses=STATUS_LABELS, now=_now(), **LABELS)  # fmt: skip
+    rows = [
+        (s, surveys.response_count(session, survey_id=saved_id(s)))
+        for s in surveys.list_surveys(session)
+        if visible is None or s.id in visible
+    ]
+    html = render_template(
+        "surveys/console_index.html",
+        rows=rows,
+        problems=problems or [],
+        statuses=STATUS_LABELS,
+        now=_now(),
+        **LABELS,
+    )
     return html, status
 
 
@@ -105,8 +122,13 @@ def import_survey():
 
 
 def _audit(session: Session, action: str, survey: Survey, detail: str = "") -> None:
-    accounts.record_audit(session, account=current_account(), action=action,
-                          target=f"survey:{survey.id} {survey.title}", detail=detail)  # fmt: skip
+    accounts.record_audit(
+        session,
+        account=signed_in_account(),
+        action=action,
+        target=f"survey:{survey.id} {survey.title}",
+        detail=detail,
+    )
 
 
 @blueprint.get("/<int:survey_id>")
@@ -120,16 +142,25 @@ def _detail_page(survey_id: int, problems: list[str] | None = None, status: int 
     session = request_session()
     survey = _survey(session, survey_id)
     spec = surveys.spec_of(session, survey=survey)
-    questions = surveys.questions_of(session, survey_id=survey.id)
-    names = dict(session.exec(select(Department.id, Department.name)).all())
+    questions = surveys.questions_of(session, survey_id=saved_id(survey))
+    names = department_names(session)
     link = qr.survey_link(runtime().settings.PUBLIC_BASE_URL, survey.token)
     html = render_template(
-        "surveys/console_detail.html", survey=survey, spec=spec, questions=questions,
-        options={q.id: rules.options_of(q) for q in questions}, names=names, link=link,
-        problems=problems or [], statuses=STATUS_LABELS, time_format=TIME_FORMAT,
+        "surveys/console_detail.html",
+        survey=survey,
+        spec=spec,
+        questions=questions,
+        options={q.id: rules.options_of(q) for q in questions},
+        names=names,
+        link=link,
+        problems=problems or [],
+        statuses=STATUS_LABELS,
+        time_format=TIME_FORMAT,
         zone=runtime().settings.timezone,
-        responses=surveys.response_count(session, survey_id=survey.id), failed=failed, **LABELS,
-    )  # fmt: skip
+        responses=surveys.response_count(session, survey_id=saved_id(survey)),
+        failed=failed,
+        **LABELS,
+    )
     return html, status
 
 
@@ -139,8 +170,8 @@ def _settings_spec(spec, form: SurveySettingsForm, zone):
         spec,
         title=form.title.data,
         introduction=form.introduction.data,
-        opens_at=form.opens_at.data.replace(tzinfo=zone),
-        closes_at=form.closes_at.data.replace(tzinfo=zone),
+        opens_at=filled(form.opens_at.data).replace(tzinfo=zone),
+        closes_at=filled(form.closes_at.data).replace(tzinfo=zone),
         anonymous=form.anonymous.data,
     )
 
@@ -219,8 +250,9 @@ def results(survey_id: int):
     """Show response rates, scores, distributions with charts and free-text answers."""
     session = request_session()
     found = survey_results(session, survey=_survey(session, survey_id))
-    return render_template("surveys/console_results.html", results=found,
-                           survey=found.survey, **LABELS)  # fmt: skip
+    return render_template(
+        "surveys/console_results.html", results=found, survey=found.survey, **LABELS
+    )
 
 
 @blueprint.get("/<int:survey_id>/chart/<int:question_id>.png")

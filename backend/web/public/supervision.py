@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlmodel import Session
 from werkzeug.exceptions import NotFound, TooManyRequests
 
 from backend.db import writing
-from backend.models import Department, Rating
 from backend.models.supervision import SupervisionCode, WorkOrderStatus
+from backend.org.queries import department_name
 from backend.runtime import runtime
 from backend.supervision import queries, texts
 from backend.supervision import service as supervision
@@ -28,6 +28,9 @@ from backend.supervision.rules import PublicBounds, network_of
 from backend.supervision.work_orders import find_order, submit_followup
 from backend.web.limits import limiter
 from backend.web.session import request_session
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 blueprint = Blueprint("public_supervision", __name__, url_prefix="/q")
 DEVICE_COOKIE = "lvzhi_device"
@@ -96,8 +99,15 @@ def _scale_context(session: Session, form: dict) -> dict:
     }
 
 
-def _unit_page(session, code, *, form: dict, error: str | None = None, status: int = 200,
-               post_changed: bool = False):  # fmt: skip
+def _unit_page(
+    session,
+    code,
+    *,
+    form: dict,
+    error: str | None = None,
+    status: int = 200,
+    post_changed: bool = False,
+):
     device, fresh = _device_or_new()
     today = runtime().clock().date()
     rated = supervision.already_rated(session, code=code, device=device, day=today)
@@ -133,15 +143,29 @@ def rate(code: str):
         answers = supervision.check_rating(supervision.rating_scale(request_session()), **form)
         with writing(runtime().engine) as session:
             _, order = supervision.submit_rating(
-                session, code=session.get(SupervisionCode, found.id), device=device,
-                answers=answers, now=now, network=_network(), bounds=_bounds(),
-            )  # fmt: skip
+                session,
+                code=_reloaded(session, found),
+                device=device,
+                answers=answers,
+                now=now,
+                network=_network(),
+                bounds=_bounds(),
+            )
             done = _done_context(session, found.department_id, order)
     except SupervisionError as error:
-        return _unit_page(request_session(), found, form=form, error=error.message,
-                          status=error.status)  # fmt: skip
+        return _unit_page(
+            request_session(), found, form=form, error=error.message, status=error.status
+        )
     page = render_template("supervision/public_done.html", **done)
     return _remember(make_response(page), device, fresh)
+
+
+def _reloaded(session: Session, code: SupervisionCode) -> SupervisionCode:
+    """Return the code again, read in the writing session."""
+    found = queries.find_code(session, code_id=code.id)
+    if found is None:
+        raise LookupError(f"supervision code {code.id} vanished")
+    return found
 
 
 def _network() -> str:
@@ -161,7 +185,7 @@ def _bounds() -> PublicBounds:
 
 def _done_context(session, department_id: int, order) -> dict:
     """Return what the thank-you page shows, as plain values."""
-    department = session.get(Department, department_id).name
+    department = department_name(session, department_id=department_id)
     context = {"department": department, "thanks": texts.THANKS, "ticket": None}
     if order is not None:
         context.update(
@@ -186,11 +210,9 @@ def _status_context(session, order, *, ticket, form, error=None, notice=None) ->
     """Return what the work-order status page shows (the order and plain values)."""
     context = {"order": order, "ticket": ticket, "error": error, "notice": notice}
     if order is not None:
-        followup = (
-            session.get(Rating, order.followup_rating_id) if order.followup_rating_id else None
-        )
+        followup = queries.find_rating(session, rating_id=order.followup_rating_id)
         context.update(
-            department=session.get(Department, order.department_id).name,
+            department=department_name(session, department_id=order.department_id),
             status_label=texts.STATUS_LABELS[order.status],
             can_follow_up=order.status == WorkOrderStatus.CLOSED and followup is None,
             followup_label=texts.LEVEL_LABELS[followup.level] if followup else None,
@@ -218,11 +240,13 @@ def follow_up(ticket: str):
         with writing(runtime().engine) as session:
             done = find_order(session, ticket=ticket)
             submit_followup(session, order=done, answers=answers, now=now)
-            context = _status_context(session, done, ticket=ticket, form=_form(),
-                                      notice=texts.THANKS)  # fmt: skip
+            context = _status_context(
+                session, done, ticket=ticket, form=_form(), notice=texts.THANKS
+            )
     except SupervisionError as error:
-        context = _status_context(request_session(), order, ticket=ticket, form=form,
-                                  error=error.message)  # fmt: skip
+        context = _status_context(
+            request_session(), order, ticket=ticket, form=form, error=error.message
+        )
         return _status_page(context, error.status)
     return _status_page(context)
 

@@ -12,17 +12,16 @@ by it. Every POST carries a CSRF token (Flask-WTF, app-wide) and is rate-limited
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, render_template, request
 from flask_wtf.csrf import CSRFError
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlmodel import Session
 from werkzeug.exceptions import TooManyRequests
 
 from backend.common.values import parse_int
 from backend.db import writing
-from backend.models import Survey, SurveyQuestion
+from backend.models import Survey, SurveyQuestion, saved_id
 from backend.models.surveys import QuestionKind
 from backend.runtime import runtime
 from backend.supervision.qr_images import qr_png, qr_svg
@@ -31,8 +30,12 @@ from backend.surveys import links as qr
 from backend.surveys import questions as rules
 from backend.surveys import service as surveys
 from backend.surveys import texts
+from backend.surveys.queries import reread_survey
 from backend.web.limits import limiter
 from backend.web.session import request_session
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 blueprint = Blueprint("public_surveys", __name__, url_prefix="/s")
 DEVICE_COOKIE = "lvzhi_survey_device"
@@ -54,8 +57,14 @@ def _device() -> str | None:
 
 
 def _with_device(response: Response, device: str) -> Response:
-    response.set_cookie(DEVICE_COOKIE, _signer().dumps(device), max_age=DEVICE_MAX_AGE,
-                        httponly=True, samesite="Lax", secure=request.is_secure)  # fmt: skip
+    response.set_cookie(
+        DEVICE_COOKIE,
+        _signer().dumps(device),
+        max_age=DEVICE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure,
+    )
     return response
 
 
@@ -73,25 +82,33 @@ def _refusal(survey: Survey | None, now):
     reason = surveys.problem(survey, now=now)
     if reason:
         return _message(reason, 404 if survey is None else 410)
-    if not surveys.answerable_by_link(survey):
+    if survey is not None and not surveys.answerable_by_link(survey):
         return _message(surveys.staff_only_text(survey), 403, title=survey.title)
     return None
 
 
 def _page(session, survey: Survey, *, values=None, errors=None, status=200, error=None):
-    questions = surveys.questions_of(session, survey_id=survey.id)
+    questions = surveys.questions_of(session, survey_id=saved_id(survey))
     targets = audiences.evaluation_choices(session, survey=survey, staff=None)
-    html = render_template(TEMPLATE, survey=survey, questions=questions, targets=targets,
-                           values=values or {}, errors=errors or {}, error=error,
-                           options={q.id: rules.options_of(q) for q in questions},
-                           kinds=QuestionKind, tops=rules.RATING_TOPS)  # fmt: skip
+    html = render_template(
+        TEMPLATE,
+        survey=survey,
+        questions=questions,
+        targets=targets,
+        values=values or {},
+        errors=errors or {},
+        error=error,
+        options={q.id: rules.options_of(q) for q in questions},
+        kinds=QuestionKind,
+        tops=rules.RATING_TOPS,
+    )
     return html, status
 
 
 def _answered(session: Session, survey: Survey, device: str | None) -> bool:
     if device is None:
         return False
-    done = audiences.answered_targets(session, survey_id=survey.id, key=f"device:{device}")
+    done = audiences.answered_targets(session, survey_id=saved_id(survey), key=f"device:{device}")
     targets = audiences.evaluation_choices(session, survey=survey, staff=None)
     return bool(done) and len(done) >= max(1, len(targets))
 
@@ -102,7 +119,7 @@ def form(token: str):
     device, session = _device(), request_session()
     survey = _load(session, token)
     refusal = _refusal(survey, runtime().clock())
-    if refusal:
+    if refusal or survey is None:
         return refusal
     if _answered(session, survey, device):
         return _message(texts.DEVICE_DONE, 409, title=survey.title)
@@ -125,12 +142,13 @@ def _read(question: SurveyQuestion) -> Any:
 
 
 def _read_all(questions: list[SurveyQuestion]) -> tuple[dict[int, Any], dict[int, str]]:
-    values, errors = {}, {}
+    values: dict[int, Any] = {}
+    errors: dict[int, str] = {}
     for question in questions:
         try:
-            values[question.id] = _read(question)
+            values[saved_id(question)] = _read(question)
         except rules.AnswerError as problem:
-            errors[question.id] = str(problem)
+            errors[saved_id(question)] = str(problem)
     return values, errors
 
 
@@ -158,17 +176,23 @@ def submit(token: str):
     now = runtime().clock()
     survey = _load(session, token)
     refusal = _refusal(survey, now)
-    if refusal:
+    if refusal or survey is None:
         return refusal
-    values, errors = _read_all(surveys.questions_of(session, survey_id=survey.id))
+    values, errors = _read_all(surveys.questions_of(session, survey_id=saved_id(survey)))
     target, target_error = _target(session, survey)
     if errors or target_error:
         return _with_device(Response(_invalid(session, survey, errors, target_error), 400), device)
     try:
         with writing(runtime().engine) as db:  # only the store: checked above, rendered below
-            surveys.submit_response(db, survey=db.get(Survey, survey.id), values=values,
-                                    channel="link", respondent_key=f"device:{device}", now=now,
-                                    evaluated_department_id=target)  # fmt: skip
+            surveys.submit_response(
+                db,
+                survey=reread_survey(db, survey=survey),
+                values=values,
+                channel="link",
+                respondent_key=f"device:{device}",
+                now=now,
+                evaluated_department_id=target,
+            )
     except surveys.AlreadyAnswered:
         return _message(texts.DEVICE_DONE, 409, title=survey.title)
     except surveys.StaffOnly as refused:  # the audience changed a moment ago

@@ -2,30 +2,30 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from sqlmodel import Session, col, select
 
 from backend.db import writing
-from backend.models import Account, Department, Staff, saved_id, saved_ids
+from backend.models import Staff, saved_id, saved_ids
 from backend.models.supervision import SupervisionCode
 from backend.org.accounts import record_audit
+from backend.org.queries import active_staff_of, find_department
 from backend.runtime import runtime
 from backend.supervision import queries, texts
 from backend.supervision import service as supervision
 from backend.supervision.cards_pdf import DeskCard, desk_cards_pdf
 from backend.supervision.links import public_url
 from backend.supervision.qr_images import qr_png, qr_svg
-from backend.web.console.access import current_account, ensure_visible, require_role
+from backend.web.console.access import ensure_visible, require_role, signed_in_account
 from backend.web.console.access import visible_department_ids as _visible
 from backend.web.console.area_forms import CodeForm
+from backend.web.console.form_fields import filled
 from backend.web.console.supervision import blueprint
 from backend.web.session import request_session
 
-
-def _signed_in() -> Account:
-    account = current_account()
-    assert account is not None  # every view here is behind require_role
-    return account
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 @blueprint.get("/codes")
@@ -33,7 +33,7 @@ def _signed_in() -> Account:
 def codes():
     """List each visible department's QR codes, with images and the desk-card sheet."""
     session = request_session()
-    departments = queries.visible_departments(session, _visible(session, _signed_in()))
+    departments = queries.visible_departments(session, _visible(session, signed_in_account()))
     by_department = {
         d.id: supervision.codes_of_department(session, department_id=saved_id(d))
         for d in departments
@@ -48,18 +48,9 @@ def codes():
         codes=by_department,
         people=people,
         url=lambda c: public_url(base, c.code),
-        is_admin=_signed_in().role == "admin",
-        staff=_staff_choices(session, saved_ids(d.id for d in departments)),
+        is_admin=signed_in_account().role == "admin",
+        staff=active_staff_of(session, department_ids=saved_ids(d.id for d in departments)),
     )
-
-
-def _staff_choices(session: Session, department_ids: list[int]) -> list[Staff]:
-    stmt = (
-        select(Staff)
-        .where(col(Staff.department_id).in_(department_ids), col(Staff.active).is_(True))
-        .order_by(col(Staff.department_id), col(Staff.id))
-    )
-    return list(session.exec(stmt))
 
 
 @blueprint.post("/codes/issue")
@@ -69,7 +60,7 @@ def issue_codes():
     with writing(runtime().engine) as session:
         count = supervision.issue_codes(session)
         record_audit(
-            session, account=current_account(), action="supervision.codes", target=str(count)
+            session, account=signed_in_account(), action="supervision.codes", target=str(count)
         )
     flash(texts.CODES_ISSUED.format(count=count), "success")
     return redirect(url_for(".codes"))
@@ -83,12 +74,12 @@ def designate_post():
     if not form.validate():
         flash(f"{texts.POST_FORM_INVALID}（{form.first_error()}）", "error")
         return redirect(url_for(".codes"))
-    staff_id, title = form.staff_id.data, form.title.data
+    staff_id, title = filled(form.staff_id.data), form.title.data
     with writing(runtime().engine) as session:
         code = supervision.designate_public_post(session, staff_id=staff_id, title=title)
         record_audit(
             session,
-            account=current_account(),
+            account=signed_in_account(),
             action="supervision.post",
             target=code.code,
             detail=title,
@@ -98,10 +89,10 @@ def designate_post():
 
 
 def _visible_code(session: Session, code_id: int) -> SupervisionCode:
-    code = session.get(SupervisionCode, code_id)
+    code = queries.find_code(session, code_id=code_id)
     if code is None:
         abort(404)
-    ensure_visible(session, _signed_in(), code.department_id)
+    ensure_visible(session, signed_in_account(), code.department_id)
     return code
 
 
@@ -127,8 +118,8 @@ def desk_cards(department_id: int):
     """Download the printable A4 sheet of desk cards of one department."""
     base = runtime().settings.PUBLIC_BASE_URL
     session = request_session()
-    ensure_visible(session, _signed_in(), department_id)
-    department = session.get(Department, department_id)
+    ensure_visible(session, signed_in_account(), department_id)
+    department = find_department(session, department_id=department_id)
     if department is None:
         abort(404)
     cards = [

@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from sqlmodel import Session
 
 from backend.db import writing
-from backend.models import Department, Staff
-from backend.models.supervision import Rating, RatingLevel, WorkOrderStatus
+from backend.models import Department
+from backend.models.supervision import RatingLevel, WorkOrderStatus
 from backend.org.accounts import record_audit
+from backend.org.queries import department_name, find_staff
 from backend.runtime import runtime
 from backend.supervision import queries, texts, work_orders
 from backend.supervision import service as supervision
 from backend.supervision.errors import SupervisionError
 from backend.supervision.export import ratings_xlsx
-from backend.web.console.access import current_account, ensure_visible, require_role
+from backend.web.console.access import ensure_visible, require_role, signed_in_account
 from backend.web.console.access import visible_department_ids as _visible
 from backend.web.console.area_forms import NoteForm, ScaleForm
 from backend.web.console.supervision import blueprint
 from backend.web.inputs import date_arg, int_arg
 from backend.web.session import request_session
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -40,10 +44,10 @@ def _today() -> date:
 
 
 def _rating_filter(session: Session) -> queries.RatingFilter:
-    allowed = _visible(session, current_account())
+    allowed = _visible(session, signed_in_account())
     department_id = int_arg("department_id", source=request.args)
     if department_id is not None:
-        ensure_visible(session, current_account(), department_id)
+        ensure_visible(session, signed_in_account(), department_id)
     level = request.args.get("level", "")
     if level and level not in RatingLevel.__members__.values():
         abort(400, description=texts.BAD_FILTER)
@@ -118,7 +122,7 @@ def set_scale():
     with writing(runtime().engine) as session:
         supervision.set_rating_scale(session, levels=levels)
         record_audit(
-            session, account=current_account(), action="supervision.scale", target=str(levels)
+            session, account=signed_in_account(), action="supervision.scale", target=str(levels)
         )
     flash(texts.SCALE_SAVED, "success")
     return redirect(url_for(".ratings"))
@@ -135,7 +139,7 @@ def orders():
     if status and status not in WorkOrderStatus.__members__.values():
         abort(400, description=texts.BAD_FILTER)
     session = request_session()
-    allowed = _visible(session, current_account())
+    allowed = _visible(session, signed_in_account())
     rows = work_orders.list_orders(
         session, department_ids=allowed, status=WorkOrderStatus(status) if status else None
     )
@@ -155,7 +159,7 @@ def orders():
 def order(order_id: int):
     """Show one work order with the forms for its next step."""
     session = request_session()
-    allowed = _visible(session, current_account())
+    allowed = _visible(session, signed_in_account())
     found = work_orders.get_order(session, order_id=order_id, department_ids=allowed)
     return _order_page(session, found)
 
@@ -164,17 +168,17 @@ def _order_page(
     session: Session, found, *, error: str | None = None, note: str = "", status=200, failed=None
 ):
     followup_id = found.followup_rating_id
-    person = session.get(Staff, found.staff_id) if found.staff_id else None
+    person = find_staff(session, staff_id=found.staff_id)
     page = render_template(
         "supervision/console_order.html",
         order=found,
-        rating=session.get(Rating, found.rating_id),
-        followup=session.get(Rating, followup_id) if followup_id else None,
-        department=session.get(Department, found.department_id).name,
+        rating=queries.find_rating(session, rating_id=found.rating_id),
+        followup=queries.find_rating(session, rating_id=followup_id),
+        department=department_name(session, department_id=found.department_id),
         person=person.name if person else None,
         level_labels=texts.LEVEL_LABELS,
         status_labels=texts.STATUS_LABELS,
-        can_act=current_account().role in ("admin", "head"),
+        can_act=signed_in_account().role in ("admin", "head"),
         error=error,
         note=note,
         failed=failed,
@@ -196,7 +200,7 @@ def advance(order_id: int, step: str):
     if step not in STEPS:
         abort(404)
     action, done = STEPS[step]
-    account, form = current_account(), NoteForm()
+    account, form = signed_in_account(), NoteForm()
     allowed, note = _visible(request_session(), account), form.note.data
     if not form.validate():
         session = request_session()

@@ -55,7 +55,7 @@ def dashboard_metrics(db: Session, *, allowed: set[int] | None, today: date) -> 
         select(
             func.count(),
             func.coalesce(func.sum(DutyEntry.hours), 0),
-            func.count(DutyEntry.staff_id.distinct()),
+            func.count(col(DutyEntry.staff_id).distinct()),
         ).where(DutyEntry.work_date >= start, DutyEntry.work_date <= today),
         DutyEntry.department_id,
         allowed,
