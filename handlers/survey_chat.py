@@ -10,6 +10,7 @@ from sqlmodel import Session
 from backend.models import Department, Staff, Survey, SurveyQuestion, saved_id
 from backend.models.surveys import SURVEY_KIND_LABELS, QuestionKind
 from backend.surveys import audience as audiences
+from backend.surveys import queries as survey_queries
 from backend.surveys import questions as rules
 from backend.surveys import service as surveys
 from bot.replies import Reply, TextReply
@@ -48,7 +49,7 @@ def _listing(session: Session, staff: Staff, now: datetime) -> str:
         return texts.NONE_OPEN
     lines = [texts.LIST_HEAD.format(count=len(found))]
     for survey in found:
-        count = len(surveys.questions_of(session, survey_id=saved_id(survey)))
+        count = len(survey_queries.questions_of(session, survey_id=saved_id(survey)))
         kind = SURVEY_KIND_LABELS.get(survey.kind, survey.kind)
         closes = surveys.local_time(survey.closes_at, now)
         line = texts.LIST_LINE.format(
@@ -77,7 +78,7 @@ def start_survey(turn: Turn, survey_id: int) -> list[Reply]:
         return [TextReply(surveys.texts.ALREADY.format(title=survey.title))]
     one = len(pending) == 1
     answers = {"target": pending[0].id if pending[0] else None} if one else {ASK_TARGET: True}
-    count = len(surveys.questions_of(session, survey_id=saved_id(survey)))
+    count = len(survey_queries.questions_of(session, survey_id=saved_id(survey)))
     intro = f"\n{survey.introduction}" if survey.introduction else ""
     opening = texts.START.format(title=survey.title, count=count, introduction=intro)
     form = build_form(session, form_name(saved_id(survey)))
@@ -102,10 +103,10 @@ def build_form(session: Session, name: str) -> forms.Form | None:
 
 def _questions(session: Session, survey_id: int) -> list[SurveyQuestion]:
     """Return the questions, reused across messages until they are replaced (detached copies)."""
-    version = surveys.questions_version(session, survey_id=survey_id)
+    version = survey_queries.questions_version(session, survey_id=survey_id)
     cached = _CACHE.get(survey_id)
     if cached is None or cached[0] != version:
-        rows = surveys.questions_of(session, survey_id=survey_id)
+        rows = survey_queries.questions_of(session, survey_id=survey_id)
         cached = _CACHE[survey_id] = (
             version,
             [SurveyQuestion(**q.model_dump(warnings=False)) for q in rows],

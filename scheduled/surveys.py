@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from backend.db import reading, writing
 from backend.models import Survey, saved_id
 from backend.schedule.job_runs import claim_run, finish_run, run_exists
+from backend.surveys import queries as survey_queries
 from backend.surveys import service as surveys
 from scheduled.job import Job, at_clock
 
@@ -21,7 +22,7 @@ def remind_survey_non_respondents(engine: Engine, *, now: datetime) -> int:
     with reading(engine) as session:
         survey_ids = [
             saved_id(survey)
-            for survey in surveys.closing_soon(session, now=now, within=REMIND_BEFORE)
+            for survey in survey_queries.closing_soon(session, now=now, within=REMIND_BEFORE)
             if not run_exists(session, key=f"{REMINDER_JOB}:{survey.id}")
         ]
     return sum(_remind_once(engine, survey_id, now) for survey_id in survey_ids)

@@ -12,7 +12,7 @@ from werkzeug.routing import Rule
 
 from backend.models import Department, DutyEntry, Staff
 from backend.org import api_tokens as auth_tokens
-from backend.surveys import service as surveys
+from backend.surveys import queries as survey_queries
 from tests.support.console import add_account, console_app, csrf_token, login_client
 from tests.support.excel import add_sample_entries
 from tests.support.org import add_small_county
@@ -139,7 +139,7 @@ def test_a_head_cannot_open_a_survey_about_another_department(app, engine):
     with Session(engine, expire_on_commit=False) as session:
         survey = add_self_evaluation(session)  # evaluates and asks 县市场监督管理局 only
         session.commit()
-        question_id = surveys.questions_of(session, survey_id=survey.id)[0].id
+        question_id = survey_queries.questions_of(session, survey_id=survey.id)[0].id
         civil = session.exec(select(Department).where(Department.name == "县民政局")).one().id
         market = session.exec(select(Department).where(Department.name == "县市场监督管理局")).one()
     add_account(engine, "civilhead", "console-pass-1", "head", civil)

@@ -25,7 +25,7 @@ from backend.supervision import service as supervision
 from backend.supervision.export import ratings_xlsx
 from backend.supervision.queries import RatingRow
 from backend.surveys import export as survey_export
-from backend.surveys import service as surveys
+from backend.surveys import queries as survey_queries
 from backend.surveys.results import survey_results
 from backend.web.limits import limiter
 from bot.neutral import for_markdown, for_text
@@ -110,7 +110,7 @@ def test_control_characters_typed_into_a_survey_are_stored_cleaned(web, engine):
     with Session(engine, expire_on_commit=False) as session:
         survey = add_link_survey(session)
         session.commit()
-        ids = [q.id for q in surveys.questions_of(session, survey_id=survey.id)]
+        ids = [q.id for q in survey_queries.questions_of(session, survey_id=survey.id)]
         market = department(session, "县市场监督管理局").id
     answers = {f"q{ids[0]}": "1", f"q{ids[1]}": "5", f"q{ids[3]}": f"很{CONTROLS}好\t\n谢谢"}
     done = _post_survey(web.test_client(), survey, {**answers, "target": str(market)})
@@ -138,7 +138,7 @@ def test_every_excel_writer_drops_control_characters_stored_before(web, engine):
     dirty = f"={CONTROLS}旧数据"
     with Session(engine, expire_on_commit=False) as session:
         survey = add_link_survey(session)
-        question = surveys.questions_of(session, survey_id=survey.id)[3]
+        question = survey_queries.questions_of(session, survey_id=survey.id)[3]
         response = SurveyResponse(survey_id=survey.id, respondent_key="device:old",
                                   channel="link", submitted_at=NOW)  # fmt: skip
         session.add(response)

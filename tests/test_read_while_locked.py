@@ -26,7 +26,7 @@ from backend.org import api_tokens as auth_tokens
 from backend.schedule import notices
 from backend.supervision import service as supervision
 from backend.supervision import texts as supervision_texts
-from backend.surveys import service as surveys
+from backend.surveys import queries as survey_queries
 from scheduled import lease
 from tests.support.excel import add_sample_entries
 from tests.support.stack import Stack
@@ -65,7 +65,7 @@ def county(sqlite_stack: Stack) -> County:
         market = department_id(db, "县市场监督管理局")
         code = db.exec(select(SupervisionCode).where(SupervisionCode.staff_id.is_(None))).first()
         survey = add_mutual_evaluation(db)
-        question = surveys.questions_of(db, survey_id=survey.id)[0]
+        question = survey_queries.questions_of(db, survey_id=survey.id)[0]
         notices.send_notice(db, title="通知", body="周五前报送材料", department_ids=[market],
                             to_staff=True, to_groups=False, sender="admin")  # fmt: skip
         accounts.create_account(db, username="admin", password=PASSWORD, role="admin")

@@ -12,7 +12,7 @@ from backend.app import create_app
 from backend.db import make_engine
 from backend.models import Conversation, SurveyAnswer, SurveyResponse
 from backend.models.surveys import SurveyKind
-from backend.surveys import service as surveys
+from backend.surveys import queries as survey_queries
 from tests.support.chat import Member
 from tests.support.surveys import NOW, add_mutual_evaluation, add_self_evaluation
 
@@ -86,7 +86,7 @@ def test_three_members_at_once_with_back_and_scores_by_hand(stack):
     with Session(stack.engine) as session:
         assert session.exec(select(func.count()).select_from(SurveyAnswer)).one() == ROWS
         department_id = stored[0].evaluated_department_id
-        [result] = surveys.department_scores(
+        [result] = survey_queries.department_scores(
             session, department_id=department_id, start=start, end=end
         )
     assert result.score == 85.94 and result.responses == 3  # (96.5 + 82 + 79.325) / 3

@@ -18,6 +18,7 @@ from backend.supervision.qr_images import qr_png, qr_svg
 from backend.surveys import audience as audiences
 from backend.surveys import export
 from backend.surveys import links as qr
+from backend.surveys import queries as survey_queries
 from backend.surveys import questions as rules
 from backend.surveys import result_charts as charts
 from backend.surveys import service as surveys
@@ -41,7 +42,7 @@ def staff(session: Session, userid: str) -> Staff:
 
 def answer(session, survey, who: str, values: list, *, target: str | None = None, **extra):
     member = staff(session, who)
-    questions = surveys.questions_of(session, survey_id=survey.id)
+    questions = survey_queries.questions_of(session, survey_id=survey.id)
     evaluated = department(session, target).id if target else None
     return surveys.submit_response(
         session, survey=survey, values=dict(zip([q.id for q in questions], values, strict=True)),
@@ -66,12 +67,12 @@ def test_scores_computed_by_hand(session, county):
     assert (a.score, b.score, c.score) == (99.7, 70.5, 81.25)
     market, civil = department(session, "县市场监督管理局"), department(session, "县民政局")
     month = {"start": NOW - timedelta(days=23), "end": NOW + timedelta(days=8)}
-    [market_score] = surveys.department_scores(session, department_id=market.id, **month)
-    [civil_score] = surveys.department_scores(session, department_id=civil.id, **month)
+    [market_score] = survey_queries.department_scores(session, department_id=market.id, **month)
+    [civil_score] = survey_queries.department_scores(session, department_id=civil.id, **month)
     assert (market_score.score, market_score.responses) == (99.7, 1)
     assert (civil_score.score, civil_score.responses) == (75.88, 2)  # (70.5 + 81.25) / 2 = 75.875
     later = {"start": NOW + timedelta(days=30), "end": NOW + timedelta(days=60)}
-    assert surveys.department_scores(session, department_id=market.id, **later) == []
+    assert survey_queries.department_scores(session, department_id=market.id, **later) == []
 
 
 def test_points_of_every_kind_and_default_option_scores():
@@ -158,7 +159,7 @@ def test_publish_invites_in_one_batch_and_reminders_go_once_to_non_respondents(s
 
 def _full_answers(session, survey) -> list:
     values = []
-    for q in surveys.questions_of(session, survey_id=survey.id):
+    for q in survey_queries.questions_of(session, survey_id=survey.id):
         values.append({QuestionKind.SINGLE: 1, QuestionKind.MULTIPLE: [1, 3],
                        QuestionKind.RATING5: 4, QuestionKind.RATING10: 9, QuestionKind.SCORE: 88,
                        QuestionKind.TEXT: "=HYPERLINK(\"http://x\")"}[q.kind])  # fmt: skip

@@ -13,6 +13,7 @@ from sqlmodel import Session, func, select
 from backend.models import OutboxMessage, Survey, SurveyAnswer, SurveyResponse
 from backend.org import accounts
 from backend.surveys import audience as audiences
+from backend.surveys import queries as survey_queries
 from backend.surveys import service as surveys
 from backend.surveys.excel import template_xlsx
 from scheduled.work.runner import run_due_jobs
@@ -213,7 +214,7 @@ def test_console_results_show_scores_rates_charts_and_free_texts(web, engine):
     survey = make(engine)
     with Session(engine) as session:
         erin, market = staff_named(session, "erin"), department(session, "县市场监督管理局")
-        questions = surveys.questions_of(session, survey_id=survey.id)
+        questions = survey_queries.questions_of(session, survey_id=survey.id)
         values = dict(zip([q.id for q in questions], [1, 5, 98.5, "<b>配合</b>很好"], strict=True))
         surveys.submit_response(session, survey=survey, values=values, channel="chat",
                                 respondent_key=audiences.respondent_key(survey, erin), now=NOW,
@@ -258,7 +259,7 @@ def test_the_service_refuses_anonymous_and_uninvited_answers_to_staff_surveys(en
     with Session(engine) as session:
         add_small_county(session)
         survey = add_self_evaluation(session)  # 县市场监督管理局's staff only
-        values = {q.id: 1 for q in surveys.questions_of(session, survey_id=survey.id)}
+        values = {q.id: 1 for q in survey_queries.questions_of(session, survey_id=survey.id)}
         with pytest.raises(surveys.StaffOnly):
             surveys.submit_response(session, survey=survey, values=values, channel="link",
                                     respondent_key="device:" + "0" * 32, now=NOW)  # fmt: skip

@@ -28,7 +28,7 @@ from backend.reports.queries import Gaps
 from backend.schedule import calendar as calendar_service
 from backend.schedule.workdays import WorkCalendar
 from backend.supervision import service as supervision
-from backend.surveys import service as surveys
+from backend.surveys import queries as survey_queries
 
 log = logging.getLogger(__name__)
 TREND_WEEKS = 8
@@ -178,5 +178,7 @@ def survey_scores(session: Session, *, department_id: int, period: Period) -> li
     """Return the department's scores in the surveys open during the period."""
     start = datetime.combine(period.start, time.min, tzinfo=LOCAL)
     end = datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=LOCAL)
-    scores = surveys.department_scores(session, department_id=department_id, start=start, end=end)
+    scores = survey_queries.department_scores(
+        session, department_id=department_id, start=start, end=end
+    )
     return [SurveyLine(s.title, s.kind, s.score, s.responses) for s in scores]

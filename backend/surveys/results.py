@@ -18,8 +18,8 @@ from backend.models import (
 )
 from backend.models.surveys import QuestionKind
 from backend.surveys import audience as audiences
+from backend.surveys import queries as survey_queries
 from backend.surveys import questions as rules
-from backend.surveys import service as surveys
 
 SCORE_BUCKETS = (
     (0, 60, "0–59"),
@@ -80,10 +80,10 @@ class SurveyResults:
 def survey_results(session: Session, *, survey: Survey) -> SurveyResults:
     """Aggregate the survey's responses."""
     survey_id = saved_id(survey)
-    questions = surveys.questions_of(session, survey_id=survey_id)
+    questions = survey_queries.questions_of(session, survey_id=survey_id)
     return SurveyResults(
         survey=survey,
-        responses=surveys.response_count(session, survey_id=survey_id),
+        responses=survey_queries.response_count(session, survey_id=survey_id),
         rates=response_rates(session, survey=survey),
         scores=department_scores(session, survey=survey),
         questions=question_results(session, questions=questions),

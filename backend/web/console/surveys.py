@@ -27,6 +27,7 @@ from backend.runtime import runtime
 from backend.surveys import audience as audiences
 from backend.surveys import excel, export
 from backend.surveys import links as qr
+from backend.surveys import queries as survey_queries
 from backend.surveys import questions as rules
 from backend.surveys import result_charts as charts
 from backend.surveys import service as surveys
@@ -91,8 +92,8 @@ def _index_page(problems: list[str] | None = None, status: int = 200):
     session = request_session()
     visible = _visible_ids(session)
     rows = [
-        (s, surveys.response_count(session, survey_id=saved_id(s)))
-        for s in surveys.list_surveys(session)
+        (s, survey_queries.response_count(session, survey_id=saved_id(s)))
+        for s in survey_queries.list_surveys(session)
         if visible is None or s.id in visible
     ]
     html = render_template(
@@ -141,8 +142,8 @@ def detail(survey_id: int):
 def _detail_page(survey_id: int, problems: list[str] | None = None, status: int = 200, failed=None):
     session = request_session()
     survey = _survey(session, survey_id)
-    spec = surveys.spec_of(session, survey=survey)
-    questions = surveys.questions_of(session, survey_id=saved_id(survey))
+    spec = survey_queries.spec_of(session, survey=survey)
+    questions = survey_queries.questions_of(session, survey_id=saved_id(survey))
     names = department_names(session)
     link = qr.survey_link(runtime().settings.PUBLIC_BASE_URL, survey.token)
     html = render_template(
@@ -157,7 +158,7 @@ def _detail_page(survey_id: int, problems: list[str] | None = None, status: int 
         statuses=STATUS_LABELS,
         time_format=TIME_FORMAT,
         zone=runtime().settings.timezone,
-        responses=surveys.response_count(session, survey_id=saved_id(survey)),
+        responses=survey_queries.response_count(session, survey_id=saved_id(survey)),
         failed=failed,
         **LABELS,
     )
@@ -198,7 +199,7 @@ def edit_settings(survey_id: int):
 
     def change(session: Session, survey: Survey):
         zone = runtime().settings.timezone
-        spec = _settings_spec(surveys.spec_of(session, survey=survey), form, zone)
+        spec = _settings_spec(survey_queries.spec_of(session, survey=survey), form, zone)
         surveys.update_survey(session, survey=survey, spec=spec, questions=False)
         _audit(session, "survey.edit", survey)
         return None

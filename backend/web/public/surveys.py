@@ -27,6 +27,7 @@ from backend.runtime import runtime
 from backend.supervision.qr_images import qr_png, qr_svg
 from backend.surveys import audience as audiences
 from backend.surveys import links as qr
+from backend.surveys import queries as survey_queries
 from backend.surveys import questions as rules
 from backend.surveys import service as surveys
 from backend.surveys import texts
@@ -74,7 +75,7 @@ def _message(message: str, status: int, *, title: str = "问卷", ok: bool = Fal
 
 
 def _load(session: Session, token: str) -> Survey | None:
-    return surveys.by_token(session, token=token) if len(token) <= 32 else None
+    return survey_queries.by_token(session, token=token) if len(token) <= 32 else None
 
 
 def _refusal(survey: Survey | None, now):
@@ -88,7 +89,7 @@ def _refusal(survey: Survey | None, now):
 
 
 def _page(session, survey: Survey, *, values=None, errors=None, status=200, error=None):
-    questions = surveys.questions_of(session, survey_id=saved_id(survey))
+    questions = survey_queries.questions_of(session, survey_id=saved_id(survey))
     targets = audiences.evaluation_choices(session, survey=survey, staff=None)
     html = render_template(
         TEMPLATE,
@@ -178,7 +179,7 @@ def submit(token: str):
     refusal = _refusal(survey, now)
     if refusal or survey is None:
         return refusal
-    values, errors = _read_all(surveys.questions_of(session, survey_id=saved_id(survey)))
+    values, errors = _read_all(survey_queries.questions_of(session, survey_id=saved_id(survey)))
     target, target_error = _target(session, survey)
     if errors or target_error:
         return _with_device(Response(_invalid(session, survey, errors, target_error), 400), device)
