@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from flask import Blueprint, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
-from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.exceptions import NotFound, TooManyRequests
 
 from backend.db import writing
@@ -26,6 +25,7 @@ from backend.supervision import service as supervision
 from backend.supervision.errors import SupervisionError
 from backend.supervision.rules import PublicBounds, network_of
 from backend.supervision.work_orders import find_order, submit_followup
+from backend.web.devices import DeviceCookie
 from backend.web.limits import limiter
 from backend.web.session import request_session
 
@@ -33,46 +33,21 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 blueprint = Blueprint("public_supervision", __name__, url_prefix="/q")
-DEVICE_COOKIE = "lvzhi_device"
-DEVICE_MAX_AGE = 400 * 24 * 3600
+DEVICE = DeviceCookie("lvzhi_device", salt="lvzhi-supervision-device")
 RATE_LIMIT = "20 per minute;200 per hour"
 
 
 # --- the device cookie ------------------------------------------------------------------------
 
 
-def _signer() -> URLSafeSerializer:
-    return URLSafeSerializer(runtime().settings.SECRET_KEY, salt="lvzhi-supervision-device")
-
-
-def _device() -> str | None:
-    raw = request.cookies.get(DEVICE_COOKIE)
-    if not raw:
-        return None
-    try:
-        value = _signer().loads(raw)
-    except BadSignature:
-        return None
-    return value if isinstance(value, str) and len(value) == 32 else None
-
-
 def _device_or_new() -> tuple[str, bool]:
     """Return this browser's device id, or a new one (True) to be remembered."""
-    current = _device()
+    current = DEVICE.read()
     return (current, False) if current else (secrets.token_hex(16), True)
 
 
 def _remember(response, device: str, fresh: bool):
-    if fresh:
-        response.set_cookie(
-            DEVICE_COOKIE,
-            _signer().dumps(device),
-            max_age=DEVICE_MAX_AGE,
-            httponly=True,
-            samesite="Lax",
-            secure=request.is_secure,
-        )
-    return response
+    return DEVICE.attach(response, device) if fresh else response
 
 
 # --- pages --------------------------------------------------------------------------------------

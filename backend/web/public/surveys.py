@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, render_template, request
 from flask_wtf.csrf import CSRFError
-from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.exceptions import TooManyRequests
 
 from backend.common.values import parse_int
@@ -32,6 +31,7 @@ from backend.surveys import questions as rules
 from backend.surveys import service as surveys
 from backend.surveys import texts
 from backend.surveys.queries import reread_survey
+from backend.web.devices import DeviceCookie
 from backend.web.limits import limiter
 from backend.web.session import request_session
 
@@ -39,34 +39,9 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 blueprint = Blueprint("public_surveys", __name__, url_prefix="/s")
-DEVICE_COOKIE = "lvzhi_survey_device"
-DEVICE_MAX_AGE = 400 * 24 * 3600
+DEVICE = DeviceCookie("lvzhi_survey_device", salt="lvzhi-survey-device")
 RATE_LIMIT = "30 per minute;300 per hour"
 TEMPLATE = "surveys/public_form.html"
-
-
-def _signer() -> URLSafeSerializer:
-    return URLSafeSerializer(runtime().settings.SECRET_KEY, salt="lvzhi-survey-device")
-
-
-def _device() -> str | None:
-    try:
-        value = _signer().loads(request.cookies.get(DEVICE_COOKIE, ""))
-    except BadSignature:
-        return None
-    return value if isinstance(value, str) and len(value) == 32 else None
-
-
-def _with_device(response: Response, device: str) -> Response:
-    response.set_cookie(
-        DEVICE_COOKIE,
-        _signer().dumps(device),
-        max_age=DEVICE_MAX_AGE,
-        httponly=True,
-        samesite="Lax",
-        secure=request.is_secure,
-    )
-    return response
 
 
 def _message(message: str, status: int, *, title: str = "问卷", ok: bool = False):
@@ -117,7 +92,7 @@ def _answered(session: Session, survey: Survey, device: str | None) -> bool:
 @blueprint.get("/<token>")
 def form(token: str):
     """Show the survey's form (or why it cannot be answered)."""
-    device, session = _device(), request_session()
+    device, session = DEVICE.read(), request_session()
     survey = _load(session, token)
     refusal = _refusal(survey, runtime().clock())
     if refusal or survey is None:
@@ -125,7 +100,7 @@ def form(token: str):
     if _answered(session, survey, device):
         return _message(texts.DEVICE_DONE, 409, title=survey.title)
     html, status = _page(session, survey)
-    return _with_device(Response(html, status), device or secrets.token_hex(16))
+    return DEVICE.attach(Response(html, status), device or secrets.token_hex(16))
 
 
 def _read(question: SurveyQuestion) -> Any:
@@ -173,7 +148,7 @@ def _invalid(session: Session, survey: Survey, errors: dict, target_error: str |
 @limiter.limit(RATE_LIMIT)
 def submit(token: str):
     """Check and store the answers once per device; show problems beside their questions."""
-    device, session = _device() or secrets.token_hex(16), request_session()
+    device, session = DEVICE.read() or secrets.token_hex(16), request_session()
     now = runtime().clock()
     survey = _load(session, token)
     refusal = _refusal(survey, now)
@@ -182,7 +157,7 @@ def submit(token: str):
     values, errors = _read_all(survey_queries.questions_of(session, survey_id=saved_id(survey)))
     target, target_error = _target(session, survey)
     if errors or target_error:
-        return _with_device(Response(_invalid(session, survey, errors, target_error), 400), device)
+        return DEVICE.attach(Response(_invalid(session, survey, errors, target_error), 400), device)
     try:
         with writing(runtime().engine) as db:  # only the store: checked above, rendered below
             surveys.submit_response(
@@ -201,7 +176,7 @@ def submit(token: str):
     except surveys.SurveyUnavailable as gone:  # closed a moment ago, after the check above
         return _message(str(gone), 410)
     html, _ = _message(texts.THANKS, 200, title=survey.title, ok=True)
-    return _with_device(Response(html, 200), device)
+    return DEVICE.attach(Response(html, 200), device)
 
 
 @blueprint.get("/<token>/qr.<kind>")
