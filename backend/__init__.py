@@ -1,4 +1,8 @@
-"""The Flask backend: settings, tables, services, analytics, console, API and CLI."""
+"""The backend: wiring at this level, then roles (web, cli, ops) and areas (org, entries, …).
+
+The layout is described in README.md ("目录结构" / "Layout"); pyproject.toml's import-linter
+contracts say who may import whom.
+"""
 
 from __future__ import annotations
 
