@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, or_, select
 
+from backend.common.values import parse_int
 from backend.models import (
     Department,
     Duty,
@@ -219,10 +220,14 @@ def department_name(session: Session, *, department_id: int) -> str:
 
 
 def department_called(session: Session, *, wanted: str) -> Department | None:
-    """Return the department whose name, short name or (all digits) id is `wanted`, or None."""
+    """Return the department whose name, short name or id (digits) is `wanted`, or None."""
+    wanted = wanted.strip()
+    if not wanted:
+        return None  # a blank would match every department without a short name
     match = or_(col(Department.name) == wanted, col(Department.short_name) == wanted)
-    if wanted.isdigit() and len(wanted) < 10:
-        match = or_(match, col(Department.id) == int(wanted))
+    number = parse_int(wanted)  # bounded: "²" or a 30-digit number is no id, never a crash
+    if number is not None:
+        match = or_(match, col(Department.id) == number)
     return session.exec(select(Department).where(match).order_by(col(Department.id))).first()
 
 
