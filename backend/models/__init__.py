@@ -1,5 +1,9 @@
 """SQLModel tables; importing this package registers every table on `SQLModel.metadata`."""
 
+# The staffing, evaluation and ledger tables are imported from their modules by name.
+from backend.models import evaluation as evaluation
+from backend.models import ledger as ledger
+from backend.models import staffing as staffing
 from backend.models.accounts import Account, AccountRole, AuditLog, ConsoleSetting
 from backend.models.analytics import ScoringConfig
 from backend.models.common import saved_id, saved_ids, utcnow

@@ -107,6 +107,10 @@ class Staff(SQLModel, table=True):
     role: Role = Field(default=Role.STAFF, sa_type=enum_column())
     active: bool = True
     joined_on: date | None = None
+    # Personal fields for the staffing office's structure figures; only administrators see them.
+    birth_date: date | None = None
+    gender: str | None = Field(default=None, max_length=10, description="A staffing.Gender")
+    education: str | None = Field(default=None, max_length=20, description="A staffing.Education")
     created_at: datetime = Field(default_factory=utcnow)
 
 
