@@ -1,0 +1,1 @@
+"""Evaluation rounds: the indicator tree, self- and on-site evaluation, scores, colours, measures."""
