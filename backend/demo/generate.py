@@ -12,6 +12,7 @@ from sqlmodel import Session, SQLModel, select
 from backend.demo.county import SHANGHAI, DemoUnit, Period, add_key_tasks, build_units
 from backend.demo.entries import add_entries
 from backend.demo.staff import add_staff
+from backend.demo.staffing import add_staffing
 from backend.models import Conversation, Department, TaskType
 from backend.models.entries import DEFAULT_TASK_TYPES
 
@@ -58,6 +59,8 @@ def seed_demo(
     key_tasks = add_key_tasks(session, rng, units, end.year)
     members = add_staff(session, rng, units, staff_count, period)
     entries = add_entries(session, rng, members, period)
+    # Its own generator: the staffing data never shifts the rows above for the same seed.
+    add_staffing(session, random.Random(seed + 1), units, members, period)
     session.flush()
     return _summary(units, len(members), key_tasks, entries)
 
