@@ -1,1 +1,1 @@
-"""Evaluation rounds: the indicator tree, self- and on-site evaluation, scores, colours, measures."""
+"""Evaluation rounds: the indicator tree, self- and on-site evaluation, scores and colours."""

@@ -30,6 +30,7 @@ class ScoreSource(StrEnum):
 
     SELF = "self"
     ONSITE = "onsite"
+    COMPUTED = "computed"
 
 
 class RoundSurveyKind(StrEnum):
