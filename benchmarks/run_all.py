@@ -14,6 +14,7 @@ BENCHMARKS = [
     "analytics.py",
     "reports.py",
     "surveys.py",
+    "evaluation.py",
     "export.py",
     "contention.py",
 ]
