@@ -1,1 +1,1 @@
-"""Staffing (机构编制): approved posts, vacancies and over-quota, staff structure, output per post."""
+"""Staffing (机构编制): approved posts, vacancies, over-quota, structure, output per post."""
