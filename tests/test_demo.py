@@ -30,6 +30,7 @@ from backend.models import (
     TaskType,
 )
 from backend.schedule.workdays import is_workday, workdays_between
+from backend.staffing import queries as queries_staffing
 
 END = date(2026, 11, 20)
 SEED = 11
@@ -288,6 +289,21 @@ def test_descriptions_give_the_review_something_to_flag(session):
 
 
 # Determinism, refusal, replacement
+
+
+def test_staffing_data_shows_vacancies_over_quota_and_an_ageing_structure(session):
+    units = queries_staffing.unit_staffing(session, on=END)
+    assert units and all(unit.quota_from is not None for unit in units)
+    assert sum(unit.vacancies for unit in units) > 0
+    assert any(unit.over_quota for unit in units)
+    shapes = queries_staffing.staff_structure(session, department_ids=None, on=END)
+    assert sum(shape.without_birth_date for shape in shapes) == 0
+    averages = [shape.average_age for shape in shapes if shape.average_age is not None]
+    assert min(averages) > 30 and max(averages) < 60
+    output, county = queries_staffing.unit_output(
+        session, start=date(END.year - 1, 1, 1), end=date(END.year - 1, 12, 31)
+    )
+    assert output and county.per_post is not None and county.per_post > 0
 
 
 def test_the_same_seed_and_end_date_give_identical_rows(county, tmp_path):
