@@ -53,6 +53,7 @@ def _register_blueprints(app: Flask) -> None:
     from backend.web.api import review as api_review
     from backend.web.console import reports as console_reports
     from backend.web.console import schedule as console_schedule
+    from backend.web.console import staffing as console_staffing
     from backend.web.console import supervision as console_supervision
     from backend.web.console import surveys as console_surveys
     from backend.web.public import supervision as public_supervision
@@ -63,7 +64,14 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api.blueprint, url_prefix="/api/v1")
     app.register_blueprint(api_review.blueprint, url_prefix="/api/v1/review")
     app.register_blueprint(pages.blueprint)
-    for area in (console, console_reports, console_schedule, console_surveys, console_supervision):
+    for area in (
+        console,
+        console_reports,
+        console_schedule,
+        console_surveys,
+        console_supervision,
+        console_staffing,
+    ):
         app.register_blueprint(area.blueprint)
     for public in (public_surveys, public_supervision):
         app.register_blueprint(public.blueprint)

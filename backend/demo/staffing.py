@@ -52,8 +52,8 @@ def _personal_fields(rng: random.Random, member: Member, today: date) -> None:
     age = rng.randint(oldest, youngest)
     row.birth_date = date(today.year - age, rng.randint(1, 12), rng.randint(1, 28))
     row.gender = (Gender.FEMALE if rng.random() < 0.38 else Gender.MALE).value
-    choices, weights = zip(*EDUCATIONS, strict=True)
-    row.education = rng.choices(choices, weights)[0].value
+    levels = [level for level, _ in EDUCATIONS]
+    row.education = rng.choices(levels, [weight for _, weight in EDUCATIONS])[0].value
 
 
 def _quota(rng: random.Random, unit: DemoUnit, members: list[Member], period: Period):

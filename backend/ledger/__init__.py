@@ -1,1 +1,1 @@
-"""The problem ledger (重点问题台账): findings, rectification, follow-up checks, deadline reminders."""
+"""The problem ledger (重点问题台账): findings, rectification, follow-up checks, reminders."""

@@ -24,6 +24,7 @@ NAV_ITEMS = [
     ("日历", "/console/schedule/calendar"),
     ("问卷", "/console/surveys"),
     ("评价与投诉", "/console/supervision"),
+    ("编制", "/console/staffing"),
     ("报告", "/console/reports"),
     ("任务", "/console/jobs"),
     ("账号", "/console/accounts"),
