@@ -14,7 +14,7 @@ from backend.ops.backup import Backup, backup_folder, backup_to_folder
 from backend.outbox import service as outbox
 from backend.runtime import Runtime
 from backend.settings import Settings
-from scheduled import reminders, reports, supervision, surveys
+from scheduled import ledger, reminders, reports, supervision, surveys
 from scheduled.job import Job
 
 PURGE_PAUSE = 0.05  # seconds between purge batches, so the bot's writes get the lock
@@ -71,4 +71,11 @@ HOUSEKEEPING = [
     Job("purge-outbox", {"trigger": "cron", "hour": 3, "minute": 41}, purge_old_outbox),
 ]
 
-JOBS: list[Job] = [*HOUSEKEEPING, *reminders.JOBS, *reports.JOBS, *surveys.JOBS, *supervision.JOBS]
+JOBS: list[Job] = [
+    *HOUSEKEEPING,
+    *reminders.JOBS,
+    *reports.JOBS,
+    *surveys.JOBS,
+    *supervision.JOBS,
+    *ledger.JOBS,
+]

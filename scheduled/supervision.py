@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.engine import Engine
 
 from backend.db import reading, writing
-from backend.schedule.job_runs import claim_run, finish_run
+from backend.schedule.job_runs import once_a_day
 from backend.settings import Settings
 from backend.supervision.digest import has_held_orders, send_digests
 from backend.supervision.work_orders import ALERT_JOB, send_due_alerts
@@ -18,14 +18,9 @@ DIGEST_JOB = "supervision-digests"
 
 def check_work_order_deadlines(engine: Engine, *, now: datetime) -> int:
     """Remind heads of today's deadlines and escalate overdue orders, once per day."""
-    today = now.date()
-    key = f"{ALERT_JOB}:{today.isoformat()}"
-    with writing(engine) as session:
-        if not claim_run(session, key=key, job=ALERT_JOB):
-            return 0
-        sent = send_due_alerts(session, today=today)
-        finish_run(session, key=key, detail=f"{sent} alerts")
-    return sent
+    return once_a_day(
+        engine, job=ALERT_JOB, day=now.date(), send=lambda s: send_due_alerts(s, today=now.date())
+    )
 
 
 def send_work_order_digests(engine: Engine, *, now: datetime, settings: Settings) -> int:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+
 from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
+from backend.db import writing
 from backend.models import JobRun, utcnow
 
 
@@ -33,3 +38,14 @@ def run_exists(session: Session, *, key: str) -> bool:
     return (
         session.execute(select(col(JobRun.key)).where(col(JobRun.key) == key)).first() is not None
     )
+
+
+def once_a_day(engine: Engine, *, job: str, day: date, send: Callable[[Session], int]) -> int:
+    """Run `send` in one transaction at most once for `job` on `day`; return what it sent."""
+    key = f"{job}:{day.isoformat()}"
+    with writing(engine) as session:
+        if not claim_run(session, key=key, job=job):
+            return 0
+        sent = send(session)
+        finish_run(session, key=key, detail=f"{sent} alerts")
+    return sent
