@@ -51,6 +51,9 @@ def create_app(
 def _register_blueprints(app: Flask) -> None:
     from backend.web import api, console, health, pages, wecom
     from backend.web.api import review as api_review
+    from backend.web.console import evaluation as console_evaluation
+    from backend.web.console import evaluation_results as console_evaluation_results
+    from backend.web.console import ledger as console_ledger
     from backend.web.console import reports as console_reports
     from backend.web.console import schedule as console_schedule
     from backend.web.console import staffing as console_staffing
@@ -71,6 +74,9 @@ def _register_blueprints(app: Flask) -> None:
         console_surveys,
         console_supervision,
         console_staffing,
+        console_evaluation,
+        console_evaluation_results,
+        console_ledger,
     ):
         app.register_blueprint(area.blueprint)
     for public in (public_surveys, public_supervision):

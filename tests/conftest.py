@@ -45,6 +45,15 @@ def database_url(request, tmp_path_factory) -> str:
     return request.getfixturevalue("postgres_url")
 
 
+@pytest.fixture(scope="module")
+def app_engine(sqlite_url):
+    """A migrated SQLite engine for one test module's console app (tests wipe it themselves)."""
+    engine = make_engine(sqlite_url)
+    upgrade_database(engine)
+    yield engine
+    engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def sqlite_url(tmp_path_factory) -> str:
     """A SQLite database URL for tests that need only one backend."""

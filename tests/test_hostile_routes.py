@@ -188,6 +188,8 @@ def _send(walk: Walk, role: str, request) -> tuple[str, int, str]:
 
 def _check(walk: Walk, role: str, request) -> None:
     label, status, body = _send(walk, role, request)
+    if request[0].endpoint == "health.readyz" and status == 503:
+        return  # the readiness probe's designed answer while no scheduler holds the lease
     assert status < 500, f"{role}: {label} answered {status}: {body[:300]}"
     assert not TRACE.search(body), f"{role}: {label} shows a stack trace"
 

@@ -5,29 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from backend.db import make_engine
-from backend.migrate import upgrade_database
-from backend.models import Department
 from backend.models.staffing import StaffingQuota
 from tests.support.console import add_account, console_app, login_client
-from tests.support.org import add_small_county
+from tests.support.org import add_small_county, department_id
 from tests.support.stack import wipe_database
 
 PASSWORD = "correct-horse-9"
-
-
-@pytest.fixture(scope="module")
-def app_engine(sqlite_url):
-    engine = make_engine(sqlite_url)
-    upgrade_database(engine)
-    yield engine
-    engine.dispose()
-
-
-def _id(session: Session, name: str) -> int:
-    found = session.exec(select(Department.id).where(Department.name == name)).one()
-    assert found is not None
-    return found
 
 
 @pytest.fixture
@@ -35,7 +18,10 @@ def web(app_engine):
     wipe_database(app_engine)
     with Session(app_engine) as session:
         add_small_county(session)
-        market, civil = _id(session, "县市场监督管理局"), _id(session, "县民政局")
+        market, civil = (
+            department_id(session, "县市场监督管理局"),
+            department_id(session, "县民政局"),
+        )
         session.commit()
     add_account(app_engine, "admin1", PASSWORD, "admin")
     add_account(app_engine, "head1", PASSWORD, "head", department_id=market)

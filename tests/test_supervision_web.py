@@ -8,8 +8,6 @@ import openpyxl
 import pytest
 from sqlmodel import Session, select
 
-from backend.db import make_engine
-from backend.migrate import upgrade_database
 from backend.models import Staff
 from backend.models.supervision import Rating, SupervisionCode, WorkOrder
 from backend.web.limits import limiter
@@ -19,14 +17,6 @@ from tests.support.stack import wipe_database
 from tests.support.supervision import add_codes, alert_text, department_id, visitor_rates
 
 PASSWORD = "correct-horse-9"
-
-
-@pytest.fixture(scope="module")
-def app_engine(sqlite_url):
-    engine = make_engine(sqlite_url)
-    upgrade_database(engine)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from backend.models.evaluation import (
     IndicatorTree,
     PointScore,
     RoundResult,
+    RoundSurvey,
     RoundUnit,
     ScoreSource,
 )
@@ -42,6 +43,30 @@ def list_trees(session: Session) -> list[IndicatorTree]:
 def list_rounds(session: Session) -> list[EvaluationRound]:
     """Return all rounds, newest first."""
     return list(session.exec(select(EvaluationRound).order_by(col(EvaluationRound.id).desc())))
+
+
+def round_by_id(session: Session, *, round_id: int) -> EvaluationRound | None:
+    """Return one round, or None."""
+    return session.get(EvaluationRound, round_id)
+
+
+def tree_by_id(session: Session, *, tree_id: int) -> IndicatorTree | None:
+    """Return one tree version, or None."""
+    return session.get(IndicatorTree, tree_id)
+
+
+def round_unit(session: Session, *, round_id: int, department_id: int) -> RoundUnit | None:
+    """Return a unit's record in a round, or None when it does not take part."""
+    query = select(RoundUnit).where(
+        RoundUnit.round_id == round_id, RoundUnit.department_id == department_id
+    )
+    return session.exec(query).first()
+
+
+def linked_surveys(session: Session, *, round_id: int) -> list[RoundSurvey]:
+    """Return the surveys linked to a round."""
+    query = select(RoundSurvey).where(RoundSurvey.round_id == round_id)
+    return list(session.exec(query.order_by(col(RoundSurvey.survey_id))))
 
 
 def round_units(session: Session, *, round_id: int) -> list[RoundUnit]:

@@ -92,7 +92,11 @@ def link_survey(session: Session, *, round_id: int, survey_id: int, kind: str) -
         survey_kind = RoundSurveyKind(kind)
     except ValueError:
         raise EvaluationError(texts.ERR_SURVEY_KIND) from None
-    session.add(RoundSurvey(round_id=round_id, survey_id=survey_id, kind=survey_kind))
+    link = session.get(RoundSurvey, (round_id, survey_id))
+    if link is None:
+        link = RoundSurvey(round_id=round_id, survey_id=survey_id, kind=survey_kind)
+    link.kind = survey_kind  # linking again changes the kind, never a duplicate row
+    session.add(link)
     session.flush()
 
 

@@ -15,6 +15,7 @@ from backend.ledger.errors import LedgerError
 from backend.models.evaluation import Attachment, AttachmentKind
 
 MAX_FILES_PER_OWNER = 20
+MAX_BYTES = 20 * 1024 * 1024
 _ZIP = (b"PK\x03\x04",)
 SIGNATURES: dict[str, tuple[str, tuple[bytes, ...]]] = {
     ".pdf": ("application/pdf", (b"%PDF-",)),

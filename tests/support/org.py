@@ -160,3 +160,10 @@ def add_many_staff(session: Session, count: int) -> list[str]:
     for userid in userids:
         _staff(session, userid, f"成员{userid[-3:]}", market, None)
     return userids
+
+
+def department_id(session: Session, name: str) -> int:
+    """Return the id of the department with this name (it must exist)."""
+    found = session.exec(select(Department.id).where(Department.name == name)).one()
+    assert found is not None
+    return found

@@ -25,6 +25,8 @@ NAV_ITEMS = [
     ("问卷", "/console/surveys"),
     ("评价与投诉", "/console/supervision"),
     ("编制", "/console/staffing"),
+    ("评估", "/console/evaluation"),
+    ("问题台账", "/console/ledger"),
     ("报告", "/console/reports"),
     ("任务", "/console/jobs"),
     ("账号", "/console/accounts"),

@@ -32,3 +32,16 @@ def uploaded_workbook(missing: str = NO_FILE) -> bytes:
     except WorkbookError as exc:
         abort(400, description=str(exc))
     return data
+
+
+def uploaded_file(limit: int) -> tuple[str, bytes]:
+    """Return the uploaded file's name and bytes, or answer 400/413 in Chinese."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        abort(400, description="请选择要上传的文件")
+    data = upload.stream.read(limit + 1)
+    if len(data) > limit:
+        abort(413, description=f"文件超过 {limit / 1048576:.3g} MB，请压缩后再上传")
+    if not data:
+        abort(400, description="上传的文件是空的")
+    return upload.filename, data
