@@ -142,3 +142,84 @@ def test_round_scores_ranks_colours(engine):
             )
         frozen = queries.frozen_scores(session, round_id=rnd.id)
         assert [(u.score, u.rank) for u in frozen] == [(70.0, 1), (65.0, 2), (45.0, 3)]
+
+
+KNOWN_TREE = [
+    (
+        "职责履行",
+        [
+            ("职责覆盖", [("职责覆盖率", 20, "computed", "duty_coverage", 0.9)]),
+            ("核心聚焦", [("核心职责聚焦度", 10, "computed", "core_focus", 0.6)]),
+        ],
+    ),
+    ("评议", [("实地评", [("实地查看", 70, "scored", None, None)])]),
+]
+
+
+def test_computed_points_from_known_entries_and_frozen_after_new_ones(engine):
+    """Coverage 94/132 and core focus 2,560/5,000 h give 15.82 and 8.53 points; finish freezes."""
+    from sqlmodel import select
+
+    from backend.models import DutyEntry
+    from tests.support.analytics import (
+        KNOWN_END,
+        KNOWN_START,
+        add_known_department,
+        add_task_types,
+    )
+
+    with Session(engine) as session:
+        add_task_types(session)
+        known = add_known_department(session)
+        unit = known.department.id
+        tree = build_tree(session, name="已知答案", spec=KNOWN_TREE)
+        points = {p.name: p.id for p in queries.points_of(session, tree_id=tree.id)}
+        rnd = rounds.open_round(
+            session,
+            name="上半年",
+            period_start=KNOWN_START,
+            period_end=KNOWN_END,
+            tree_id=tree.id,
+            department_ids=[unit],
+        )
+        rounds.save_onsite_scores(
+            session,
+            round_id=rnd.id,
+            department_id=unit,
+            scores={points["实地查看"]: ("56", "")},
+            visited_on=KNOWN_END,
+            notes="",
+        )
+        session.commit()
+        coverage, focus = 20 * (94 / 132) / 0.9, 10 * (2560 / 5000) / 0.6
+        expected = round(56 + coverage + focus, 2)
+        assert expected == 80.36
+        live = rounds.preview_scores(session, round_id=rnd.id)
+        assert [(u.score, u.colour) for u in live] == [(expected, "green")]
+        rounds.finish_round(session, round_id=rnd.id)
+        session.commit()
+        stored = {
+            s.point_id: s.score
+            for s in queries.point_scores(session, round_id=rnd.id, department_id=unit)
+        }
+        assert stored[points["职责覆盖率"]] == pytest.approx(coverage, abs=1e-4)
+        assert stored[points["核心职责聚焦度"]] == pytest.approx(focus, abs=1e-4)
+        # Entries logged later (24 h more, inside the period) change nothing frozen.
+        entry = session.exec(select(DutyEntry).where(DutyEntry.department_id == unit)).first()
+        assert entry is not None
+        for _ in range(3):
+            session.add(
+                DutyEntry(
+                    staff_id=entry.staff_id,
+                    department_id=unit,
+                    section_id=entry.section_id,
+                    work_date=entry.work_date,
+                    duty_id=entry.duty_id,
+                    task_type_code=entry.task_type_code,
+                    hours=8.0,
+                    description="补录的核心职责工作",
+                )
+            )
+        session.commit()
+        again = rounds.preview_scores(session, round_id=rnd.id)
+        assert [(u.score, u.rank, u.colour) for u in again] == [(expected, 1, "green")]
