@@ -166,22 +166,32 @@ def test_round_report_pdf_reads_back(county, tmp_path):
         data = round_report_pdf(session, county["round"])
     text = pdf_text(data, tmp_path)
     assert "2026年第一轮履职评估专报" in text
-    for heading in ("一、总体情况", "二、排名与等次", "三、编制使用情况", "四、重点问题整改情况"):
+    headings = ("一、总体情况", "二、排名与等次", "三、编制使用情况", "四、人员结构")
+    for heading in (*headings, "五、重点问题整改情况"):
         assert heading in text
+    structure = _section(text, "四、人员结构", "五、重点问题整改情况")
+    assert all(word in structure for word in ("平均年龄", "35岁以下", "大学本科", "县民政局"))
     ranking = _section(text, "二、排名与等次", "三、编制使用情况")
     order = [ranking.index(n) for n in ("县民政局", "县市场监督管理局", "县食品药品检验所")]
     assert order == sorted(order)
     assert all(c in ranking for c in ("绿色", "黄色", "红色", "优先保障用编需求"))
-    problems = text[text.index("四、重点问题整改情况") :]
+    problems = text[text.index("五、重点问题整改情况") :]
     assert OPEN_PROBLEM in problems and "待整改" in problems
     assert CLOSED_PROBLEM not in text
     assert pdf_pages(data, tmp_path)  # pdftoppm prints nothing: no missing glyphs
 
 
-def test_round_report_xlsx_has_three_sheets(county):
+def test_round_report_xlsx_has_four_sheets(county):
     with Session(county["engine"]) as session:
         book = load_workbook(io.BytesIO(round_report_xlsx(session, county["round"])))
-    assert book.sheetnames == ["排名与等次", "编制使用", "问题台账"]
+    assert book.sheetnames == ["排名与等次", "编制使用", "人员结构", "问题台账"]
+    structure = list(book["人员结构"].iter_rows(values_only=True))
+    assert structure[0][:3] == ("单位", "在职人数", "平均年龄")
+    assert {r[0]: r[1] for r in structure[1:]} == {
+        "县市场监督管理局": 4,
+        "县民政局": 1,
+        "县食品药品检验所": 1,
+    }
     ranking = list(book["排名与等次"].iter_rows(values_only=True))
     assert ranking[0] == ("排名", "单位", "得分", "等次", "拟采取措施")
     assert [r[:4] for r in ranking[1:]] == [

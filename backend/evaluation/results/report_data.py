@@ -24,6 +24,7 @@ from backend.models.evaluation import (
 )
 from backend.models.ledger import Finding
 from backend.staffing import queries as staffing_queries
+from backend.staffing.figures import UnitStructure
 
 COLOURS = ("green", "yellow", "red")
 
@@ -79,6 +80,7 @@ class RoundReport:
     colour_counts: dict[str, int]
     average: float | None
     problems: list[Problem]
+    structure: list[UnitStructure]
 
 
 @dataclass(frozen=True)
@@ -179,7 +181,8 @@ def round_report(session: Session, *, round_id: int) -> RoundReport:
     units = [_row(r, names, staffing, problems) for r in results]
     counts = {c: sum(1 for u in units if u.colour == c) for c in COLOURS}
     average = round(sum(u.score for u in units) / len(units), 2) if units else None
-    return RoundReport(rnd, units, counts, average, problems)
+    structure = staffing_queries.staff_structure(session, department_ids=ids, on=rnd.period_end)
+    return RoundReport(rnd, units, counts, average, problems, structure)
 
 
 def _points(session: Session, rnd: EvaluationRound, department_id: int) -> list[PointRow]:

@@ -15,6 +15,7 @@ from backend.evaluation.results.report_data import (
     round_report,
     unit_feedback,
 )
+from backend.evaluation.results.structure import STRUCTURE_COLUMNS, structure_cells
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -62,6 +63,8 @@ def round_report_pdf(session: Session, round_id: int) -> bytes:
         report=report,
         summary=summary_text(report),
         staffing=[(u.unit, [_cell(v) for v in staffing_cells(u.staffing)]) for u in report.units],
+        structure=[[_cell(v) for v in structure_cells(u)] for u in report.structure],
+        structure_columns=STRUCTURE_COLUMNS,
         texts=texts,
         number=number,
     )

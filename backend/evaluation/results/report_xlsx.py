@@ -7,6 +7,7 @@ from sqlmodel import Session
 from backend.evaluation.results import texts
 from backend.evaluation.results.report_data import Problem, round_report
 from backend.evaluation.results.report_pdf import staffing_cells
+from backend.evaluation.results.structure import STRUCTURE_COLUMNS, structure_cells
 from backend.reports.xlsx import Sheet, render_xlsx
 
 
@@ -24,7 +25,7 @@ def problem_row(problem: Problem) -> list[object]:
 
 
 def round_report_xlsx(session: Session, round_id: int) -> bytes:
-    """Write a finished round's ranking, staffing use and open problems as three sheets."""
+    """Write a finished round's ranking, staffing use and open problems as four sheets."""
     report = round_report(session, round_id=round_id)
     ranking = [[u.rank, u.unit, u.score, u.colour_label, u.measure] for u in report.units]
     staffing = [[u.unit, *staffing_cells(u.staffing)] for u in report.units]
@@ -36,6 +37,12 @@ def round_report_xlsx(session: Session, round_id: int) -> bytes:
                 texts.STAFFING_COLUMNS,
                 staffing,
                 [28, 10, 10, 8, 8, 10, 12, 14],
+            ),
+            Sheet(
+                texts.SHEET_STRUCTURE,
+                STRUCTURE_COLUMNS,
+                [structure_cells(u) for u in report.structure],
+                [28] + [9] * (len(STRUCTURE_COLUMNS) - 1),
             ),
             Sheet(
                 texts.SHEET_PROBLEMS,

@@ -9,7 +9,8 @@ QUARTERLY_TITLE = "{year} 年第 {quarter} 季度平时考核汇总"
 SECTION_SUMMARY = "一、总体情况"
 SECTION_RANKING = "二、排名与等次"
 SECTION_STAFFING = "三、编制使用情况"
-SECTION_PROBLEMS = "四、重点问题整改情况"
+SECTION_STRUCTURE = "四、人员结构"
+SECTION_PROBLEMS = "五、重点问题整改情况"
 
 SUMMARY = (
     "本轮评估期间为 {start} 至 {end}，共评估 {units} 个单位，平均得分 {average} 分。"
@@ -59,6 +60,7 @@ QUARTERLY_COLUMNS = (
 
 SHEET_RANKING = "排名与等次"
 SHEET_STAFFING = "编制使用"
+SHEET_STRUCTURE = "人员结构"
 SHEET_PROBLEMS = "问题台账"
 SHEET_QUARTERLY = "平时考核"
 
