@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -268,3 +269,44 @@ def test_missing_things_answer_404(web, path):
 def test_bad_filters_answer_400(web, path):
     client, _ = _client(web, "admin1")
     assert client.get(path).status_code == 400
+
+
+AREAS = (
+    "console_evaluation.",
+    "console_evaluation_results.",
+    "console_ledger.",
+    "console_staffing.",
+)
+
+
+def _area_routes(app, roles: tuple[str, ...]):
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        if rule.endpoint.startswith(AREAS) and getattr(view, "console_roles", None) == roles:
+            path = re.sub(r"<(?:int:)?[^>]+>", "1", rule.rule)
+            for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+                yield method, path
+
+
+@pytest.mark.parametrize("username", ["head1", "rev1"])
+def test_admin_only_routes_refuse_heads_and_reviewers(web, username):
+    add_account(web["engine"], "rev1", PASSWORD, "reviewer", department_id=web["market"])
+    client, token = _client(web, username)
+    admin_only = list(_area_routes(web["app"], ("admin",)))
+    assert len(admin_only) >= 15
+    let_through = [
+        (method, path, status)
+        for method, path in admin_only
+        if (status := client.open(path, method=method, data={"csrf_token": token}).status_code)
+        != 403
+    ]
+    assert let_through == []
+
+
+def test_reviewers_reach_none_of_the_evaluation_pages(web):
+    add_account(web["engine"], "rev1", PASSWORD, "reviewer", department_id=web["market"])
+    client, token = _client(web, "rev1")
+    heads = list(_area_routes(web["app"], ("admin", "head")))
+    assert len(heads) >= 10
+    for method, path in heads:
+        assert client.open(path, method=method, data={"csrf_token": token}).status_code == 403
