@@ -8,8 +8,9 @@ from sqlmodel import select
 from backend.excel.reader import WorkbookError
 from backend.excel.templates import template_bytes
 from backend.models import Duty, Section, Staff
+from backend.models.staffing import Education, Gender
 from backend.org.duty_import import import_duties
-from backend.org.roster_import import import_roster
+from backend.org.roster_import import ROSTER_SPEC, import_roster
 from backend.web.console.imports import TEMPLATES
 from tests.support.excel import DUTY_LIST, GOOD_ROSTER, filled_template, plain_workbook, read_back
 from tests.support.org import add_small_county
@@ -76,6 +77,38 @@ def test_bad_rows_are_all_reported_and_nothing_is_imported(session):
     assert not report.applied
     session.rollback()
     assert _staff_count(session) == before
+
+
+def test_personal_columns_are_imported_and_blank_keeps_what_is_on_file(session):
+    rows = [[*GOOD_ROSTER[0], "1988-06-15", "女", "大学本科"], [*GOOD_ROSTER[1], "", "男", ""]]
+    report = import_roster(session, filled_template("roster", rows))
+    session.commit()
+    assert report.errors == [] and report.created == 2
+    sun = session.exec(select(Staff).where(Staff.wecom_userid == "sunli")).one()
+    assert sun.birth_date.isoformat() == "1988-06-15"
+    assert (sun.gender, sun.education) == (Gender.FEMALE, Education.BACHELOR)
+    zhou = session.exec(select(Staff).where(Staff.wecom_userid == "zhouqiang")).one()
+    assert (zhou.birth_date, zhou.gender, zhou.education) == (None, "male", None)
+    blank = import_roster(session, filled_template("roster", GOOD_ROSTER[:2]))
+    session.commit()
+    assert (blank.updated, blank.unchanged) == (0, 2)
+    session.refresh(sun)
+    assert sun.gender == "female" and sun.birth_date is not None
+
+
+def test_an_old_roster_without_the_personal_columns_still_imports(session):
+    header = ROSTER_SPEC.titles()[:12]
+    assert header[-1] == "入职日期"  # the roster's columns before 出生日期, 性别, 学历
+    report = import_roster(session, plain_workbook([header, *GOOD_ROSTER]))
+    assert report.errors == [] and report.created == 3
+
+
+def test_a_bad_gender_or_education_is_a_row_error_naming_the_allowed_values(session):
+    rows = [[*GOOD_ROSTER[0], "", "M", "博士后"]]
+    report = import_roster(session, filled_template("roster", rows))
+    assert [(e.row, e.column) for e in report.errors] == [(2, "性别"), (2, "学历")]
+    assert report.errors[0].reason == "“M”不是有效的性别，应为：男、女（或留空）"
+    assert "大学本科" in report.errors[1].reason and not report.applied
 
 
 def test_duplicate_userid_in_one_file_is_rejected(session):

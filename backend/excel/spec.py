@@ -165,3 +165,36 @@ def choice_cell(options: dict, message: Callable[[str, dict], str] = unknown_cho
         return options[raw]
 
     return parse
+
+
+def count_cell(hint: str = "应填不小于 0 的整数") -> Parse:
+    """Parse a count: a whole number of zero or more (12.0 from Excel reads as 12)."""
+
+    def parse(value: object) -> int:
+        try:
+            found = reader.number(value)
+        except (ValueError, TypeError):
+            raise CellError(f"“{reader.text(value)}”不是数字，{hint}") from None
+        if found is None or found != int(found):
+            raise CellError(f"“{reader.text(value)}”不是整数，{hint}")
+        if found < 0:
+            raise CellError(f"不能为负数，{hint}")
+        return int(found)
+
+    return parse
+
+
+def percent_cell(hint: str = "应填 0–100 的数，如 98.5") -> Parse:
+    """Parse a percentage from 0 to 100 (a trailing % is allowed)."""
+
+    def parse(value: object) -> float:
+        raw = reader.text(value).removesuffix("%").removesuffix("％").strip()
+        try:
+            found = reader.number(value if isinstance(value, int | float) else raw)
+        except (ValueError, TypeError):
+            raise CellError(f"“{reader.text(value)}”不是数字，{hint}") from None
+        if found is None or not 0 <= found <= 100:
+            raise CellError(f"“{reader.text(value)}”超出范围，{hint}")
+        return found
+
+    return parse

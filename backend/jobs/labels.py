@@ -5,6 +5,7 @@ from __future__ import annotations
 LABELS = {
     "import_roster": "导入人员名册",
     "import_duties": "导入三定职责清单",
+    "import_output": "导入办件数据",
     "import_survey": "导入问卷模板",
     "import_calendar": "导入节假日安排",
     "export_entries": "导出履职记录",

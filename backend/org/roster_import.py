@@ -8,121 +8,14 @@ from datetime import date
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
-from backend.excel import importer, spec
+from backend.excel import importer
 from backend.excel.importer import Fail, ParsedRow, ParsedSheet
-from backend.excel.labels import ROLE_LABELS, STAFFING_LABELS
 from backend.excel.reader import MAX_ROWS, ImportReport
-from backend.excel.spec import Column, Spec
 from backend.models import Department, Section, Staff, saved_id, utcnow
 from backend.org import grants
+from backend.org.roster_spec import PERSONAL, ROSTER_SPEC
 
-USERID = r"^[A-Za-z0-9_.@-]{1,64}$"
-STAFFING_BY_LABEL = {label: code for code, label in STAFFING_LABELS.items()} | {
-    "行政编制": "administrative",
-    "工勤编制": "logistics",
-    "工勤": "logistics",
-    **{code: code for code in STAFFING_LABELS},
-}
-ROLES = ROLE_LABELS | {code: code for code in ROLE_LABELS.values()}
-YES_NO = ("是", "否")
-
-
-def _flag(title: str, key: str, note: str, *, default: bool = False) -> Column:
-    return Column(
-        title,
-        key,
-        spec.yes_no_cell(),
-        example="否",
-        note=note,
-        width=10,
-        choices=YES_NO,
-        default=default,
-    )
-
-
-ROSTER_SPEC = Spec(
-    "roster",
-    (
-        Column(
-            "部门",
-            "department",
-            required=True,
-            example="县民政局",
-            width=24,
-            note="部门或事业单位全称（或简称），须已在“组织”中存在",
-        ),
-        Column(
-            "科室",
-            "section",
-            spec.text_cell(100),
-            example="社会救助股",
-            width=16,
-            note="所在科室（股室），不存在时自动新建",
-            default="",
-        ),
-        Column(
-            "姓名",
-            "name",
-            spec.text_cell(50),
-            required=True,
-            example="张三",
-            width=10,
-            note="不超过 50 字",
-        ),
-        Column(
-            "企业微信账号",
-            "userid",
-            required=True,
-            example="zhangsan",
-            width=18,
-            parse=spec.pattern_cell(USERID, "只能包含字母、数字和 _ . @ -，不超过 64 位"),
-            note="企业微信通讯录中的账号（userid），唯一",
-        ),
-        Column(
-            "编制类型",
-            "staffing_type",
-            spec.choice_cell(STAFFING_BY_LABEL),
-            required=True,
-            example="机关行政编制",
-            width=14,
-            choices=tuple(STAFFING_LABELS.values()),
-            note="机关行政编制、事业编制、机关工勤编制或编外",
-        ),
-        Column(
-            "职务",
-            "post",
-            spec.text_cell(50),
-            example="科员",
-            width=14,
-            note="职务或岗位，不超过 50 字",
-            default="",
-        ),
-        _flag("占领导职数", "is_leader", "是/否，默认否（占领导职数的不参与评估）"),
-        _flag("主要负责人", "is_principal_head", "是/否：部门主要负责同志，接收通知"),
-        _flag("面向群众", "public_facing", "是/否：窗口等面向群众的岗位，生成监督二维码"),
-        Column(
-            "角色",
-            "role",
-            spec.choice_cell(ROLES),
-            example="工作人员",
-            width=10,
-            choices=tuple(ROLE_LABELS),
-            default="staff",
-            note="工作人员、审核员、部门负责人或管理员，默认工作人员",
-        ),
-        _flag("在职", "active", "是/否，默认是", default=True),
-        Column(
-            "入职日期",
-            "joined_on",
-            spec.date_cell(),
-            example="2024-03-01",
-            width=12,
-            note="日期，如 2024-03-01",
-        ),
-    ),
-    filename="人员名册导入模板.xlsx",
-    sheet="人员名册",
-)
+__all__ = ["ROSTER_SPEC", "RosterRow", "import_roster", "read_roster", "validate_roster"]
 
 
 @dataclass(frozen=True)
@@ -142,6 +35,9 @@ class RosterRow:
     role: str
     active: bool
     joined_on: date | None
+    birth_date: date | None = None
+    gender: str | None = None
+    education: str | None = None
 
 
 def read_roster(data: bytes, *, max_rows: int = MAX_ROWS) -> ParsedSheet:
@@ -267,9 +163,11 @@ def _apply(session: Session, row: RosterRow, staff, sections: dict, report) -> l
         "active": row.active,
         "joined_on": row.joined_on,
     }
+    personal = {key: getattr(row, key) for key in PERSONAL}
     if staff is None:
         report.created += 1
-        return [{"wecom_userid": row.userid, "created_at": utcnow(), **wanted}]
+        return [{"wecom_userid": row.userid, "created_at": utcnow(), **wanted, **personal}]
+    wanted |= {key: value for key, value in personal.items() if value is not None}
     changed = {k: v for k, v in wanted.items() if getattr(staff, k) != v}
     for key, value in changed.items():
         setattr(staff, key, value)

@@ -1,4 +1,4 @@
-"""Import jobs: roster and duty list, survey template, holiday calendar.
+"""Import jobs: roster, duty list and output data, survey template, holiday calendar.
 
 Each reads its upload with the one spec-driven importer (`backend.excel.importer`) and validates
 outside any transaction (lookups in a read transaction), then writes.
@@ -26,11 +26,12 @@ from backend.org import accounts, grants
 from backend.org import duty_import as duties
 from backend.org import roster_import as roster
 from backend.schedule import calendar
+from backend.staffing import output_import as output
 from backend.surveys import excel as survey_excel
 from backend.surveys import service as surveys
 
 BATCH_ROWS = 100  # ≈6 ms of SQLite's write lock per batch: a waiting callback wakes soon
-BACK = {"roster": "/console/org", "duties": "/console/catalogue"}
+BACK = {"roster": "/console/org", "duties": "/console/catalogue", "output": "/console/staffing/"}
 READING = "正在读取并校验每一行…"
 WRITING = "校验通过，正在写入…"
 
@@ -139,6 +140,16 @@ run_roster_import = _table_import(
     "roster", roster.read_roster, roster.validate_roster, _apply_roster
 )
 run_duty_import = _table_import("duties", duties.read_duties, duties.validate_duties, _apply_duties)
+
+
+def _apply_output(engine: Engine, valid: list, report: ImportReport, progress, job) -> dict:
+    _write_batches(engine, valid, progress, lambda s, batch: output.write_output(s, batch, report))
+    return {}
+
+
+run_output_import = _table_import(
+    "output", output.read_output, output.validate_output, _apply_output
+)
 
 
 def run_survey_import(engine: Engine, job: ClaimedJob, progress) -> JobResult:

@@ -26,6 +26,7 @@ class JobKind:
 KINDS: dict[str, JobKind] = {
     "import_roster": JobKind(imports.run_roster_import, "/console/org"),
     "import_duties": JobKind(imports.run_duty_import, "/console/catalogue"),
+    "import_output": JobKind(imports.run_output_import, "/console/staffing/"),
     "import_survey": JobKind(imports.run_survey_import, "/console/surveys/"),
     "import_calendar": JobKind(imports.run_calendar_import, "/console/schedule/calendar"),
     "export_entries": JobKind(exports.run_export, "/console/exports"),

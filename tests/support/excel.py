@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 
 from backend.excel.templates import template_bytes
 from backend.web.console.imports import TEMPLATES
@@ -109,7 +110,8 @@ def large_roster(count: int, department: str = "县民政局") -> bytes:
         sheet,
         flags=re.S,
     )
-    data = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:L{count + 1}"/>', data)
+    last = get_column_letter(len(TEMPLATES["roster"].columns))
+    data = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last}{count + 1}"/>', data)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
         for member in source.infolist():

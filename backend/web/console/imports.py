@@ -1,4 +1,4 @@
-"""Roster and duty-list imports from the console: template download, upload, run as a job."""
+"""Roster, duty-list and output-data imports from the console: template, upload, run as a job."""
 
 from __future__ import annotations
 
@@ -12,14 +12,20 @@ from backend.org.duty_import import DUTY_SPEC
 from backend.org.roster_import import ROSTER_SPEC
 from backend.runtime import runtime
 from backend.schedule.calendar import CALENDAR_SPEC
+from backend.staffing.output_import import OUTPUT_SPEC
 from backend.web.console import blueprint
 from backend.web.console.access import require_role
 from backend.web.console.jobs import MIMETYPES, start_job
 from backend.web.console.uploads import uploaded_workbook
 from backend.web.guards import accepts_upload
 
-KINDS = {"roster": "import_roster", "duties": "import_duties"}
-TEMPLATES: dict[str, Spec] = {"roster": ROSTER_SPEC, "duties": DUTY_SPEC, "calendar": CALENDAR_SPEC}
+KINDS = {"roster": "import_roster", "duties": "import_duties", "output": "import_output"}
+TEMPLATES: dict[str, Spec] = {
+    "roster": ROSTER_SPEC,
+    "duties": DUTY_SPEC,
+    "calendar": CALENDAR_SPEC,
+    "output": OUTPUT_SPEC,
+}
 
 
 @blueprint.get("/templates/<kind>.xlsx")

@@ -90,6 +90,7 @@ def overview():
         end=end,
         labels=TYPE_LABELS,
         texts=texts,
+        is_admin=signed_in_account().role == "admin",
     )
 
 
