@@ -13,6 +13,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from backend.db import make_engine
 from backend.demo import seed_demo
+from backend.ledger import service as ledger_service
 from backend.models import (
     ApiToken,
     ChatTargetKind,
@@ -29,6 +30,15 @@ from backend.models import (
     Staff,
     TaskType,
 )
+from backend.models.evaluation import (
+    EvaluationRound,
+    IndicatorTree,
+    RoundResult,
+    RoundStatus,
+    RoundUnit,
+)
+from backend.models.ledger import Finding, FindingStatus
+from backend.models.surveys import Survey, SurveyResponse
 from backend.schedule.workdays import is_workday, workdays_between
 from backend.staffing import queries as queries_staffing
 
@@ -288,6 +298,45 @@ def test_descriptions_give_the_review_something_to_flag(session):
     assert sum(e.items is not None for e in entries) > len(entries) * 0.1
 
 
+# Evaluation round and problem ledger
+
+
+def test_one_finished_round_ranks_and_colours_every_unit(session):
+    rnd = session.exec(select(EvaluationRound)).one()
+    assert (
+        rnd.status == RoundStatus.FINISHED and rnd.name == "2026年度部门履职和编制资源使用效益评估"
+    )
+    assert (rnd.period_start, rnd.period_end) == (END - timedelta(weeks=10, days=-1), END)
+    units = session.exec(select(RoundUnit)).all()
+    assert len(units) == _count(session, Department) - 1  # everyone but the staffing office
+    assert _office(session).id not in {u.department_id for u in units}
+    assert all(u.self_submitted_at and u.self_assessment and u.visit_notes for u in units)
+    assert all(rnd.period_start <= u.visited_on <= END for u in units)
+    results = session.exec(select(RoundResult).where(RoundResult.round_id == rnd.id)).all()
+    assert {r.department_id for r in results} == {u.department_id for u in units}
+    assert {r.colour for r in results} == {"red", "yellow", "green"}
+    assert min(r.rank for r in results) == 1 and all(r.measure for r in results)
+    assert _count(session, SurveyResponse) > 0
+
+
+def test_the_ledger_shows_every_status_and_a_deadline_about_to_fall_due(session):
+    findings = session.exec(select(Finding)).all()
+    assert set(Counter(f.status for f in findings)) == set(FindingStatus)
+    assert all(f.round_id is not None and f.point_id is not None for f in findings)
+    per_unit = Counter(f.department_id for f in findings)
+    assert max(per_unit.values()) >= 2 and min(per_unit.values()) == 1
+    committed = [f for f in findings if f.status == FindingStatus.COMMITTED]
+    assert any(0 < (f.deadline - END).days <= 3 for f in committed)
+    closed = [f for f in findings if f.status == FindingStatus.CLOSED]
+    assert all(f.closed_at and f.report for f in closed)
+
+
+def test_the_reminder_job_finds_the_near_deadline(county):
+    with Session(county[0]) as session:
+        assert ledger_service.send_deadline_alerts(session, today=END) >= 1
+        session.rollback()
+
+
 # Determinism, refusal, replacement
 
 
@@ -339,6 +388,8 @@ def test_replace_deletes_the_old_county_and_what_hangs_on_it(engine):
         assert _count(session, Conversation) == _count(session, MonthClosure) == 0
         assert _count(session, DutyEntry) == summary.entries
         assert _count(session, TaskType) == 5
+        assert _count(session, IndicatorTree) == _count(session, EvaluationRound) == 1
+        assert _count(session, Survey) == 2
 
 
 def test_too_few_staff_is_refused(tmp_path):

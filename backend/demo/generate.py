@@ -11,10 +11,12 @@ from sqlmodel import Session, SQLModel, select
 
 from backend.demo.county import SHANGHAI, DemoUnit, Period, add_key_tasks, build_units
 from backend.demo.entries import add_entries
+from backend.demo.evaluation import add_evaluation
 from backend.demo.staff import add_staff
 from backend.demo.staffing import add_staffing
-from backend.models import Conversation, Department, TaskType
+from backend.models import Conversation, Department, Survey, TaskType
 from backend.models.entries import DEFAULT_TASK_TYPES
+from backend.models.evaluation import IndicatorTree
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ def seed_demo(
     entries = add_entries(session, rng, members, period)
     # Its own generator: the staffing data never shifts the rows above for the same seed.
     add_staffing(session, random.Random(seed + 1), units, members, period)
+    add_evaluation(session, random.Random(seed + 2), units, period)
     session.flush()
     return _summary(units, len(members), key_tasks, entries)
 
@@ -82,11 +85,12 @@ def _make_room(session: Session, replace: bool) -> None:
 
 
 def _organisation_tables() -> list[Table]:
-    """Return the department table and every table that refers to it, directly or not."""
+    """Return the department, indicator tree and survey tables and every table referring to them."""
+    roots = {Department.__tablename__, IndicatorTree.__tablename__, Survey.__tablename__}
     found: list[Table] = []
     for table in SQLModel.metadata.sorted_tables:
         parents = {key.column.table for key in table.foreign_keys} - {table}
-        if table.name == Department.__tablename__ or parents & set(found):
+        if table.name in roots or parents & set(found):
             found.append(table)
     return found
 
