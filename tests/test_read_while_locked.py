@@ -74,6 +74,7 @@ def county(sqlite_stack: Stack) -> County:
         values = {"department_id": market, "code_id": code.id, "code": codes["县市场监督管理局"],
                   "survey_id": survey.id, "question_id": question.id, "token": survey.token,
                   "fmt": "png", "filename": "console.css", "api_token": token}  # fmt: skip
+        values.update(_evaluation(db, market))
     order = _work_order(sqlite_stack, codes["alice"])
     with writing(sqlite_stack.engine) as db:
         values["notice_id"] = db.exec(select(Notice.id)).first()
@@ -85,6 +86,28 @@ def county(sqlite_stack: Stack) -> County:
         "/q/status": f"?ticket={ticket}",
     }
     return County({k: str(v) for k, v in values.items()}, queries)
+
+
+def _evaluation(db, market: int) -> dict[str, int]:
+    """Open a round on the default tree with one finding and one uploaded file."""
+    from datetime import date
+
+    from backend.evaluation import rounds
+    from backend.evaluation.default_tree import create_default_tree
+    from backend.ledger import attachments, service
+    from backend.models.evaluation import AttachmentKind
+
+    tree = create_default_tree(db)
+    rnd = rounds.open_round(db, name="年度评估", period_start=date(2026, 1, 1),
+                            period_end=date(2026, 11, 30), tree_id=tree.id,
+                            department_ids=[market])  # fmt: skip
+    finding = service.record_finding(db, department_id=market, problem="台账不全",
+                                     found_on=date(2026, 11, 20), round_id=rnd.id)  # fmt: skip
+    file = attachments.save_attachment(db, kind=AttachmentKind.RECTIFICATION, data=b"%PDF-1.4",
+                                       department_id=market, filename="a.pdf",
+                                       finding_id=finding.id)  # fmt: skip
+    return {"tree_id": tree.id, "round_id": rnd.id, "finding_id": finding.id,
+            "attachment_id": file.id}  # fmt: skip
 
 
 def _work_order(stack: Stack, code: str) -> int:
