@@ -172,7 +172,10 @@ def test_a_round_from_opening_to_the_ledger(sqlite_stack, accounts, browser, art
     admin.get_by_role("link", name="2026年度履职评估").click()
     admin.get_by_role("button", name="结束轮次并冻结结果").click()
     assert "排名与等次" in admin.locator("main").inner_text()
-    assert admin.get_by_role("link", name="下载专报（PDF）").is_visible()
+    admin.get_by_role("button", name="生成专报（PDF）").click()
+    assert stack.run_jobs() == 1
+    admin.reload()
+    assert "履职评估专报.pdf" in admin.locator("#download").inner_text()
     snap(admin, artifacts, "4-finished")
     head.context.close()
     admin.context.close()

@@ -26,11 +26,13 @@ from backend.evaluation.results import (
 from backend.evaluation.tree import build_tree
 from backend.ledger import service as ledger
 from backend.models.staffing import OutputRecord, OutputSource
+from backend.settings import load_settings
 from backend.staffing.service import set_quota
-from tests.support.console import add_account, console_app, login_client
+from scheduled.work.runner import run_due_jobs
+from tests.support.console import add_account, console_app, csrf_token, login_client
 from tests.support.org import add_small_county, department_id
 from tests.support.reports import pdf_pages, pdf_text
-from tests.support.stack import wipe_database
+from tests.support.stack import TEST_WECOM, wipe_database
 
 PASSWORD = "correct-horse-9"
 OPEN_PROBLEM = "权责清单未按期动态调整"
@@ -247,37 +249,56 @@ def _client(county, username: str | None):
     return client
 
 
+def _post(client, path: str, signed_in: bool = True, **form):
+    token = csrf_token(client, "/console/" if signed_in else "/console/login")
+    return client.post(path, data={"csrf_token": token, **form})
+
+
+def _fetched(county, client, path: str, **form):
+    """Ask for a result file, run the job as the runner does, and download what it made."""
+    queued = _post(client, path, **form)
+    assert queued.status_code == 302, queued.get_data(as_text=True)[:300]
+    url = county["engine"].url.render_as_string(hide_password=False)
+    run_due_jobs(county["engine"], settings=load_settings(DATABASE_URL=url, **TEST_WECOM))
+    job_id = queued.headers["Location"].rstrip("/").rsplit("/", 1)[1]
+    return client.get(f"/console/jobs/{job_id}/download")
+
+
 def test_admin_downloads(county):
     client = _client(county, "admin1")
     base = f"/console/evaluation/results/rounds/{county['round']}"
-    pdf = client.get(f"{base}/report.pdf")
+    pdf = _fetched(county, client, f"{base}/report.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert "filename*=UTF-8''" in pdf.headers["Content-Disposition"]
-    xlsx = client.get(f"{base}/report.xlsx")
+    xlsx = _fetched(county, client, f"{base}/report.xlsx")
     assert xlsx.status_code == 200 and xlsx.mimetype.endswith("spreadsheetml.sheet")
-    assert client.get(f"{base}/units/{county['lab']}/feedback.pdf").status_code == 200
-    unfinished = client.get(f"/console/evaluation/results/rounds/{county['open_round']}/report.pdf")
+    feedback = _fetched(county, client, f"{base}/units/{county['lab']}/feedback.pdf")
+    assert feedback.data.startswith(b"%PDF")
+    unfinished = _post(
+        client, f"/console/evaluation/results/rounds/{county['open_round']}/report.pdf"
+    )
     assert unfinished.status_code == 409 and "尚未结束" in unfinished.get_data(as_text=True)
-    quarterly = client.get("/console/evaluation/results/quarterly.xlsx?year=2026&quarter=4")
-    assert quarterly.status_code == 200
-    for query in ("year=2026&quarter=5", "year=abc&quarter=1", ""):
-        bad = client.get(f"/console/evaluation/results/quarterly.xlsx?{query}")
+    quarterly = _fetched(
+        county, client, "/console/evaluation/results/quarterly.xlsx", year="2026", quarter="4"
+    )
+    assert quarterly.status_code == 200 and quarterly.data[:2] == b"PK"
+    this_quarter = _fetched(county, client, "/console/evaluation/results/quarterly.xlsx")
+    assert this_quarter.status_code == 200
+    for form in ({"year": "2026", "quarter": "5"}, {"year": "abc", "quarter": "1"}):
+        bad = _post(client, "/console/evaluation/results/quarterly.xlsx", **form)
         assert bad.status_code == 400 and "季度" in bad.get_data(as_text=True)
 
 
 def test_head_and_anonymous_access(county):
     base = f"/console/evaluation/results/rounds/{county['round']}"
     head = _client(county, "head1")
-    assert head.get(f"{base}/report.pdf").status_code == 403
-    assert head.get(f"{base}/report.xlsx").status_code == 403
+    assert _post(head, f"{base}/report.pdf").status_code == 403
+    assert _post(head, f"{base}/report.xlsx").status_code == 403
+    assert _post(head, "/console/evaluation/results/quarterly.xlsx").status_code == 403
+    assert _post(head, f"{base}/units/{county['civil']}/feedback.pdf").status_code == 404
     assert (
-        head.get("/console/evaluation/results/quarterly.xlsx?year=2026&quarter=4").status_code
-        == 403
+        _fetched(county, head, f"{base}/units/{county['market']}/feedback.pdf").status_code == 200
     )
-    assert head.get(f"{base}/units/{county['civil']}/feedback.pdf").status_code == 404
-    assert head.get(f"{base}/units/{county['market']}/feedback.pdf").status_code == 200
-    assert head.get(f"{base}/units/{county['lab']}/feedback.pdf").status_code == 200
+    assert _fetched(county, head, f"{base}/units/{county['lab']}/feedback.pdf").status_code == 200
     anonymous = _client(county, None)
-    assert anonymous.get(f"{base}/report.pdf").status_code == 302
-    wants_json = anonymous.get(f"{base}/report.pdf", headers={"Accept": "application/json"})
-    assert wants_json.status_code == 401
+    assert _post(anonymous, f"{base}/report.pdf", signed_in=False).status_code == 401

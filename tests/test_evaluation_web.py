@@ -144,7 +144,7 @@ def test_onsite_scores_finish_and_results(web):
     )
     assert finish.status_code == 302
     page = client.get(f"/console/evaluation/rounds/{round_id}").get_data(as_text=True)
-    assert "排名与等次" in page and "红色" in page and "下载专报" in page
+    assert "排名与等次" in page and "红色" in page and "生成专报" in page
     again = client.post(f"/console/evaluation/rounds/{round_id}/finish", data={"csrf_token": token})
     assert again.status_code == 409
     late = _self(client, token, web, round_id, web["market"], {web["scored"][0]: "1"})

@@ -1,4 +1,4 @@
-"""Export jobs: entries and summaries to Excel, and the console's report downloads.
+"""Export jobs: entries and summaries to Excel, the console's report downloads, round results.
 
 The rows are read in one read transaction (a snapshot that never takes SQLite's write lock);
 the workbook is written to a spooled temporary file and stored as the job's result.
@@ -14,6 +14,8 @@ from sqlalchemy.engine import Engine
 from backend.db import reading
 from backend.entries.export import export_entries, export_summary
 from backend.entries.filters import filters_from
+from backend.evaluation.results import files as results_files
+from backend.evaluation.results import texts as results_texts
 from backend.jobs.service import ClaimedJob, JobResult
 from backend.reports.periods import parse_period
 from backend.reports.service import ReportOptions, report_download
@@ -55,3 +57,13 @@ def run_report_download(engine: Engine, job: ClaimedJob, progress) -> JobResult:
             department_id=payload.get("department_id"),
         )
     return JobResult({"text": "报告已生成", "back": "/console/reports"}, filename, data)
+
+
+def run_evaluation_result(engine: Engine, job: ClaimedJob, progress) -> JobResult:
+    """Render an evaluation round's 专报, a unit's feedback report or the quarterly summary."""
+    progress(0, 0, results_texts.JOB_RUNNING)
+    with reading(engine) as session:
+        filename, data = results_files.render(session, job.payload)
+    return JobResult(
+        {"text": results_texts.JOB_DONE, "back": "/console/evaluation/"}, filename, data
+    )

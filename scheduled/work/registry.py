@@ -33,5 +33,6 @@ KINDS: dict[str, JobKind] = {
     "export_summary": JobKind(exports.run_export, "/console/exports"),
     "report_download": JobKind(exports.run_report_download, "/console/reports"),
     requests.JOB_KIND: JobKind(requests.run_report_request),
+    "evaluation_result": JobKind(exports.run_evaluation_result, "/console/evaluation/"),
     "wecom_sync": JobKind(contacts.run_contact_sync, "/console/org"),
 }

@@ -1,5 +1,6 @@
 """Results of a finished evaluation round: the 专报 (PDF, XLSX), unit feedback, quarterly sheet."""
 
+from backend.evaluation.results import files
 from backend.evaluation.results.quarterly import quarter_period, quarterly_xlsx
 from backend.evaluation.results.report_data import (
     RoundReport,
@@ -15,6 +16,7 @@ __all__ = [
     "RoundReport",
     "UnitFeedback",
     "download_name",
+    "files",
     "quarter_period",
     "quarterly_xlsx",
     "round_report",

@@ -70,3 +70,6 @@ QUARTERLY_FILE = "{year}年第{quarter}季度平时考核.xlsx"
 
 ERR_NOT_FINISHED = "该评估轮次尚未结束，结果未冻结，暂不能生成专报或反馈报告"
 ERR_QUARTER = "请填写正确的年份（2000 至 2100）和季度（1 至 4）"
+ERR_FILE_KIND = "没有这种结果文件"
+JOB_DONE = "评估结果文件已生成"
+JOB_RUNNING = "正在生成评估结果文件…"
