@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.replies import Reply, TextReply
-from handlers import absence, commands, duty_entry, texts
+from handlers import absence, commands, duty_entry, texts, who_missing
 from handlers.forms import texts as form_texts
 from handlers.parsing import small_number
 from handlers.quick_entry import quick_entry
@@ -115,6 +115,13 @@ COMMANDS: tuple[Command, ...] = (
         lambda t, text: report_command(t.session, t.staff, text, now=t.now),
         "本周汇总 / 本月报告 —— 部门负责同志获取本部门的汇总图表或月度报告（发到部门工作群）",
         writes=True,
+        who=HEADS,
+    ),
+    Command(
+        "who-missing",
+        who_missing.is_who_missing,
+        lambda t, text: who_missing.who_missing(t.session, t.staff, text, now=t.now),
+        "谁没填 / 谁没填 昨天 —— 部门负责同志查看本部门当天尚未填报的同志",
         who=HEADS,
     ),
     Command(

@@ -72,3 +72,13 @@ WHO_NONE = "没有找到与“{word}”有关的职责。换个关键词试试�
 WHO_HEAD = "与“{word}”有关的职责："
 WHO_LINE = "{number}. {department}：{text}"
 STATUS = {"submitted": "待审", "approved": "已通过", "returned": "已退回"}
+
+WHO_MISSING_HEADS_ONLY = "“谁没填”供部门负责同志查看本部门的填报情况。"
+WHO_MISSING_BAD_DAY = (
+    "没有看懂日期“{text}”。请发送“谁没填”“谁没填 昨天”或“谁没填 11-20”（不能是以后的日期）。"
+)
+WHO_MISSING_NOT_WORKDAY = "{day}不是工作日，不需要填报。"
+WHO_MISSING_NONE = "{day}本部门应填报的同志都已填报。"
+WHO_MISSING_HEAD = "{day}尚未填报（{count}人，不含请假出差和领导干部）："
+WHO_MISSING_MORE = "等，另有{count}人"
+WHO_MISSING_HINT = "发送“谁没填 昨天”可查看前一天。"

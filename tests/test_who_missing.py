@@ -1,0 +1,51 @@
+"""谁没填 over the emulator: a head sees who in the department (with institutions) has not logged."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, select
+
+from backend.models import Absence, Staff
+from tests.support.chat import Member
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+WEDNESDAY = datetime(2026, 11, 25, 18, 0, tzinfo=SHANGHAI)
+
+
+def _away(stack, userid: str, day: date) -> None:
+    with Session(stack.engine) as session:
+        member = session.exec(select(Staff).where(Staff.wecom_userid == userid)).one()
+        session.add(Absence(staff_id=member.id, start_date=day, end_date=day, kind="leave"))
+        session.commit()
+
+
+def test_a_head_sees_who_has_not_logged_today(stack, alice: Member):
+    stack.clock.frozen = WEDNESDAY
+    alice.says("2小时 开展食品安全监督检查")
+    if "哪项职责" in alice.last_reply():
+        alice.says("1")
+    alice.says("确认")
+    _away(stack, "carol", WEDNESDAY.date())
+    dave = Member(stack.emulator.url, "dave")
+    reply = dave.says("谁没填")[0]
+    assert "11月25日尚未填报（2人" in reply
+    assert "县市场监督管理局：王建国" in reply and "县食品药品检验所：赵磊" in reply
+    assert "李晓燕" not in reply and "陈静" not in reply and "张伟" not in reply
+    assert "刘芳" not in reply  # another department
+
+
+def test_days_weekends_and_bad_input(stack):
+    stack.clock.frozen = WEDNESDAY
+    dave = Member(stack.emulator.url, "dave")
+    assert "11月24日尚未填报（4人" in dave.says("谁没填 昨天")[0]
+    assert "11月22日不是工作日" in dave.says("谁没填 11-22")[0]
+    assert "没有看懂日期" in dave.says("谁没填 明年")[0]
+    assert "没有看懂日期" in dave.says("谁没填 12-31")[0]  # a later day
+    assert "没有看懂日期" in dave.says("谁没填 " + "<a>" * 50)[0]
+
+
+def test_only_heads_may_ask(stack, alice: Member):
+    stack.clock.frozen = WEDNESDAY
+    assert "部门负责同志" in alice.says("谁没填")[0]
