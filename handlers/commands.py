@@ -7,9 +7,11 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session
 
 from backend.entries import service as entries
+from backend.entries.review.labels import flag_label
 from backend.models import Duty, DutyEntry, Staff, saved_id
 from backend.org import catalogue
-from backend.schedule.workdays import workdays_between
+from backend.schedule.absences import absences_of
+from backend.schedule.calendar import load_calendar
 from bot.replies import Reply, TextReply
 from handlers import duty_entry, forms, texts
 from handlers.forms import Context, Invalid
@@ -35,7 +37,7 @@ def my_entries(session: Session, staff: Staff, word: str, *, now: datetime) -> l
     title, start, end = period(word, now.date())
     rows = entries.entries_between(session, staff=staff, start=start, end=end)
     span = {"title": title, "start": _short(start), "end": _short(end)}
-    missing = _missing_days(rows, start, min(end, now.date()))
+    missing = _missing_days(session, staff, rows, start, min(end, now.date()))
     if not rows:
         return [TextReply("\n".join([texts.PERIOD_EMPTY.format(**span), missing]))]
     numbers = _numbers(session, staff)
@@ -58,13 +60,15 @@ def _numbers(session: Session, staff: Staff) -> dict[int, int]:
 def _entry_line(session: Session, entry: DutyEntry, number: int) -> str:
     duty = session.get(Duty, entry.duty_id)
     title = duty.title[:16] if duty else ""
-    return texts.ENTRY_LINE.format(
+    line = texts.ENTRY_LINE.format(
         number=number or "-",
         date=_short(entry.work_date),
         duty=title,
         hours=f"{entry.hours:g}",
         status=texts.STATUS.get(entry.status, entry.status),
     )
+    flags = [flag_label(code) for code in entry.flags.split(",") if code]
+    return line + (texts.FLAGGED.format(flags="；".join(flags)) if flags else "")
 
 
 def _day_lines(rows: list[DutyEntry]) -> list[str]:
@@ -74,14 +78,27 @@ def _day_lines(rows: list[DutyEntry]) -> list[str]:
     return [texts.DAY_LINE.format(date=_short(d), hours=f"{h:g}") for d, h in per_day.items()]
 
 
-def _missing_days(rows: list[DutyEntry], start: date, end: date) -> str:
+def _missing_days(
+    session: Session, staff: Staff, rows: list[DutyEntry], start: date, end: date
+) -> str:
+    """Name the working days (the office's calendar) with nothing logged and no absence."""
     if end < start:
         return texts.NONE_MISSING
     logged = {row.work_date for row in rows}
-    missing = [d for d in workdays_between(start, end) if d not in logged]
+    away = {
+        day
+        for absence in absences_of(session, staff=staff, since=start)
+        for day in _days(max(absence.start_date, start), min(absence.end_date, end))
+    }
+    workdays = load_calendar(session).workdays_between(start, end)
+    missing = [d for d in workdays if d not in logged and d not in away]
     if not missing:
         return texts.NONE_MISSING
     return texts.MISSING.format(days="、".join(_short(d) for d in missing))
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
 def pick_entry(session: Session, staff: Staff, argument: str) -> DutyEntry | str:

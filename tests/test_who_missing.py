@@ -49,3 +49,27 @@ def test_days_weekends_and_bad_input(stack):
 def test_only_heads_may_ask(stack, alice: Member):
     stack.clock.frozen = WEDNESDAY
     assert "部门负责同志" in alice.says("谁没填")[0]
+
+
+def test_my_week_leaves_out_absences_and_holidays_and_shows_flags(stack, alice: Member):
+    from backend.entries.review import rules
+    from backend.models import DutyEntry
+    from backend.schedule.calendar import set_override
+
+    stack.clock.frozen = WEDNESDAY
+    _away(stack, "alice", date(2026, 11, 23))
+    with Session(stack.engine) as session:
+        set_override(session, day=date(2026, 11, 24), is_workday=False, note="调休")
+        session.commit()
+    alice.says("2小时 开展食品安全监督检查")
+    if "哪项职责" in alice.last_reply():
+        alice.says("1")
+    alice.says("确认")
+    with Session(stack.engine) as session:
+        entry = session.exec(select(DutyEntry)).one()
+        entry.flags = f"{rules.SHORT},{rules.VAGUE}"
+        session.add(entry)
+        session.commit()
+    reply = alice.says("本周")[0]
+    assert "工作日都已填报" in reply  # 23rd away, 24th a day off, 25th logged
+    assert "提示：描述过短，未写明做了什么、结果如何；描述空泛" in reply
