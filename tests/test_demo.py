@@ -389,7 +389,7 @@ def test_replace_deletes_the_old_county_and_what_hangs_on_it(engine):
         assert _count(session, DutyEntry) == summary.entries
         assert _count(session, TaskType) == 5
         assert _count(session, IndicatorTree) == _count(session, EvaluationRound) == 1
-        assert _count(session, Survey) == 2
+        assert _count(session, Survey) == 4
 
 
 def test_too_few_staff_is_refused(tmp_path):
@@ -416,3 +416,33 @@ def test_an_unknown_year_falls_back_to_monday_to_friday(caplog):
         is_workday(date(2099, 1, 5))
         is_workday(date(2099, 1, 6))
     assert sum("2099" in record.getMessage() for record in caplog.records) == 1
+
+
+def test_the_public_pages_can_be_tried_at_once(county, session):
+    """Every unit and public-facing member has a QR code; a survey is open; both pages answer."""
+    from backend.demo.public import demo_links
+    from backend.models.supervision import SupervisionCode
+    from backend.models.surveys import Survey
+    from backend.surveys.queries import by_token
+    from tests.support.console import console_app
+
+    units = _count(session, Department)
+    department_codes = session.exec(
+        select(func.count())
+        .select_from(SupervisionCode)
+        .where(col(SupervisionCode.staff_id).is_(None))
+    ).one()
+    facing = session.exec(
+        select(func.count()).select_from(Staff).where(col(Staff.public_facing).is_(True))
+    ).one()
+    assert department_codes == units and _count(session, SupervisionCode) == units + facing
+    code, token = demo_links(session)
+    assert code and token
+    survey = by_token(session, token=token)
+    assert survey is not None and survey.status == "published"
+    assert survey.opens_at.date() < END < survey.closes_at.date()
+    assert _count(session, Survey) == 4
+    client = console_app(county[0]).test_client()
+    rating = client.get(f"/q/{code}")
+    assert rating.status_code == 200 and "提交评价" in rating.get_data(as_text=True)
+    assert client.get(f"/s/{token}").status_code == 200

@@ -89,7 +89,7 @@ def _prepare_and_run(children: ChildGroup, *, web_port: int, emulator_port: int)
     _wait_until_up(f"http://127.0.0.1:{emulator_port}/_emulator/directory")
     _wait_until_up(f"http://127.0.0.1:{web_port}/api/v1/health")
     _push_directory(engine, f"http://127.0.0.1:{emulator_port}")
-    _announce(web_port, emulator_port)
+    _announce(engine, web_port, emulator_port)
     echo_demo_admin(credentials, f"http://127.0.0.1:{web_port}")
     children.supervise()
 
@@ -126,9 +126,19 @@ def _push_directory(engine, emulator_url: str) -> None:
         push_directory(session, emulator_url)
 
 
-def _announce(web_port: int, emulator_port: int) -> None:
+def _announce(engine, web_port: int, emulator_port: int) -> None:
+    from backend.demo.public import demo_links
+    from backend.supervision.links import public_url
+
+    base = f"http://127.0.0.1:{web_port}"
+    with reading(engine) as session:
+        code, token = demo_links(session)
     click.echo("")
     click.echo("履职助手演示环境已启动 (lvzhi demo is running):")
     click.echo(f"  企业微信模拟器（聊天与群）: http://127.0.0.1:{emulator_port}/")
-    click.echo(f"  后台与接口:               http://127.0.0.1:{web_port}/")
+    click.echo(f"  后台与接口:               {base}/")
+    if code:
+        click.echo(f"  扫码评价（群众）:         {public_url(base, code)}")
+    if token:
+        click.echo(f"  问卷（手机作答）:         {base}/s/{token}")
     click.echo("按 Ctrl-C 停止 (press Ctrl-C to stop).")

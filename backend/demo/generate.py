@@ -12,6 +12,7 @@ from sqlmodel import Session, SQLModel, select
 from backend.demo.county import SHANGHAI, DemoUnit, Period, add_key_tasks, build_units
 from backend.demo.entries import add_entries
 from backend.demo.evaluation import add_evaluation
+from backend.demo.public import add_public
 from backend.demo.staff import add_staff
 from backend.demo.staffing import add_staffing
 from backend.models import Conversation, Department, Survey, TaskType
@@ -64,6 +65,7 @@ def seed_demo(
     # Its own generator: the staffing data never shifts the rows above for the same seed.
     add_staffing(session, random.Random(seed + 1), units, members, period)
     add_evaluation(session, random.Random(seed + 2), units, period)
+    add_public(session, random.Random(seed + 3), period)
     session.flush()
     return _summary(units, len(members), key_tasks, entries)
 
