@@ -68,7 +68,7 @@ def _entry_line(session: Session, entry: DutyEntry, number: int) -> str:
         status=texts.STATUS.get(entry.status, entry.status),
     )
     flags = [flag_label(code) for code in entry.flags.split(",") if code]
-    return line + (texts.FLAGGED.format(flags="；".join(flags)) if flags else "")
+    return line + (texts.ENTRY_FLAGGED.format(flags="；".join(flags)) if flags else "")
 
 
 def _day_lines(rows: list[DutyEntry]) -> list[str]:

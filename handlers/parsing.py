@@ -10,18 +10,25 @@ MIN_HOURS = 0.5
 MAX_HOURS = 16.0
 RELATIVE_DAYS = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2}
 CHINESE_DIGITS = {"零": 0, "一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}
-CHINESE_DIGITS |= {"七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12}
-_CN = "|".join(sorted(CHINESE_DIGITS, key=len, reverse=True))
+CHINESE_DIGITS |= {"七": 7, "八": 8, "九": 9}
+# A Chinese numeral up to 99: 两, 十, 十二, 二十, 四十五.
+_CN = "(?:[一二两三四五六七八九]?十[一二三四五六七八九]?|[零一两二三四五六七八九])"
 # ASCII digits only, and never a piece of a longer number: a run of thousands of digits is then
 # rejected in linear time instead of being tried from every position.
 _NUMBER = r"(?<![0-9.])[0-9]{1,4}(?:\.[0-9]{1,3})?(?![0-9])"
+_AMOUNT = rf"(?:{_NUMBER}|{_CN})"
+_HOUR_UNIT = r"(?:小时|钟头|个钟|hours?|hrs?|h|H)"
+_MINUTE_UNIT = r"(?:分钟|min|mins)"
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．：－／", "0123456789.:-/")
 NUMBER_DIGITS = 6
+# Hours with an optional half or minutes after them (2小时, 两个半小时, 2小时半, 1小时30分,
+# 1h30m, 一小时零五分钟), minutes alone (150分钟, 四十五分钟), or half an hour (半小时). A bare
+# 分 or m counts only after an hour part, so "得90分" in a description is not a duration.
 HOURS_PATTERN = re.compile(
-    rf"(?P<minutes>{_NUMBER})\s*(?:分钟|min)"
-    rf"|(?P<num>{_NUMBER})\s*(?:个)?\s*(?:小时|钟头|h|H)"
-    rf"|(?P<cn>{_CN})\s*个?\s*(?P<half>半)?\s*(?:小时|钟头)"
-    r"|(?P<halfonly>半)\s*(?:个)?\s*(?:小时|钟头)",
+    rf"(?P<h>{_AMOUNT})\s*个?\s*(?P<half>半)?\s*{_HOUR_UNIT}"
+    rf"(?:\s*(?P<half_after>半)|\s*零?\s*(?P<m>{_AMOUNT})\s*(?:{_MINUTE_UNIT}|分|m)(?![a-z]))?"
+    rf"|(?P<minutes>{_AMOUNT})\s*{_MINUTE_UNIT}"
+    rf"|(?P<halfonly>半)\s*个?\s*{_HOUR_UNIT}",
 )
 ITEMS_PATTERN = re.compile(
     r"(?:处理|办理|办结|接待|受理)?\s*(?<![0-9])([0-9]{1,4})(?![0-9])\s*(?:件|个|起|次|人)"
@@ -67,19 +74,33 @@ def parse_date(text: str, today: date) -> date:
     raise ParseError("not a date")
 
 
+def amount(text: str) -> float:
+    """Return the value of an ASCII number or a Chinese numeral up to 99."""
+    if text[0].isdigit():
+        return float(text)
+    if "十" not in text:
+        return float(CHINESE_DIGITS[text])
+    tens, _, ones = text.partition("十")
+    return float(CHINESE_DIGITS[tens] * 10 if tens else 10) + (CHINESE_DIGITS[ones] if ones else 0)
+
+
 def hours_from_match(match: re.Match) -> float:
-    """Turn one HOURS_PATTERN match into hours."""
+    """Turn one HOURS_PATTERN match into hours (minutes of 60 or more are not a duration)."""
     if match["minutes"]:
-        return float(match["minutes"]) / 60
-    if match["num"]:
-        return float(match["num"])
+        return amount(match["minutes"]) / 60
     if match["halfonly"]:
         return 0.5
-    return CHINESE_DIGITS[match["cn"]] + (0.5 if match["half"] else 0.0)
+    hours = amount(match["h"]) + (0.5 if match["half"] or match["half_after"] else 0.0)
+    if match["m"]:
+        minutes = amount(match["m"])
+        if minutes >= 60 or match["half"]:
+            raise ParseError("minutes out of range")
+        hours += minutes / 60
+    return hours
 
 
 def parse_hours(text: str) -> float:
-    """Read 2.5, 2.5h, 2.5小时, 150分钟, 两个半小时, 半小时 or 3个小时 as hours."""
+    """Read 2.5, 2.5h, 150分钟, 两个半小时, 2小时半, 1小时30分, 1h30m, 半小时 and the like."""
     value = normalise_digits(text.strip().replace(" ", ""))
     if re.fullmatch(_NUMBER, value):
         return float(value)
@@ -126,10 +147,14 @@ def parse_quick(text: str) -> QuickParts | None:
     match = HOURS_PATTERN.search(normalise_digits(text))
     if match is None:
         return None
+    try:
+        hours = hours_from_match(match)
+    except ParseError:
+        return None
     rest = (text[: match.start()] + " " + text[match.end() :]).strip()
     count = ITEMS_PATTERN.search(normalise_digits(rest))
     description = " ".join(rest.split())
-    return QuickParts(hours_from_match(match), int(count[1]) if count else None, description)
+    return QuickParts(hours, int(count[1]) if count else None, description)
 
 
 def bigrams(text: str) -> set[str]:

@@ -32,13 +32,35 @@ TODAY = date(2026, 11, 23)
         ("半小时", 0.5),
         ("3个小时", 3.0),
         ("8 H", 8.0),
+        ("2小时半", 2.5),
+        ("两小时半", 2.5),
+        ("1个半小时", 1.5),
+        ("一个半钟头", 1.5),
+        ("半个小时", 0.5),
+        ("两个钟", 2.0),
+        ("十二小时", 12.0),
+        ("1小时30分", 1.5),
+        ("1小时30分钟", 1.5),
+        ("一小时三十分钟", 1.5),
+        ("三小时零三十分", 3.5),
+        ("1h30m", 1.5),
+        ("1h 30min", 1.5),
+        ("1h30mins", 1.5),
+        ("2hours", 2.0),
+        ("3 hrs", 3.0),
+        ("九十分钟", 1.5),
+        ("三十分钟", 0.5),
+        ("45min", 0.75),
+        ("１小时３０分", 1.5),
     ],
 )
 def test_hours_in_every_spelling(text, hours):
     assert parse_hours(text) == hours
 
 
-@pytest.mark.parametrize("text", ["", "abc", "👍", "2.5天", "--1"])
+@pytest.mark.parametrize(
+    "text", ["", "abc", "👍", "2.5天", "--1", "1小时70分", "两个半小时30分", "30分", "1小时30"]
+)
 def test_unreadable_hours(text):
     with pytest.raises(ParseError):
         parse_hours(text)
@@ -116,10 +138,27 @@ def test_full_width_digits_are_read_in_hours_counts_dates_and_quick_lines():
 
 
 @pytest.mark.parametrize(
-    "text", ["1" * 8000, "1." * 4000, "9" * 5000 + "小时", "处理" + "3" * 6000 + "件 2小时"]
+    "text",
+    [
+        "1" * 8000,
+        "1." * 4000,
+        "9" * 5000 + "小时",
+        "处理" + "3" * 6000 + "件 2小时",
+        "十" * 8000 + "小时",
+        "一个半" * 3000,
+        "1小时" * 3000 + "x",
+        "1h3" * 4000,
+    ],
 )
 def test_a_long_run_of_digits_is_rejected_quickly(text):
     started = time.perf_counter()
     parts = parse_quick(text)
-    assert parts is None or parts.items is None
+    assert parts is None or parts.items is None or text.startswith("1小时")
     assert time.perf_counter() - started < 1  # was 16 s for 8,000 digits: quadratic
+
+
+def test_a_score_in_the_description_is_not_taken_for_minutes():
+    parts = parse_quick("考核得90分 2小时 整理材料")
+    assert parts is not None and (parts.hours, parts.description) == (2.0, "考核得90分 整理材料")
+    assert parse_quick("1小时30分 接待来访群众").hours == 1.5
+    assert parse_quick("1小时75分 接待来访群众") is None

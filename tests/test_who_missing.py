@@ -1,4 +1,4 @@
-"""谁没填 over the emulator: a head sees who in the department (with institutions) has not logged."""
+"""谁没填 over the emulator: a head sees who in the unit and its institutions has not logged."""
 
 from __future__ import annotations
 
