@@ -259,3 +259,16 @@ def test_a_department_without_entries_still_gets_a_clear_summary(tmp_path):
     assert png.startswith(b"\x89PNG")
     pdf = monthly.monthly_pdf(report, today=TODAY, low_threshold=0.8)
     assert "本期没有履职填报记录" in pdf_text(pdf, tmp_path)
+
+
+def test_the_weekly_image_opens_with_the_figures_that_matter():
+    from backend.reports.headline import missing_text, tiles
+
+    report = department_report()
+    shown = {t.label: (t.value, t.change) for t in tiles(report)}
+    assert list(shown) == ["填报率", "总工时", "职责覆盖率", "核心职责聚焦度"]
+    assert shown["职责覆盖率"][0] == "71.2%" and shown["核心职责聚焦度"][0] == "51.2%"
+    assert all(change for _, change in shown.values())  # the previous week is known
+    assert missing_text(report).startswith("缺报：")
+    png = no_glyph_warnings(lambda: weekly.weekly_image(report))
+    assert png.startswith(b"\x89PNG") and len(png) < 400 * 1024

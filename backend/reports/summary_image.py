@@ -17,9 +17,11 @@ from PIL import Image
 from backend.common.typeface import register_cjk_font
 from backend.reports import charts
 from backend.reports.data import DepartmentReport
+from backend.reports.headline import draw_headline
 
 WIDTH_IN, DPI = 7.2, 150  # 1080 px wide for a phone
 TITLE_IN, GAP_IN, BOTTOM_IN, RIGHT_IN = 1.0, 0.75, 0.6, 0.25
+HEADLINE_GAP_IN = 0.1  # the headline figures sit right under the title
 LABEL_CHAR_IN = 0.15  # one CJK character at the panels' 10–11 pt tick labels
 
 
@@ -34,12 +36,14 @@ def _chars(text: str) -> float:
 
 
 def summary_image(report: DepartmentReport, *, title: str) -> bytes:
-    """Stack the function-type, task-type, daily-hours, reporting-rate and trend charts."""
+    """Open with the headline figures, then stack the function-type, task-type, daily-hours,
+    reporting-rate and trend charts."""
     figures, sections = report.figures, report.breakdown.sections
     names = label_width([s.name for s in sections])
     tasks = label_width(list(report.task_types.values()))
     bars = 1.2 + 0.38 * max(1, len(sections))
     panels = [
+        (3.3, 0.25, lambda ax: draw_headline(ax, report)),
         (3.6, 0.4, lambda ax: charts.draw_function_types(ax, figures)),
         (3.6, tasks, lambda ax: charts.draw_task_types(ax, figures, report.task_types)),
         (bars, names, lambda ax: charts.draw_daily_hours(ax, sections)),
@@ -47,13 +51,14 @@ def summary_image(report: DepartmentReport, *, title: str) -> bytes:
         (bars, names, lambda ax: charts.draw_reporting_rates(ax, sections)),
         (3.4, 0.7, lambda ax: charts.draw_trend(ax, report.trend)),
     ]
-    height = TITLE_IN + BOTTOM_IN + sum(h + GAP_IN for h, _, _ in panels)
+    height = TITLE_IN + BOTTOM_IN + HEADLINE_GAP_IN + sum(h + GAP_IN for h, _, _ in panels[1:])
+    height += panels[0][0]
     register_cjk_font()
     figure = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
     FigureCanvasAgg(figure)
     top = height - TITLE_IN
-    for panel_height, left, draw in panels:
-        top -= GAP_IN + panel_height
+    for index, (panel_height, left, draw) in enumerate(panels):
+        top -= (GAP_IN if index else HEADLINE_GAP_IN) + panel_height
         if draw is None:
             continue
         width = (WIDTH_IN - left - RIGHT_IN) / WIDTH_IN
