@@ -272,3 +272,11 @@ def test_the_weekly_image_opens_with_the_figures_that_matter():
     assert missing_text(report).startswith("缺报：")
     png = no_glyph_warnings(lambda: weekly.weekly_image(report))
     assert png.startswith(b"\x89PNG") and len(png) < 400 * 1024
+
+
+def test_the_monthly_report_opens_with_the_same_headline(tmp_path):
+    report = department_report()
+    text = pdf_text(monthly.monthly_pdf(report, today=TODAY, low_threshold=0.8), tmp_path)
+    first = text[: text.index("一、总体情况")]
+    assert "本期要点" in first and "填报率" in first and "核心职责聚焦度" in first
+    assert "缺报：" in first

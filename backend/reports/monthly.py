@@ -8,6 +8,7 @@ from backend.reports import charts, texts
 from backend.reports.analytics import METRIC_TEXTS, Figures
 from backend.reports.data import DepartmentReport
 from backend.reports.findings import findings, low_sections, percent, points_change
+from backend.reports.headline import missing_text, tiles
 from backend.reports.pdf import Chart, Document, Heading, Paragraph, Table, render_pdf
 
 REPORT_METRICS = (
@@ -32,9 +33,17 @@ def monthly_pdf(report: DepartmentReport, *, today: date, low_threshold: float) 
     return render_pdf(monthly_document(report, today=today, low_threshold=low_threshold))
 
 
+def headline_rows(report: DepartmentReport) -> list[list[str]]:
+    """Return the headline figures of the weekly image as table rows (the report's first page)."""
+    return [[t.label, t.value, t.change or "—"] for t in tiles(report)]
+
+
 def monthly_document(report: DepartmentReport, *, today: date, low_threshold: float) -> Document:
     """Assemble the report's headings, tables, charts and findings in order."""
     blocks = [
+        Heading(texts.H_HEADLINE),
+        Table(texts.HEADLINE_COLUMNS, headline_rows(report), widths=[2.5, 2, 3]),
+        Paragraph(missing_text(report)),
         Heading(texts.H_OVERVIEW),
         Paragraph(overview(report)),
         Heading(texts.H_METRICS),

@@ -35,6 +35,8 @@ COLOUR_MARKS = {
 # --- monthly department report (PDF) ------------------------------------------------------
 DEPT_REPORT_TITLE = "{department}部门履职评估分析报告"
 DEPT_REPORT_SUBTITLE = "评估期间：{label}（{start}至{end}）　生成日期：{today}"
+H_HEADLINE = "本期要点"
+HEADLINE_COLUMNS = ["指标", "本期", "变化"]
 H_OVERVIEW = "一、总体情况"
 H_METRICS = "二、主要指标"
 H_CHARTS = "三、图表分析"
