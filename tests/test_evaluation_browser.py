@@ -15,13 +15,10 @@ import pytest
 from sqlmodel import Session, select
 
 from backend.models.ledger import Finding, FindingStatus
-from backend.org.accounts import create_account
 from backend.web.limits import limiter
 from scheduled.ledger import check_ledger_deadlines
 from tests.support.chat import Member, reply_text
-from tests.support.console import login
-from tests.support.org import department_id
-from tests.support.supervision import staff_id
+from tests.support.console import add_market_head_and_admin, login
 
 pytestmark = pytest.mark.browser
 PASSWORD = "market-head-2026"
@@ -32,17 +29,7 @@ PROBLEMS = ("权责清单未按机构改革动态调整", "食品安全监管股
 @pytest.fixture
 def accounts(sqlite_stack):
     with Session(sqlite_stack.engine) as session:
-        market = department_id(session, "县市场监督管理局")
-        create_account(
-            session, username="markethead", password=PASSWORD, role="head", department_id=market
-        )
-        create_account(
-            session,
-            username="bianban",
-            password=PASSWORD,
-            role="admin",
-            staff_id=staff_id(session, "bob"),
-        )
+        market = add_market_head_and_admin(session, PASSWORD)
         session.commit()
     limiter.reset()
     return market

@@ -10,6 +10,7 @@ from sqlmodel import Session
 from backend.evaluation import queries, rounds, rules
 from backend.evaluation.default_tree import create_default_tree
 from backend.evaluation.errors import EvaluationError
+from backend.evaluation.preview import computed_points
 from backend.evaluation.tree import build_tree, tree_total
 from tests.support.org import add_small_county
 
@@ -196,6 +197,9 @@ def test_computed_points_from_known_entries_and_frozen_after_new_ones(engine):
         assert expected == 80.36
         live = rounds.preview_scores(session, round_id=rnd.id)
         assert [(u.score, u.colour) for u in live] == [(expected, "green")]
+        shown = computed_points(session, rnd=rnd, department_id=unit)  # the unit page, still open
+        assert shown[points["职责覆盖率"]][0] == pytest.approx(coverage, abs=1e-4)
+        assert shown[points["核心职责聚焦度"]][0] == pytest.approx(focus, abs=1e-4)
         rounds.finish_round(session, round_id=rnd.id)
         session.commit()
         stored = {

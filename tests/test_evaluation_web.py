@@ -310,3 +310,50 @@ def test_reviewers_reach_none_of_the_evaluation_pages(web):
     assert len(heads) >= 10
     for method, path in heads:
         assert client.open(path, method=method, data={"csrf_token": token}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("path", "form", "message"),
+    [
+        ("/console/evaluation/settings", {"yellow_from": "90", "green_from": "80", "red": "a",
+                                          "yellow": "b", "green": "c"}, "阈值"),
+        ("/console/evaluation/settings", {"yellow_from": "abc", "green_from": "80"}, "黄色起点"),
+        ("/console/evaluation/trees/{tree}/indicators", {"name": ""}, "指标名称"),
+        ("/console/evaluation/trees/{tree}/points", {"indicator_id": "1", "name": "x",
+                                                     "max_score": "abc"}, "分值"),
+        ("/console/evaluation/trees/{tree}/points", {"indicator_id": "1", "name": "x",
+                                                     "max_score": "5", "method": "guess"}, "评分"),
+    ],
+)  # fmt: skip
+def test_bad_tree_and_settings_forms_answer_400_in_chinese(web, path, form, message):
+    client, token = _client(web, "admin1")
+    response = client.post(path.format(tree=web["tree"]), data={**form, "csrf_token": token})
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+
+
+def test_a_used_tree_is_frozen_and_bad_round_steps_are_refused(web):
+    round_id = _open_round(web)
+    client, token = _client(web, "admin1")
+    frozen = client.post(
+        f"/console/evaluation/trees/{web['tree']}/indicators",
+        data={"name": "新指标", "csrf_token": token},
+    )
+    assert frozen.status_code == 409 and "复制为新版本" in frozen.get_data(as_text=True)
+    copied = client.post(
+        f"/console/evaluation/trees/{web['tree']}/copy", data={"csrf_token": token}
+    )
+    assert copied.status_code == 302
+    kind = client.post(
+        f"/console/evaluation/rounds/{round_id}/surveys",
+        data={"survey_id": "1", "kind": "other", "csrf_token": token},
+    )
+    assert kind.status_code == 400 and "问卷类型" in kind.get_data(as_text=True)
+    finding = _finding(web, client, token, round_id, web["market"])
+    verdict = client.post(
+        f"/console/ledger/{finding}/check", data={"verdict": "", "csrf_token": token}
+    )
+    assert verdict.status_code == 400 and "销号或重新整改" in verdict.get_data(as_text=True)
+    early = client.post(
+        f"/console/ledger/{finding}/check", data={"verdict": "close", "csrf_token": token}
+    )
+    assert early.status_code == 409 and "不能回头看" in early.get_data(as_text=True)

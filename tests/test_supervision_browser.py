@@ -8,11 +8,10 @@ import pytest
 from sqlmodel import Session, select
 
 from backend.models.supervision import Rating, WorkOrder
-from backend.org.accounts import create_account
 from backend.web.limits import limiter
 from tests.support.chat import Member, reply_text
-from tests.support.console import login
-from tests.support.supervision import add_codes, department_id, staff_id
+from tests.support.console import add_market_head_and_admin, login
+from tests.support.supervision import add_codes
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -23,20 +22,7 @@ PASSWORD = "market-head-2026"
 def county(sqlite_stack):
     with Session(sqlite_stack.engine) as session:
         codes = add_codes(session)
-        create_account(
-            session,
-            username="markethead",
-            password=PASSWORD,
-            role="head",
-            department_id=department_id(session, "县市场监督管理局"),
-        )
-        create_account(
-            session,
-            username="bianban",
-            password=PASSWORD,
-            role="admin",
-            staff_id=staff_id(session, "bob"),
-        )
+        add_market_head_and_admin(session, PASSWORD)
         session.commit()
     limiter.reset()
     return codes

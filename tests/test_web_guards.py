@@ -19,7 +19,7 @@ from tests.support.stack import wipe_database
 MB = 1024 * 1024
 TEMPLATES = Path(__file__).resolve().parent.parent / "backend" / "web" / "templates"
 INLINE = re.compile(r"<style|\sstyle=|<script(?![^>]*\ssrc=)|\son[a-z]+=|javascript:", re.I)
-UPLOAD_READERS = ("request.files", "uploaded_workbook(", "uploaded_file(")
+UPLOAD_READERS = ("request.files", "uploaded_workbook(", "uploaded_attachment(")
 
 
 class CountingStream(io.RawIOBase):

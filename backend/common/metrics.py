@@ -21,8 +21,8 @@ from prometheus_client import Counter, Histogram, values
 from prometheus_client.multiprocess import mark_process_dead
 
 from backend.settings import PROJECT_ROOT, Settings
+from backend.settings.environment import export_metrics_folder
 
-MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 _FILE_PID = re.compile(r"_(\d+)\.db$")
 LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0)
 JOB_BUCKETS = (0.1, 0.5, 1.0, 5.0, 15.0, 60.0, 300.0, 900.0, 3600.0)
@@ -93,7 +93,7 @@ def enable_multiprocess(directory: Path) -> None:
         match = _FILE_PID.search(path.name)
         if match is None or not _alive(int(match.group(1))):
             path.unlink(missing_ok=True)
-    os.environ[MULTIPROCESS_ENV] = str(directory)  # prometheus_client's own switch
+    export_metrics_folder(directory)
     values.ValueClass = values.MultiProcessValue()
     _shared_folder[:] = [directory]
     instruments.cache_clear()

@@ -25,7 +25,13 @@ class Metric:
     formula: str
 
 
-_ANALYTICS = ("reporting_rate", "review_rate", "duty_coverage", "workload_ratio", "core_focus")
+ANALYTICS_METRICS = (
+    "reporting_rate",
+    "review_rate",
+    "duty_coverage",
+    "workload_ratio",
+    "core_focus",
+)
 METRICS: dict[str, Metric] = {
     m.key: m
     for m in (
@@ -55,7 +61,7 @@ def unit_values(
     """Return metric key → department id → value for the metrics the tree uses."""
     wanted = set(metrics)
     values: dict[str, dict[int, float | None]] = {}
-    if wanted & set(_ANALYTICS):
+    if wanted & set(ANALYTICS_METRICS):
         values.update(_analytics(session, department_ids, wanted, start, end))
     for kind, key in (
         (RoundSurveyKind.SELF, "survey_self"),
@@ -72,7 +78,7 @@ def unit_values(
 
 def _analytics(session, department_ids, wanted, start, end):
     calendar = load_calendar(session)
-    out: dict[str, dict[int, float | None]] = {k: {} for k in _ANALYTICS if k in wanted}
+    out: dict[str, dict[int, float | None]] = {k: {} for k in ANALYTICS_METRICS if k in wanted}
     for dept in department_ids:
         figures = department_metrics(
             session, department_id=dept, start=start, end=end, calendar=calendar

@@ -20,14 +20,19 @@ def computed_points(session: Session, *, rnd: EvaluationRound, department_id: in
         for p in queries.points_of(session, tree_id=rnd.tree_id)
         if p.method == PointMethod.COMPUTED and p.metric
     ]
-    values = metrics.unit_values(
-        session,
-        round_id=round_id,
-        department_ids=queries.round_department_ids(session, round_id=round_id),
-        metrics={p.metric for p in points if p.metric},
-        start=rnd.period_start,
-        end=rnd.period_end,
-    )
+    wanted = {p.metric for p in points if p.metric}
+    own = wanted & set(metrics.ANALYTICS_METRICS)  # one unit's own figures: only this unit's
+    everyone = queries.round_department_ids(session, round_id=round_id)  # county-relative ones
+    values: dict[str, dict[int, float | None]] = {}
+    for units, keys in (([department_id], own), (everyone, wanted - own)):
+        values |= metrics.unit_values(
+            session,
+            round_id=round_id,
+            department_ids=units,
+            metrics=keys,
+            start=rnd.period_start,
+            end=rnd.period_end,
+        )
     found = {}
     for p in points:
         value = values.get(p.metric or "", {}).get(department_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
 
 from sqlmodel import Session, col, delete, select
 
@@ -252,7 +252,7 @@ def finish_round(session: Session, *, round_id: int, account=None) -> list[rules
                 measure=r.measure,
             )
         )
-    rnd.status, rnd.finished_at = RoundStatus.FINISHED, datetime.now().astimezone()
+    rnd.status, rnd.finished_at = RoundStatus.FINISHED, utcnow()
     session.add(rnd)
     session.flush()
     return results

@@ -58,3 +58,23 @@ def add_account(engine, username: str, password: str, role: str, department_id=N
             session, username=username, password=password, role=role, department_id=department_id
         )
     return account.id
+
+
+def add_market_head_and_admin(session, password: str) -> int:
+    """Add 县市场监督管理局's head account (markethead) and an admin behind bob (bianban)."""
+    from backend.org.accounts import create_account
+    from tests.support.org import department_id
+    from tests.support.supervision import staff_id
+
+    market = department_id(session, "县市场监督管理局")
+    create_account(
+        session, username="markethead", password=password, role="head", department_id=market
+    )
+    create_account(
+        session,
+        username="bianban",
+        password=password,
+        role="admin",
+        staff_id=staff_id(session, "bob"),
+    )
+    return market

@@ -10,6 +10,7 @@ from backend.evaluation.errors import EvaluationError
 from backend.evaluation.results import texts
 from backend.models import Department
 from backend.models.org import STAFFING_TYPE_LABELS
+from backend.org.queries import department_names
 from backend.reports.analytics import PersonMetrics, department_breakdown
 from backend.reports.xlsx import Sheet, render_xlsx
 from backend.schedule.calendar import load_calendar
@@ -33,10 +34,6 @@ def quarter_period(year: object, quarter: object) -> tuple[date, date]:
 def _tops(session: Session) -> list[Department]:
     query = select(Department).where(col(Department.parent_id).is_(None))
     return list(session.exec(query.order_by(col(Department.sort_order), col(Department.id))))
-
-
-def _names(session: Session) -> dict[int, str]:
-    return {d: n for d, n in session.exec(select(Department.id, Department.name)) if d is not None}
 
 
 def quarter_people(session: Session, *, start: date, end: date) -> list[PersonMetrics]:
@@ -72,7 +69,7 @@ def _row(person: PersonMetrics, names: dict[int, str]) -> list[object]:
 def quarterly_xlsx(session: Session, year: int, quarter: int) -> bytes:
     """Write the quarter's per-person 平时考核 summary, one row per evaluated member."""
     start, end = quarter_period(year, quarter)
-    names = _names(session)
+    names = department_names(session)
     rows = [_row(p, names) for p in quarter_people(session, start=start, end=end)]
     title = texts.SHEET_QUARTERLY
     return render_xlsx([Sheet(title, texts.QUARTERLY_COLUMNS, rows, WIDTHS)])

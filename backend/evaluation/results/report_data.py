@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from backend.evaluation import queries
 from backend.evaluation import texts as evaluation_texts
@@ -14,7 +14,6 @@ from backend.evaluation.results import texts
 from backend.ledger import queries as ledger_queries
 from backend.ledger.rules import UNRESOLVED
 from backend.ledger.texts import STATUS_LABELS
-from backend.models import Department
 from backend.models.evaluation import (
     EvaluationRound,
     PointMethod,
@@ -23,6 +22,7 @@ from backend.models.evaluation import (
     ScoreSource,
 )
 from backend.models.ledger import Finding
+from backend.org.queries import department_names
 from backend.staffing import queries as staffing_queries
 from backend.staffing.figures import UnitStructure
 
@@ -115,11 +115,6 @@ def finished_round(session: Session, round_id: int) -> EvaluationRound:
     return rnd
 
 
-def _names(session: Session, ids: list[int]) -> dict[int, str]:
-    query = select(Department.id, Department.name).where(col(Department.id).in_(ids))
-    return {dept: name for dept, name in session.exec(query).all() if dept is not None}
-
-
 def _staffing(session: Session, rnd: EvaluationRound, ids: list[int]) -> dict[int, StaffingUse]:
     staffing = staffing_queries.unit_staffing(session, on=rnd.period_end, department_ids=ids)
     output, county = staffing_queries.unit_output(
@@ -174,7 +169,7 @@ def round_report(session: Session, *, round_id: int) -> RoundReport:
     rnd = finished_round(session, round_id)
     results = queries.round_results(session, round_id=round_id)
     ids = [r.department_id for r in results]
-    names = _names(session, ids)
+    names = department_names(session)
     found = ledger_queries.findings(session, department_ids=ids, statuses=UNRESOLVED)
     problems = [_problem(f, names) for f in found]
     staffing = _staffing(session, rnd, ids)
@@ -209,7 +204,7 @@ def unit_feedback(session: Session, *, round_id: int, department_id: int) -> Uni
     mine = next((r for r in results if r.department_id == department_id), None)
     if mine is None:
         raise EvaluationError(evaluation_texts.ERR_NOT_IN_ROUND, 404)
-    names = _names(session, [department_id])
+    names = department_names(session)
     found = [
         f
         for f in ledger_queries.findings(session, department_ids=[department_id])
@@ -233,5 +228,5 @@ def download_name(
     rnd = finished_round(session, round_id)
     if department_id is None:
         return texts.REPORT_FILE.format(name=_safe(rnd.name), ext=ext)
-    unit = _names(session, [department_id]).get(department_id, "")
+    unit = department_names(session).get(department_id, "")
     return texts.FEEDBACK_FILE.format(name=_safe(rnd.name), unit=_safe(unit))

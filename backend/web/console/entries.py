@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 
 from flask import render_template, request
 
@@ -92,5 +91,5 @@ def _job_kind(kind: str) -> str:
 
 def _filename(kind: str, filters: EntryFilters) -> str:
     name = "履职记录" if kind == "entries" else f"履职汇总_{SUMMARY_KINDS[kind]}"
-    start, end = filters.start or "", filters.end or date.today()
+    start, end = filters.start or "", filters.end or runtime().clock().date()
     return f"{name}_{start}至{end}.xlsx" if start else f"{name}_{end}.xlsx"

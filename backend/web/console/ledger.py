@@ -6,7 +6,6 @@ measure and deadline and files the rectification report for their own units only
 
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -26,7 +25,8 @@ from backend.web.console.access import (
     signed_in_account,
     visible_department_ids,
 )
-from backend.web.console.uploads import uploaded_file
+from backend.web.console.evaluation.common import save_or_show
+from backend.web.console.uploads import uploaded_attachment
 from backend.web.guards import accepts_upload
 from backend.web.session import request_session
 
@@ -69,7 +69,7 @@ def index():
         round_id=round_id,
         status=request.args.get("status", ""),
         statuses=texts.STATUS_LABELS,
-        today=date.today(),
+        today=runtime().clock().date(),
         is_overdue=rules.is_overdue,
     )
 
@@ -84,22 +84,32 @@ def export_xlsx():
     return Response(data, mimetype=mimetype, headers=headers)
 
 
-def _new_page(status: int = 200, error: str = ""):
+def _new_target():
+    """Return the unit (and round) a new finding is for, or answer 404."""
     session = request_session()
-    round_id = (
-        parse_int(request.values.get("round_id", "")) if request.values.get("round_id") else None
+    raw_round = request.values.get("round_id", "")
+    round_id = parse_int(raw_round) if raw_round else None
+    department = find_department(
+        session, department_id=parse_int(request.values.get("department_id", ""))
     )
-    department_id = parse_int(request.values.get("department_id", ""))
-    department = find_department(session, department_id=department_id)
     if department is None:
         abort(404, description=texts.ERR_UNIT_MISSING)
     rnd = round_by_id(session, round_id=round_id) if round_id is not None else None
-    if round_id is not None and rnd is None:
+    if raw_round and rnd is None:
         abort(404, description=texts.ERR_ROUND_MISSING)
+    return department, rnd
+
+
+def _new_page(status: int = 200, error: str = ""):
+    department, rnd = _new_target()
     if error:
         flash(error, "error")
     html = render_template(
-        "ledger/new.html", department=department, rnd=rnd, typed=request.form, today=date.today()
+        "ledger/new.html",
+        department=department,
+        rnd=rnd,
+        typed=request.form,
+        today=runtime().clock().date(),
     )
     return html, status
 
@@ -115,7 +125,7 @@ def new():
 @require_role("admin")
 def create():
     """Record the problem; the unit's head is told through the bot."""
-    _new_page()  # the unit and round exist
+    department, rnd = _new_target()
     found_on = parse_day(request.form.get("found_on", ""))
     if found_on is None:
         return _new_page(400, "发现日期格式应为 2026-11-20")
@@ -123,8 +133,8 @@ def create():
         with writing(runtime().engine) as session:
             finding = service.record_finding(
                 session,
-                department_id=parse_int(request.form.get("department_id", "")) or 0,
-                round_id=parse_int(request.form.get("round_id", "")) or None,
+                department_id=department.id or 0,
+                round_id=rnd.id if rnd else None,
                 problem=request.form.get("problem", ""),
                 suggestion=request.form.get("suggestion", ""),
                 found_on=found_on,
@@ -170,7 +180,7 @@ def _detail(finding_id: int, status: int = 200, error: str = ""):
         can_check=finding.status in rules.CHECKABLE,
         is_admin=signed_in_account().role == "admin",
         typed=request.form,
-        today=date.today(),
+        today=runtime().clock().date(),
     )
     return html, status
 
@@ -183,14 +193,14 @@ def detail(finding_id: int):
 
 
 def _step(finding_id: int, work, done: str):
+    """Do one step, then back to the finding; a refused step shows it again as typed."""
     _visible_finding(finding_id)
-    try:
-        with writing(runtime().engine) as session:
-            work(session)
-    except LedgerError as error:
-        return _detail(finding_id, error.status, error.message)
-    flash(done, "success")
-    return redirect(url_for(".detail", finding_id=finding_id))
+    return save_or_show(
+        work,
+        done=done,
+        then=url_for(".detail", finding_id=finding_id),
+        show=lambda status: _detail(finding_id, status),
+    )
 
 
 @blueprint.post("/<int:finding_id>/commit")
@@ -208,7 +218,7 @@ def commit(finding_id: int):
             finding_id=finding_id,
             measure=request.form.get("measure", ""),
             deadline=deadline,
-            today=date.today(),
+            today=runtime().clock().date(),
             account=signed_in_account(),
         ),
         "已保存整改措施和期限",
@@ -259,8 +269,7 @@ def upload(finding_id: int):
     finding = _visible_finding(finding_id)
     if finding.status == FindingStatus.CLOSED:
         abort(409, description="该问题已销号，不能再上传材料")
-    limit = min(attachments.MAX_BYTES, runtime().settings.LVZHI_UPLOAD_MAX_BYTES)
-    filename, data = uploaded_file(limit)
+    filename, data = uploaded_attachment()
     return _step(
         finding_id,
         lambda s: attachments.save_attachment(

@@ -27,6 +27,8 @@ from backend.web.console.form_fields import (
 from backend.web.session import request_session
 
 blueprint = Blueprint("console_staffing", __name__, url_prefix="/console/staffing")
+
+
 TYPE_LABELS = {
     StaffingType.ADMINISTRATIVE: "行政",
     StaffingType.INSTITUTION: "事业",
@@ -63,7 +65,7 @@ def _day(name: str, default: date) -> date:
 
 
 def _period() -> tuple[date, date]:
-    year = date.today().year - 1
+    year = runtime().clock().date().year - 1
     start, end = _day("start", date(year, 1, 1)), _day("end", date(year, 12, 31))
     if start > end:
         abort(400, description=texts.PERIOD_INVALID)
@@ -77,7 +79,7 @@ def overview():
     session = request_session()
     allowed = _visible(session, signed_in_account())
     start, end = _period()
-    units = queries.unit_staffing(session, on=date.today(), department_ids=allowed)
+    units = queries.unit_staffing(session, on=runtime().clock().date(), department_ids=allowed)
     output, county = queries.unit_output(session, start=start, end=end, department_ids=allowed)
     return render_template(
         "staffing/overview.html",
@@ -98,7 +100,9 @@ def _unit_page(department_id: int, form: QuotaForm | None = None, status: int = 
     session = request_session()
     account = signed_in_account()
     ensure_visible(session, account, department_id)
-    structure = queries.staff_structure(session, department_ids=[department_id], on=date.today())
+    structure = queries.staff_structure(
+        session, department_ids=[department_id], on=runtime().clock().date()
+    )
     if not structure:
         abort(404, description=texts.UNIT_MISSING)
     html = render_template(
@@ -164,5 +168,5 @@ def delete_quota(quota_id: int):
 @require_role("admin")
 def retirements():
     """Members reaching retirement in the next 12 months (personal data: admin only)."""
-    found = queries.retirements(request_session(), on=date.today())
+    found = queries.retirements(request_session(), on=runtime().clock().date())
     return render_template("staffing/retirements.html", found=found, genders=GENDER_LABELS)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import abort, request
 
 from backend.excel.reader import WorkbookError, check_archive
+from backend.ledger.attachments import MAX_BYTES
 from backend.runtime import runtime
 
 NO_FILE = "请选择要上传的 Excel 文件"
@@ -34,8 +35,9 @@ def uploaded_workbook(missing: str = NO_FILE) -> bytes:
     return data
 
 
-def uploaded_file(limit: int) -> tuple[str, bytes]:
-    """Return the uploaded file's name and bytes, or answer 400/413 in Chinese."""
+def uploaded_attachment() -> tuple[str, bytes]:
+    """Return an uploaded report file's name and bytes, or answer 400/413 in Chinese."""
+    limit = min(MAX_BYTES, runtime().settings.LVZHI_UPLOAD_MAX_BYTES)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         abort(400, description="请选择要上传的文件")

@@ -5,23 +5,19 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from backend.common.values import parse_day
-from backend.db import writing
 from backend.evaluation import queries, texts
 from backend.evaluation import rounds as service
-from backend.evaluation.errors import EvaluationError
 from backend.evaluation.preview import computed_points
 from backend.ledger import attachments
 from backend.ledger import queries as ledger
 from backend.ledger import texts as ledger_texts
-from backend.ledger.errors import LedgerError
 from backend.models import saved_id
 from backend.models.evaluation import AttachmentKind, PointMethod, RoundStatus, ScoreSource
 from backend.org.queries import department_name
-from backend.runtime import runtime
 from backend.web.console.access import ensure_visible, require_role, signed_in_account
 from backend.web.console.evaluation import blueprint
-from backend.web.console.evaluation.common import find_round, point_values, write
-from backend.web.console.uploads import uploaded_file
+from backend.web.console.evaluation.common import find_round, point_values, save_or_show, write
+from backend.web.console.uploads import uploaded_attachment
 from backend.web.guards import accepts_upload
 from backend.web.session import request_session
 
@@ -86,16 +82,14 @@ def _scored_point_ids(round_id: int) -> list[int]:
     return [saved_id(p) for p in points if p.method == PointMethod.SCORED]
 
 
-def _attempt(round_id: int, department_id: int, work, done: str):
-    """Run a save; a refused one re-renders the page with what was typed and the reason."""
-    try:
-        with writing(runtime().engine) as s:
-            work(s)
-    except (EvaluationError, LedgerError) as error:
-        flash(error.message, "error")
-        return _page(round_id, department_id, error.status, typed=request.form)
-    flash(done, "success")
-    return redirect(url_for(".unit_page", round_id=round_id, department_id=department_id))
+def _save(round_id: int, department_id: int, work, done: str):
+    """Save, then back to the unit page; a refused save shows the page again as typed."""
+    return save_or_show(
+        work,
+        done=done,
+        then=url_for(".unit_page", round_id=round_id, department_id=department_id),
+        show=lambda status: _page(round_id, department_id, status, typed=request.form),
+    )
 
 
 @blueprint.post("/rounds/<int:round_id>/units/<int:department_id>/self")
@@ -105,7 +99,7 @@ def save_self(round_id: int, department_id: int):
     _visible_unit(round_id, department_id)
     scores = point_values("self", _scored_point_ids(round_id))
     submit = request.form.get("submit") == "1"
-    return _attempt(
+    return _save(
         round_id,
         department_id,
         lambda s: service.save_self_evaluation(
@@ -132,7 +126,7 @@ def save_onsite(round_id: int, department_id: int):
         flash("实地评估日期格式应为 2026-11-20", "error")
         return _page(round_id, department_id, 400, typed=request.form)
     scores = point_values("onsite", _scored_point_ids(round_id))
-    return _attempt(
+    return _save(
         round_id,
         department_id,
         lambda s: service.save_onsite_scores(
@@ -156,8 +150,7 @@ def upload_self_report(round_id: int, department_id: int):
     rnd, _unit = _visible_unit(round_id, department_id)
     if rnd.status != RoundStatus.OPEN:
         abort(409, description=texts.ERR_ROUND_FINISHED)
-    limit = min(attachments.MAX_BYTES, runtime().settings.LVZHI_UPLOAD_MAX_BYTES)
-    filename, data = uploaded_file(limit)
+    filename, data = uploaded_attachment()
     write(
         lambda s: attachments.save_attachment(
             s,
