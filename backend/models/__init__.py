@@ -38,11 +38,14 @@ from backend.models.review import ApiToken, MonthClosure, MonthReopening, Review
 from backend.models.schedule import (
     Absence,
     AbsenceKind,
+    AbsenceSource,
     CalendarOverride,
     Notice,
     NoticeGroupPost,
     NoticeRecipient,
     ReminderSetting,
+    WorkDayException,
+    WorkPattern,
 )
 from backend.models.supervision import (
     Rating,
@@ -63,6 +66,7 @@ __all__ = [
     "SCHEDULER_LEASE",
     "Absence",
     "AbsenceKind",
+    "AbsenceSource",
     "Account",
     "AccountRole",
     "ApiToken",
@@ -111,8 +115,10 @@ __all__ = [
     "SurveyTarget",
     "TaskType",
     "WeComToken",
+    "WorkDayException",
     "WorkOrder",
     "WorkOrderStatus",
+    "WorkPattern",
     "saved_id",
     "saved_ids",
     "utcnow",

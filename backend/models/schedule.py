@@ -30,6 +30,16 @@ class AbsenceKind(StrEnum):
 ABSENCE_LABELS = {AbsenceKind.LEAVE: "请假", AbsenceKind.TRIP: "出差"}
 
 
+class AbsenceSource(StrEnum):
+    """Where an absence came from: typed in chat or the console, or a WeCom approval."""
+
+    MANUAL = "manual"
+    APPROVAL = "approval"
+
+
+ABSENCE_SOURCE_LABELS = {AbsenceSource.MANUAL: "登记", AbsenceSource.APPROVAL: "企业微信审批"}
+
+
 class Absence(SQLModel, table=True):
     """A member away from `start_date` to `end_date`, both included."""
 
@@ -42,6 +52,40 @@ class Absence(SQLModel, table=True):
     end_date: date
     set_by_id: int | None = Field(default=None, foreign_key="staff.id")
     note: str = Field(default="", max_length=200)
+    source: AbsenceSource = Field(default=AbsenceSource.MANUAL, sa_type=enum_column())
+    approval_sp_no: str | None = Field(default=None, max_length=64, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class WorkPattern(SQLModel, table=True):
+    """The weekdays a member or a section works, when that is not the office's Monday to Friday.
+
+    Exactly one of staff_id and section_id is set; a member's own pattern wins over their
+    section's. `weekdays` holds ISO weekday digits (1 = Monday … 7 = Sunday), e.g. "23456".
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int | None = Field(default=None, foreign_key="staff.id", unique=True)
+    section_id: int | None = Field(default=None, foreign_key="section.id", unique=True)
+    weekdays: str = Field(max_length=7)
+    note: str = Field(default="", max_length=100)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class WorkDayException(SQLModel, table=True):
+    """One dated exception for a member or a section: works that day, or is off that day."""
+
+    __table_args__ = (
+        UniqueConstraint("staff_id", "day"),
+        UniqueConstraint("section_id", "day"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    section_id: int | None = Field(default=None, foreign_key="section.id")
+    day: date = Field(index=True)
+    works: bool
+    note: str = Field(default="", max_length=100)
     created_at: datetime = Field(default_factory=utcnow)
 
 
