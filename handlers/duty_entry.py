@@ -31,6 +31,7 @@ DESCRIPTION_MIN = 4
 DESCRIPTION_MAX = 500
 MAX_ITEMS = 9999
 DEFAULT_TASK_TYPE = "business"
+MIN_MATCH_SCORE = 2  # shared character pairs for a quick entry's words to point at a duty
 
 
 def day_label(day: date) -> str:
@@ -137,6 +138,17 @@ def search_duties(duties: list[Duty], words: str) -> list[Duty]:
     scored = [(len(wanted & bigrams(d.title)), d) for d in duties]
     best = max((score for score, _ in scored), default=0)
     return [d for score, d in scored if best and score == best]
+
+
+def match_duty(duties: list[Duty], words: str) -> Duty | None:
+    """Return the one duty the words point at, or None when unclear."""
+    wanted = bigrams(words)
+    scored = sorted(((len(wanted & bigrams(d.title)), d.seq, d) for d in duties), reverse=True)
+    if not scored or scored[0][0] < MIN_MATCH_SCORE:
+        return None
+    if len(scored) > 1 and scored[1][0] == scored[0][0]:
+        return None
+    return scored[0][2]
 
 
 def _key_tasks(ctx: Context) -> list[KeyTask]:

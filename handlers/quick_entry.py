@@ -1,58 +1,42 @@
-"""Quick entry in one line: `2.5h 接待群众来访 处理3件` → summary → 确认."""
+"""Quick entry: `2.5h 接待群众来访 处理3件` → summary → 确认; a whole day in one message too."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 
-from backend.models import Duty
 from backend.org import catalogue
 from bot.replies import Reply
-from handlers import duty_entry
-from handlers.forms import Invalid
-from handlers.parsing import QuickParts, bigrams, hours_in_range, parse_quick
+from handlers import day_entry, duty_entry
+from handlers.day_parsing import DayPart, is_whole_day, split_day
+from handlers.parsing import parse_quick
 from handlers.turn import Turn
-
-MIN_SCORE = 2
 
 
 def quick_entry(turn: Turn, text: str) -> list[Reply] | None:
-    """Start an entry from one line with hours in it; None when the line has no hours."""
-    parts = parse_quick(text)
-    if parts is None:
+    """Start entries from a message with hours in it; None when it has no hours."""
+    today = turn.now.date()
+    parts = split_day(text, today)
+    if is_whole_day(parts):
+        return day_entry.start_day(turn, parts)
+    timed = [part for part in parts if part.has_hours]
+    if not timed and parse_quick(text) is None:
         return None
     duties = catalogue.duties_of(turn.session, department_id=turn.staff.department_id)
-    answers = _understood(parts, match_duty(duties, parts.description), turn.now)
+    part = timed[0] if timed else _whole_line(text, today)
+    answers = _answers(day_entry.understood(part, duties, today))
     return duty_entry.start_entry(turn, answers=answers)
 
 
-def match_duty(duties: list[Duty], words: str) -> Duty | None:
-    """Return the one duty the words point at, or None when unclear."""
-    wanted = bigrams(words)
-    scored = sorted(((len(wanted & bigrams(d.title)), d.seq, d) for d in duties), reverse=True)
-    if not scored or scored[0][0] < MIN_SCORE:
-        return None
-    if len(scored) > 1 and scored[1][0] == scored[0][0]:
-        return None
-    return scored[0][2]
+def _whole_line(text: str, today: date) -> DayPart:
+    facts = parse_quick(text)
+    assert facts is not None  # checked by the caller
+    return DayPart(today, facts, has_hours=True)
 
 
-def _understood(parts: QuickParts, duty: Duty | None, now: datetime) -> dict:
-    answers: dict = {"date": now.date().isoformat()}
-    if hours_in_range(parts.hours):
-        answers["hours"] = parts.hours
-    answers["items"] = parts.items
-    if _description_ok(parts.description):
-        answers["description"] = parts.description
-    if duty is not None:
-        answers["duty"] = duty.id
-        answers["key_task"] = None
-        answers["task_type"] = duty.default_task_type_code or duty_entry.DEFAULT_TASK_TYPE
+def _answers(row: dict) -> dict:
+    """Turn one understood piece of work into the entry form's answers (None: ask it)."""
+    answers = {key: row[key] for key in ("date", "hours", "description") if row[key] is not None}
+    answers["items"] = row["items"]
+    if row["duty"] is not None:
+        answers.update(duty=row["duty"], key_task=None, task_type=row["task_type"])
     return answers
-
-
-def _description_ok(text: str) -> bool:
-    try:
-        duty_entry.check_description(text)
-    except Invalid:
-        return False
-    return True

@@ -132,7 +132,10 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("help", lambda text: text.lower() in HELP_WORDS, _help, "帮助 —— 查看本说明"),
     Command(
-        "quick-entry", lambda text: True, quick_entry, "一句话填报 —— 如“2.5h 接待群众来访 处理3件”"
+        "quick-entry",
+        lambda text: True,
+        quick_entry,
+        "一句话填报 —— 如“2.5h 接待群众来访 处理3件”；一天几项工作用“；”或换行分开，一次确认",
     ),
 )
 

@@ -148,7 +148,15 @@ def _confirm(
         try:
             return form.finish(ctx)
         except Invalid as problem:
+            if ctx.form.state is None:
+                ctx.form.state = row  # refused before saving anything: the form waits as it was
             return [TextReply(str(problem))]
+    if form.edit is not None:
+        try:
+            if form.edit(ctx, text):
+                return _advance(ctx, form, row, history=history)
+        except Invalid as problem:
+            return [TextReply(str(problem) + _confirm_hint(ctx, form))]
     if text.startswith(texts.EDIT_PREFIX):
         return _edit(ctx, form, row, text.removeprefix(texts.EDIT_PREFIX).strip(), history)
     return [TextReply(texts.CONFIRM_INVALID + _confirm_hint(ctx, form))]

@@ -73,6 +73,9 @@ class Form:
     summary: Prompt
     finish: Callable[[Context], list[Reply]]
     extra: dict[str, Any] = field(default_factory=dict, hash=False)
+    # The form's own reading of a text at its confirmation (such as "修改 2" to redo the second
+    # of several entries): True when it changed the answers, which are then asked again.
+    edit: Callable[[Context, str], bool] | None = None
 
     def step(self, key: str) -> Step | None:
         """Return the step with this key, or None."""
