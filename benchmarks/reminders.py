@@ -109,12 +109,12 @@ def main() -> None:
     client = build_client(settings, engine)
     client.send_message(["u00000"], "text", {"content": "预热"})  # token fetched before timing
     # The morning's rounds about the previous workday (third reminder, notice) go out first.
-    run_reminders(engine, now=datetime(2026, 11, 23, 10, 0, tzinfo=settings.timezone))
+    run_reminders(engine, now=datetime(2026, 11, 23, 10, 5, tzinfo=settings.timezone))
     while deliver_due(engine, client).sent:
         pass
     requests.post(emulator.url + "/_emulator/reset", timeout=10)
 
-    now = datetime(2026, 11, 23, 16, 30, 5, tzinfo=settings.timezone)
+    now = datetime(2026, 11, 23, 16, 31, 5, tzinfo=settings.timezone)  # 16:30 + the stage spread
     started = time.perf_counter()
     keys = run_reminders(engine, now=now)
     queued = time.perf_counter() - started

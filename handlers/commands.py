@@ -11,7 +11,7 @@ from backend.entries.review.labels import flag_label
 from backend.models import Duty, DutyEntry, Staff, saved_id
 from backend.org import catalogue
 from backend.schedule.absences import absences_of
-from backend.schedule.calendar import load_calendar
+from backend.schedule.patterns import member_calendars
 from bot.replies import Reply, TextReply
 from handlers import duty_entry, forms, texts
 from handlers.forms import Context, Invalid
@@ -81,7 +81,7 @@ def _day_lines(rows: list[DutyEntry]) -> list[str]:
 def _missing_days(
     session: Session, staff: Staff, rows: list[DutyEntry], start: date, end: date
 ) -> str:
-    """Name the working days (the office's calendar) with nothing logged and no absence."""
+    """Name the member's own working days (their work pattern) with nothing logged or absence."""
     if end < start:
         return texts.NONE_MISSING
     logged = {row.work_date for row in rows}
@@ -90,7 +90,8 @@ def _missing_days(
         for absence in absences_of(session, staff=staff, since=start)
         for day in _days(max(absence.start_date, start), min(absence.end_date, end))
     }
-    workdays = load_calendar(session).workdays_between(start, end)
+    calendar = member_calendars(session, [saved_id(staff)], (start, end))[saved_id(staff)]
+    workdays = calendar.workdays_between(start, end)
     missing = [d for d in workdays if d not in logged and d not in away]
     if not missing:
         return texts.NONE_MISSING

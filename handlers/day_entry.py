@@ -19,7 +19,6 @@ from backend.entries import service as entries
 from backend.entries.review import flag_labels
 from backend.models import Duty, DutyEntry, TaskType
 from backend.org import catalogue
-from backend.schedule.workdays import is_workday
 from bot.replies import Reply, TextReply
 from handlers import day_texts, duty_entry, forms
 from handlers.day_parsing import MAX_PARTS, DayPart, split_day
@@ -179,22 +178,23 @@ def edit(ctx: Context, text: str) -> bool:
 
 def summary(ctx: Context) -> str:
     """Show every entry for one confirmation."""
-    rows, session = _rows(ctx), ctx.session
+    rows = _rows(ctx)
     total = sum(float(row["hours"]) for row in rows)
     lines = [day_texts.SUMMARY_HEAD.format(count=len(rows), total=f"{total:g}")]
     for number, row in enumerate(rows, start=1):
-        lines.append(_summary_line(session, number, row))
+        lines.append(_summary_line(ctx, number, row))
     lines.append(day_texts.SUMMARY_HINT)
     return "\n".join(lines)
 
 
-def _summary_line(session: Session, number: int, row: dict[str, Any]) -> str:
-    day = _day(row)
+def _summary_line(ctx: Context, number: int, row: dict[str, Any]) -> str:
+    day, session = _day(row), ctx.session
     duty, kind = session.get(Duty, row["duty"]), session.get(TaskType, row["task_type"])
     items = "" if row["items"] is None else day_texts.ITEMS.format(items=row["items"])
     return day_texts.SUMMARY_LINE.format(
         number=number,
-        day=duty_entry.day_label(day) + ("" if is_workday(day) else day_texts.OFF_DAY),
+        day=duty_entry.day_label(day)
+        + ("" if duty_entry.member_works(ctx, day) else day_texts.OFF_DAY),
         duty=f"{duty.seq}. {duty.title}" if duty else "",
         task_type=kind.name if kind else row["task_type"],
         hours=f"{float(row['hours']):g}",

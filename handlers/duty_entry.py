@@ -9,7 +9,7 @@ from backend.entries.review import flag_labels
 from backend.models import Duty, DutyEntry, KeyTask, TaskType, saved_id
 from backend.models.org import FUNCTION_TYPE_LABELS
 from backend.org import catalogue
-from backend.schedule.workdays import is_workday
+from backend.schedule.patterns import own_workday
 from bot.replies import Reply, TextReply
 from handlers import forms, texts
 from handlers.forms import Context, GoBack, Invalid, Step
@@ -63,7 +63,15 @@ def _parse_date(ctx: Context, text: str) -> str:
 
 
 def _off_day(ctx: Context) -> bool:
-    return "date" in ctx.answers and not is_workday(_work_date(ctx))
+    return "date" in ctx.answers and not member_works(ctx, _work_date(ctx))
+
+
+def member_works(ctx: Context, day: date) -> bool:
+    """Tell whether the member works on `day` (their own work pattern), once per message."""
+    known = ctx.memo.setdefault("workdays", {})
+    if day not in known:
+        known[day] = own_workday(ctx.session, saved_id(ctx.staff), day)
+    return known[day]
 
 
 def _parse_date_ok(ctx: Context, text: str) -> bool:

@@ -9,6 +9,7 @@ from sqlmodel import Session
 from backend.models import Role, Staff
 from backend.org.queries import child_department_ids, department_names
 from backend.schedule.calendar import load_calendar
+from backend.schedule.patterns import members_working
 from backend.schedule.reminders import missing_staff
 from bot.neutral import for_text
 from bot.replies import Reply, TextReply
@@ -47,14 +48,16 @@ def who_missing(session: Session, staff: Staff, text: str, *, now: datetime) -> 
     if day is None:
         return [TextReply(texts.WHO_MISSING_BAD_DAY.format(text=for_text(argument[:20])))]
     label = f"{day.month}月{day.day}日"
-    if not load_calendar(session).is_workday(day):
-        return [TextReply(texts.WHO_MISSING_NOT_WORKDAY.format(day=label))]
     units = [staff.department_id, *child_department_ids(session, department_id=staff.department_id)]
+    office_day = load_calendar(session).is_workday(day)
+    if not office_day and not members_working(session, day=day, department_ids=units):
+        return [TextReply(texts.WHO_MISSING_NOT_WORKDAY.format(day=label))]
     missing = missing_staff(session, day=day, department_ids=units)
     if not missing:
         return [TextReply(texts.WHO_MISSING_NONE.format(day=label))]
     names = department_names(session)
-    lines = [texts.WHO_MISSING_HEAD.format(day=label, count=len(missing))]
+    lines = [] if office_day else [texts.WHO_MISSING_OWN_DAYS.format(day=label)]
+    lines.append(texts.WHO_MISSING_HEAD.format(day=label, count=len(missing)))
     for unit in units:
         people = [for_text(m.name) for m in missing if m.department_id == unit]
         if people:

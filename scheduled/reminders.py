@@ -1,9 +1,18 @@
 """三提醒一通报: three reminders to whoever has not logged (or reviewed), then one notice.
 
-A tick every few seconds asks which rounds are due now; each round claims its run key
-(`reminder:2026-11-23:1`, `review:2026-11-23:notice`) in the same transaction that queues its
-messages, so a round is sent once however many ticks, restarts or schedulers there are, and a
-round missed while the process was down is sent once when it comes back (while still current).
+Each member's rounds follow their own calendar (`backend.schedule.patterns`): stages 1 and 2 on
+the workday itself, stage 3 and the head's notice on the member's next workday; when the rounds
+fall is in `scheduled.reminder_rounds` (keys, the spread away from :00/:30). A tick every few
+seconds asks which rounds are due now; each round claims its run key in the same transaction
+that queues its messages, so a round is sent once however many ticks, restarts or schedulers
+there are, and a round missed while the process was down is sent once while still current.
+Members whose rounds coincide (same day, stage and firing day) share a round; a notice lists the
+department's missing members of every calendar in that round. Review rounds follow the office
+calendar (a reviewer off that day on their own calendar is not reminded).
+
+One reminder per member per tick: when several staff-reminder rounds are due in one tick (custom
+times that overlap, a catch-up after a restart), a member gets the earliest day's reminder only;
+the later rounds still claim their keys and skip them.
 """
 
 from __future__ import annotations
@@ -12,78 +21,38 @@ import logging
 import re
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from backend.db import reading, writing
-from backend.outbox.service import enqueue_to_users
+from backend.outbox.service import OutgoingContent, enqueue_to_users
 from backend.runtime import Runtime
 from backend.schedule import reminders as queries
 from backend.schedule.calendar import load_calendar
 from backend.schedule.job_runs import claim_run, finish_run, run_exists
+from backend.schedule.patterns import Calendar, MemberCalendars, member_calendars
 from backend.schedule.reminders import Missing, ReminderTimes
-from backend.schedule.workdays import WorkCalendar
 from backend.settings import Settings
 from scheduled import reminder_texts as texts
 from scheduled.job import Job
+from scheduled.reminder_rounds import (
+    STAFF_STAGES,
+    STAGES,
+    Due,
+    due_stages,
+    fire_time,
+    run_key,
+    stage_moments,
+)
 
 log = logging.getLogger(__name__)
 
-STAGES = ("1", "2", "3", "notice")
+__all__ = ["STAGES", "Due", "due_stages", "fire_time", "run_key", "run_reminders", "stage_moments"]
 
-
-@dataclass(frozen=True)
-class Due:
-    """One round that is due: the workday it is about and the stage (1, 2, 3 or notice)."""
-
-    day: date
-    stage: str
-
-
-def stage_moments(day: date, times: ReminderTimes, calendar: WorkCalendar, zone) -> list:
-    """Return (stage, moment) for the four rounds about workday `day`."""
-    after = calendar.next_workday(day)
-    return [
-        ("1", _at(day, times.first, zone)),
-        ("2", _at(day, times.second, zone)),
-        ("3", _at(after, times.third, zone)),
-        ("notice", _at(after, times.notice, zone)),
-    ]
-
-
-def _at(day: date, moment: time, zone) -> datetime:
-    return datetime.combine(day, moment, tzinfo=zone)
-
-
-def due_stages(now: datetime, calendar: WorkCalendar, times: ReminderTimes) -> list[Due]:
-    """Return the rounds open at `now`: from their time to the next round's, within their day."""
-    today = now.date()
-    if not calendar.is_workday(today):
-        return []
-    due = []
-    for day in (calendar.previous_workday(today), today):
-        moments = stage_moments(day, times, calendar, now.tzinfo)
-        for index, (stage, start) in enumerate(moments):
-            end = _at(start.date() + timedelta(days=1), time(0), now.tzinfo)
-            if index + 1 < len(moments):
-                end = min(end, moments[index + 1][1])
-            if start <= now < end:
-                due.append(Due(day, stage))
-    return due
-
-
-def run_key(prefix: str, due: Due, times: ReminderTimes, default: ReminderTimes) -> str:
-    """Return the period key, e.g. reminder:2026-11-23:1 (with the times for custom groups)."""
-    key = f"{prefix}:{due.day.isoformat()}:{due.stage}"
-    if times == default:
-        return key
-    parts = (times.first, times.second, times.third, times.notice)
-    return (
-        key + "@" + "-".join(t.strftime("%H%M") for t in parts) + f"-{times.review_deadline_days}"
-    )
+LOOK_BACK = timedelta(days=31)
 
 
 def task_id(key: str) -> str:
@@ -93,25 +62,37 @@ def task_id(key: str) -> str:
 
 @dataclass(frozen=True)
 class Round:
-    """What one round needs: the group's departments and times, and the calendar."""
+    """What one round needs: its departments, times, the calendars whose members it covers."""
 
     due: Due
     key: str
     department_ids: list[int]
     times: ReminderTimes
-    calendar: WorkCalendar
+    calendars: MemberCalendars
+    covered: frozenset[int] = frozenset()  # ids of the calendar objects in this round
+    reminded: set[int] = field(default_factory=set)  # members reminded earlier in this tick
 
 
 def remind_staff(session: Session, work: Round) -> str:
     """Remind members with nothing logged, or (notice stage) tell their heads who is missing."""
-    missing = queries.missing_staff(session, day=work.due.day, department_ids=work.department_ids)
+    missing = [
+        person
+        for person in queries.missing_staff(
+            session, day=work.due.day, department_ids=work.department_ids, calendars=work.calendars
+        )
+        if id(work.calendars[person.staff_id]) in work.covered
+    ]
     if work.due.stage == "notice":
         render = lambda name, people: texts.staff_notice(  # noqa: E731
             name, work.due.day, [p.name for p in people]
         )
         return _notify_heads(session, work, missing, render)
+    fresh = [person for person in missing if person.staff_id not in work.reminded]
+    work.reminded.update(person.staff_id for person in fresh)
     content = texts.staff_reminder(work.due.day, work.due.stage, task_id(work.key))
-    return _send(session, work.key, missing, content)
+    detail = _send(session, work.key, fresh, content)
+    skipped = len(missing) - len(fresh)
+    return detail + (f", {skipped} already reminded this tick" if skipped else "")
 
 
 def remind_reviewers(session: Session, work: Round) -> str:
@@ -121,7 +102,7 @@ def remind_reviewers(session: Session, work: Round) -> str:
         session,
         day=work.due.day,
         department_ids=work.department_ids,
-        calendar=work.calendar,
+        calendar=work.calendars.office,
         days=days,
     )
     if work.due.stage == "notice":
@@ -129,15 +110,18 @@ def remind_reviewers(session: Session, work: Round) -> str:
             name, work.due.day, days, [f"{p.name}（{p.waiting}条）" for p in people]
         )
         return _notify_heads(session, work, late, render)
+    working = [p for p in late if work.calendars[p.staff_id].is_workday(work.due.on)]
     content = texts.review_reminder(work.due.stage, days, task_id(work.key))
-    return _send(session, work.key, late, content)
+    return _send(session, work.key, working, content)
 
 
-def _send(session: Session, key: str, people: list[Missing], content) -> str:
+def _enqueue(session: Session, work_key: str, user_ids: list[str], content) -> None:
+    enqueue_to_users(session, user_ids=user_ids, content=content, dedupe_key=work_key)
+
+
+def _send(session: Session, key: str, people: list[Missing], content: OutgoingContent) -> str:
     if people:
-        enqueue_to_users(
-            session, user_ids=[p.wecom_userid for p in people], content=content, dedupe_key=key
-        )
+        _enqueue(session, key, [p.wecom_userid for p in people], content)
     return f"{len(people)} reminded"
 
 
@@ -151,12 +135,8 @@ def _notify_heads(session: Session, work: Round, people: list[Missing], render) 
         if not heads[department_id]:
             log.warning("%s has no principal head to notify", names[department_id])
             continue
-        enqueue_to_users(
-            session,
-            user_ids=heads[department_id],
-            content=render(names[department_id], missing),
-            dedupe_key=f"{work.key}:dept-{department_id}",
-        )
+        content = render(names[department_id], missing)
+        _enqueue(session, f"{work.key}:dept-{department_id}", heads[department_id], content)
     return f"{len(by_department)} departments notified, {len(people)} listed"
 
 
@@ -166,18 +146,68 @@ ACTIONS: dict[str, Callable[[Session, Round], str]] = {
 }
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What a tick reads once: the office calendar, each member's, the groups and their times."""
+
+    calendars: MemberCalendars
+    groups: dict[ReminderTimes, list[int]]
+    default: ReminderTimes
+    departments: dict[int, int]  # staff id → department, for members off the office calendar
+
+
+def _plan(engine: Engine, now: datetime) -> _Plan:
+    with reading(engine) as session:
+        office = load_calendar(session)
+        today = now.date()
+        calendars = member_calendars(session, None, (today - LOOK_BACK, today), office=office)
+        return _Plan(
+            calendars,
+            queries.department_groups(session),
+            queries.global_times(session),
+            queries.member_departments(session, staff_ids=list(calendars)),
+        )
+
+
+def _group_calendars(plan: _Plan, department_ids: list[int]) -> list[Calendar]:
+    """Return the office calendar and every other calendar a member of the group follows."""
+    wanted = set(department_ids)
+    found: dict[int, Calendar] = {id(plan.calendars.office): plan.calendars.office}
+    for staff_id, department_id in plan.departments.items():
+        if department_id in wanted:
+            calendar = plan.calendars[staff_id]
+            found.setdefault(id(calendar), calendar)
+    return list(found.values())
+
+
+def _group_rounds(now: datetime, plan: _Plan, times: ReminderTimes, department_ids: list[int]):
+    """Return (due, calendars whose members it covers), earliest day first."""
+    rounds: dict[Due, list[Calendar]] = defaultdict(list)
+    for calendar in _group_calendars(plan, department_ids):
+        for item in due_stages(now, calendar, times):
+            rounds[item].append(calendar)
+    return sorted(rounds.items())
+
+
 def run_reminders(engine: Engine, *, now: datetime) -> list[str]:
     """Send every round due at `now` that has not been sent; return the keys sent."""
-    with reading(engine) as session:
-        calendar = load_calendar(session)
-        groups = queries.department_groups(session)
-        default = queries.global_times(session)
+    plan = _plan(engine, now)
+    office = plan.calendars.office
+    reminded: set[int] = set()
     sent = []
-    for times, department_ids in groups.items():
-        for due in due_stages(now, calendar, times):
+    for times, department_ids in plan.groups.items():
+        for item, covering in _group_rounds(now, plan, times, department_ids):
             for prefix, action in ACTIONS.items():
+                if prefix == "review" and all(c is not office for c in covering):
+                    continue  # review rounds follow the office calendar
                 work = Round(
-                    due, run_key(prefix, due, times, default), department_ids, times, calendar
+                    due=item,
+                    key=run_key(prefix, item, times, plan.default, office),
+                    department_ids=department_ids,
+                    times=times,
+                    calendars=plan.calendars,
+                    covered=frozenset(id(c) for c in covering),
+                    reminded=reminded if item.stage in STAFF_STAGES else set(),
                 )
                 if _run_once(engine, prefix, work, action):
                     sent.append(work.key)

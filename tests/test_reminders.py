@@ -14,14 +14,15 @@ from scheduled.reminders import run_reminders
 from tests.support.chat import Member
 from tests.support.org import _staff
 
+# The configured times (09:00, 10:00, 16:30, 17:30) plus each stage's spread (reminder_rounds).
 TICKS = [
-    time(9, 0),
+    time(9, 3),
     time(9, 40),
-    time(10, 0),
+    time(10, 4),
     time(12, 0),
-    time(16, 30),
+    time(16, 31),
     time(17, 0),
-    time(17, 30),
+    time(17, 32),
     time(20, 0),
 ]
 
@@ -107,7 +108,7 @@ def test_national_day_week_reminders(stack, walk):
             stack.clock.frozen = now
             keys = [k for k in _tick(stack, now) if k.startswith("reminder:")]
             sent_by_day.setdefault(day, []).extend(keys)
-            if day == date(2026, 10, 8) and moment == time(9, 0):
+            if day == date(2026, 10, 8) and moment == time(9, 3):
                 _log_for_reminded_day(m["bob"])  # bob logs 9-30 late, between r3 and the notice
         day += timedelta(days=1)
 
@@ -171,8 +172,8 @@ def test_reviewers_are_reminded_of_entries_waiting_past_the_deadline(stack, walk
     assert not any("审核" in c for c in _cards(m["carol"]) if "10月8日" in c)
     review_cards = [c for c in _cards(m["carol"]) if "未审核" in c]
     assert len(review_cards) == 2  # 10-09 16:30 and 17:30: alice's 9-30 entry is 2 workdays old
-    _tick(stack, _at(stack, date(2026, 10, 10), time(9, 0)))
-    _tick(stack, _at(stack, date(2026, 10, 10), time(10, 0)))
+    _tick(stack, _at(stack, date(2026, 10, 10), time(9, 3)))
+    _tick(stack, _at(stack, date(2026, 10, 10), time(10, 4)))
     assert len([c for c in _cards(m["carol"]) if "未审核" in c]) == 3
     notices = [t for t in _texts(m["dave"]) if "履职审核通报" in t]
     assert notices == [

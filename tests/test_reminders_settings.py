@@ -50,7 +50,7 @@ def test_a_department_with_its_own_times_is_reminded_at_them(sqlite_stack, admin
     assert len(Member(sqlite_stack.emulator.url, "erin").app_messages()) == 1
     assert Member(sqlite_stack.emulator.url, "bob").app_messages() == []
     assert "reminder:2026-11-24:1" in run_reminders(
-        sqlite_stack.engine, now=_at(sqlite_stack, 16, 30)
+        sqlite_stack.engine, now=_at(sqlite_stack, 16, 31)
     )
 
     page = client.get("/console/schedule/reminders").get_data(as_text=True)
@@ -64,13 +64,13 @@ def test_global_times_change_every_department(sqlite_stack, admin):
     client, token = admin
     data = {"csrf_token": token, "review_deadline_days": "2", **TIMES}
     assert client.post("/console/schedule/reminders", data=data).status_code == 302
-    sent = run_reminders(sqlite_stack.engine, now=_at(sqlite_stack, 16, 0))
+    sent = run_reminders(sqlite_stack.engine, now=_at(sqlite_stack, 16, 1))
     assert "reminder:2026-11-24:1" in sent
     assert "reminder:2026-11-24:2" not in run_reminders(
-        sqlite_stack.engine, now=_at(sqlite_stack, 16, 59)
+        sqlite_stack.engine, now=_at(sqlite_stack, 17, 1)
     )
     assert "reminder:2026-11-24:2" in run_reminders(
-        sqlite_stack.engine, now=_at(sqlite_stack, 17, 0)
+        sqlite_stack.engine, now=_at(sqlite_stack, 17, 2)
     )
 
 

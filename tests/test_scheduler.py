@@ -103,16 +103,16 @@ def test_killed_before_a_reminder_time_and_restarted_after_sends_it_once(
 ):
     stack = sqlite_stack
     bob = Member(stack.emulator.url, "bob")
-    first = _start(stack, "2026-09-30T16:29:45+08:00", tmp_path, "first")
+    first = _start(stack, "2026-09-30T16:30:45+08:00", tmp_path, "first")
     processes.append(first)
     # On start it catches up 9-29's notice round (due 10:00 today, still current): it is alive.
     _wait_for(lambda: "reminder:2026-09-29:notice" in _runs(stack), what="the first tick")
-    first.send_signal(signal.SIGKILL)  # dies hard, before 16:30, holding its lease
+    first.send_signal(signal.SIGKILL)  # dies hard, before 16:31 (16:30 + spread), holding its lease
     first.wait()
     assert "reminder:2026-09-30:1" not in _runs(stack)
     assert bob.app_messages() == []
 
-    second = _start(stack, "2026-09-30T16:30:20+08:00", tmp_path, "second", cli=True)
+    second = _start(stack, "2026-09-30T16:31:20+08:00", tmp_path, "second", cli=True)
     processes.append(second)
     _wait_for(lambda: _delivered(stack, "reminder:2026-09-30:1"), what="the 16:30 round")
     time.sleep(3)  # several more ticks
@@ -125,7 +125,7 @@ def test_killed_before_a_reminder_time_and_restarted_after_sends_it_once(
 def test_two_schedulers_started_together_send_each_round_once(sqlite_stack, tmp_path, processes):
     stack = sqlite_stack
     bob, carol = Member(stack.emulator.url, "bob"), Member(stack.emulator.url, "carol")
-    now = "2026-09-30T17:29:35+08:00"
+    now = "2026-09-30T17:31:35+08:00"
     processes.extend(_start(stack, now, tmp_path, name) for name in ("a", "b"))
     _wait_for(lambda: _delivered(stack, "reminder:2026-09-30:1"), what="the 16:30 round")
     leader = _holder_pid(stack)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from backend.excel import spec
 from backend.excel.labels import ROLE_LABELS, STAFFING_LABELS
+from backend.excel.reader import text
 from backend.excel.spec import Column, Spec
 from backend.models.staffing import EDUCATION_LABELS, GENDER_LABELS
+from backend.org.work_patterns import WorkPatternError, parse_weekdays
 
 USERID = r"^[A-Za-z0-9_.@-]{1,64}$"
 STAFFING_BY_LABEL = {label: code for code, label in STAFFING_LABELS.items()} | {
@@ -33,6 +35,14 @@ EDUCATIONS = {label: code.value for code, label in EDUCATION_LABELS.items()} | {
 }
 PERSONAL = ("birth_date", "gender", "education")  # optional: blank keeps what is on file
 YES_NO = ("是", "否")
+
+
+def _work_days(value: object) -> str:
+    """Parse 工作日 into ISO weekday digits; "" is the office calendar."""
+    try:
+        return parse_weekdays(text(value))
+    except WorkPatternError as exc:
+        raise spec.CellError(str(exc)) from None
 
 
 def _flag(title: str, key: str, note: str, *, default: bool = False) -> Column:
@@ -155,6 +165,16 @@ ROSTER_SPEC = Spec(
         ),
         _personal("性别", "gender", GENDER_LABELS, GENDERS, "男"),
         _personal("学历", "education", EDUCATION_LABELS, EDUCATIONS, "大学本科"),
+        Column(
+            "工作日",
+            "work_days",
+            _work_days,
+            example="周一至周五",
+            width=14,
+            note="本人每周上班的日子，如“周二至周六”“2-6”“周一、周三、周五”；"
+            "填“标准”或“周一至周五”则按单位日历；留空则保持不变",
+            aliases=("工作日安排", "上班日", "排班"),
+        ),
     ),
     filename="人员名册导入模板.xlsx",
     sheet="人员名册",

@@ -26,6 +26,7 @@ from backend.reports.analytics import (
 from backend.reports.periods import Period
 from backend.reports.queries import Gaps
 from backend.schedule import calendar as calendar_service
+from backend.schedule.patterns import member_calendars
 from backend.schedule.workdays import WorkCalendar
 from backend.supervision import service as supervision
 from backend.surveys import queries as survey_queries
@@ -126,11 +127,22 @@ def department_report(
     late = [
         p.staff_id for p in breakdown.people if p.figures.expected_days > p.figures.reported_days
     ]
-    workdays = calendar.workdays_between(period.start, period.end)
-    extra["missing_days"] = queries.missing_workdays(session, staff_ids=late, workdays=workdays)
+    extra["missing_days"] = missing_days(session, late, period, calendar)
     return DepartmentReport(
         period, breakdown, before.figures, trend, queries.task_type_names(session), **extra
     )
+
+
+def missing_days(
+    session: Session, staff_ids: list[int], period: Period, office: WorkCalendar
+) -> dict[int, int]:
+    """Count each member's own workdays of the period without an entry (absences excused)."""
+    calendars = member_calendars(session, staff_ids, (period.start, period.end), office=office)
+    counts: dict[int, int] = {}
+    for calendar, group in calendars.groups(staff_ids):
+        workdays = calendar.workdays_between(period.start, period.end)
+        counts |= queries.missing_workdays(session, staff_ids=group, workdays=workdays)
+    return counts
 
 
 def _monthly_extras(session: Session, department_id: int, period: Period) -> dict:

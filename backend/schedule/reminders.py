@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, time
 
@@ -22,6 +23,7 @@ from backend.models import (
     utcnow,
 )
 from backend.schedule.absences import absent_on
+from backend.schedule.patterns import Calendar, member_calendars
 from backend.schedule.workdays import WorkCalendar
 
 TIME_PATTERN = re.compile(r"^([01]?\d|2[0-3])[:：]([0-5]\d)$")
@@ -149,8 +151,14 @@ def department_groups(session: Session) -> dict[ReminderTimes, list[int]]:
     return groups
 
 
-def missing_staff(session: Session, *, day: date, department_ids: list[int]) -> list[Missing]:
-    """Return active members with nothing logged for `day` (never leaders, never the absent)."""
+def missing_staff(
+    session: Session,
+    *,
+    day: date,
+    department_ids: list[int],
+    calendars: Mapping[int, Calendar] | None = None,
+) -> list[Missing]:
+    """Return members due on `day` (their own calendar) with nothing logged, absent excluded."""
     logged = select(DutyEntry.staff_id).where(DutyEntry.work_date == day).scalar_subquery()
     stmt = (
         select(Staff.id, Staff.wecom_userid, Staff.name, Staff.department_id)
@@ -164,7 +172,18 @@ def missing_staff(session: Session, *, day: date, department_ids: list[int]) -> 
         )
         .order_by(col(Staff.department_id), col(Staff.id))
     )
-    return [Missing(*row) for row in session.exec(stmt)]
+    rows = [Missing(*row) for row in session.exec(stmt)]
+    if calendars is None:
+        calendars = member_calendars(session, [m.staff_id for m in rows], (day, day))
+    return [m for m in rows if calendars[m.staff_id].is_workday(day)]
+
+
+def member_departments(session: Session, *, staff_ids: list[int]) -> dict[int, int]:
+    """Return the department of each of these members."""
+    if not staff_ids:
+        return {}
+    stmt = select(Staff.id, Staff.department_id).where(col(Staff.id).in_(staff_ids))
+    return {staff_id: dept for staff_id, dept in session.exec(stmt).all() if staff_id is not None}
 
 
 def overdue_reviewers(

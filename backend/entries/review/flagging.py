@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -12,7 +13,7 @@ from sqlmodel import Session
 from backend.entries.review import queries, rules
 from backend.entries.review.queries import Scope
 from backend.models import DutyEntry, EntryStatus
-from backend.schedule.workdays import is_workday
+from backend.schedule.patterns import member_calendars, own_workday
 
 TEXT_FLAGS = frozenset({rules.SHORT, rules.VAGUE})
 
@@ -25,10 +26,10 @@ def compute_flags(session: Session, scope: Scope, *, daily_limit: float) -> list
     overfull = queries.overfull_days(session, scope, daily_limit)
     repeated = queries.repeated_texts(session, scope)
     copied = queries.copied_texts(session, scope)
-    workdays = {day: is_workday(day) for day in {row.work_date for row in rows}}
+    workdays = _workdays(session, rows)
     result = []
     for row in rows:
-        flags = _row_flags(row, workdays[row.work_date])
+        flags = _row_flags(row, workdays[row.staff_id, row.work_date])
         if (row.staff_id, row.work_date) in overfull:
             flags.add(rules.DAY_OVER_LIMIT)
         if not flags & TEXT_FLAGS:  # a bare "开会" repeated is one problem, not three
@@ -42,13 +43,21 @@ def compute_entry_flags(session: Session, scope: Scope, *, daily_limit: float) -
     row = queries.entry_checks(session, scope, daily_limit)
     if row is None:
         return []
-    flags = _row_flags(row, is_workday(row.work_date))
+    flags = _row_flags(row, own_workday(session, row.staff_id, row.work_date))
     if row.overfull:
         flags.add(rules.DAY_OVER_LIMIT)
     if not flags & TEXT_FLAGS:
         flags |= {rules.REPEATED} if row.repeated else set()
         flags |= {rules.COPIED} if row.copied else set()
     return rules.ordered(flags)
+
+
+def _workdays(session: Session, rows: list) -> dict[tuple[int, date], bool]:
+    """Tell for each (member, day) of these rows whether it is the member's working day."""
+    days = [row.work_date for row in rows]
+    calendars = member_calendars(session, {row.staff_id for row in rows}, (min(days), max(days)))
+    pairs = {(row.staff_id, row.work_date) for row in rows}
+    return {(staff, day): calendars[staff].is_workday(day) for staff, day in pairs}
 
 
 def _duplicate_flags(row, repeated: set, copied: set) -> set[str]:

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from backend.models import Department, saved_id
 from backend.models.org import STAFFING_TYPE_LABELS, StaffingType
-from backend.reports.analytics import compute, queries
+from backend.reports.analytics import compute, expected, queries
 from backend.reports.analytics.compute import PersonFacts
 from backend.reports.analytics.figures import (
     DepartmentBreakdown,
@@ -29,7 +29,11 @@ from backend.schedule.workdays import WorkCalendar
 
 
 class _Facts:
-    """Everything one period's queries return for a set of departments."""
+    """Everything one period's queries return for a set of departments.
+
+    Each member's expected days follow their own calendar (work patterns); members on the office
+    calendar (most) are counted as one group, as before.
+    """
 
     def __init__(
         self,
@@ -41,18 +45,24 @@ class _Facts:
     ) -> None:
         if start > end:
             raise AnalyticsError(texts.START_AFTER_END)
-        workdays = calendar.workdays_between(start, end)
+        office_days = calendar.workdays_between(start, end)
         cells = queries.entry_cells(session, start=start, end=end, scope=scope)
         self.catalogue = queries.duty_catalogue(session, scope=scope)
-        days_off = _days_off(start, end, set(workdays))
-        self.people = compute.person_facts(
-            queries.members(session, scope=scope),
-            cells,
-            queries.reported_days(session, start=start, end=end, days_off=days_off, scope=scope),
-            workdays,
-            self._duty_types(session, cells),
-            _excused_days(session, start, end, scope, workdays),
+        members = queries.members(session, scope=scope)
+        groups = expected.calendar_groups(session, members, start, end, calendar)
+        workdays = {sid: days for days, group in groups for sid in group}
+        days_off = _days_off(start, end, set(office_days))
+        reported = queries.reported_days(
+            session, start=start, end=end, days_off=days_off, scope=scope
         )
+        reported |= expected.reported_on_own_days(session, groups[1:])
+        excused = expected.excused_days(session, start, end, scope, workdays)
+        duty_types = self._duty_types(session, cells)
+        people: dict[int, PersonFacts] = {}
+        for days, group in groups:
+            chosen = [member for member in members if member.staff_id in group]
+            people |= compute.person_facts(chosen, cells, reported, days, duty_types, excused)
+        self.people = {m.staff_id: people[m.staff_id] for m in members}
 
     def _duty_types(self, session: Session, cells: list[queries.EntryCell]) -> dict:
         """Map every duty in the catalogue or in an entry (inactive, other unit) to its type."""
@@ -165,22 +175,6 @@ def weekly_trend(
         )
         points.append(WeekPoint(monday, sunday, metrics.figures))
     return points
-
-
-def _excused_days(
-    session: Session, start: date, end: date, scope: list[int] | None, workdays: list[date]
-) -> dict[int, set[date]]:
-    """Return, per member, the working days on leave or a trip without an entry (not expected)."""
-    spans = queries.absences(session, start=start, end=end, scope=scope)
-    away = {
-        staff_id: {day for first, last in ranges for day in workdays if first <= day <= last}
-        for staff_id, ranges in spans.items()
-    }
-    logged = queries.days_logged(session, staff_days=away)
-    return {
-        staff_id: {day for day in days if (staff_id, day) not in logged}
-        for staff_id, days in away.items()
-    }
 
 
 def _days_off(start: date, end: date, workdays: set[date]) -> list[date]:

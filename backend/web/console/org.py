@@ -9,13 +9,15 @@ from backend.db import writing
 from backend.excel.labels import STAFFING_LABELS
 from backend.models import Department, saved_id, saved_ids
 from backend.org import queries, service
+from backend.org import work_patterns as patterns
 from backend.runtime import runtime
 from backend.web.console import blueprint
 from backend.web.console.access import ensure_visible, require_role, signed_in_account
 from backend.web.console.common import audit, visible_departments
-from backend.web.console.form_fields import WebForm, add_error
+from backend.web.console.form_fields import WebForm, add_error, filled
 from backend.web.console.forms import ActiveForm, DepartmentForm, SectionForm
 from backend.web.console.jobs import start_job
+from backend.web.console.pattern_forms import ExceptionForm, PatternForm
 from backend.web.session import request_session
 
 ROLE_NAMES = {"staff": "工作人员", "reviewer": "审核员", "head": "部门负责人", "admin": "管理员"}
@@ -122,3 +124,97 @@ def staff_active(staff_id: int):
 def wecom_sync():
     """Queue a job pulling departments and members from WeCom's contacts."""
     return start_job("wecom_sync", {})
+
+
+# --- work patterns (工作日安排) --------------------------------------------------------------
+
+
+@blueprint.get("/org/patterns")
+@require_role("admin")
+def work_patterns_page(status: int = 200, failed: WebForm | None = None):
+    """List members' and sections' weekly patterns and upcoming exceptions, with their forms."""
+    db = request_session()
+    departments = visible_departments(db)
+    today = runtime().clock().date()
+    return render_template(
+        "console/work_patterns.html",
+        patterns=patterns.list_patterns(db),
+        exceptions=patterns.list_exceptions(db, since=today),
+        sections=queries.sections_of(db, department_ids=saved_ids(d.id for d in departments)),
+        names={saved_id(d): d.name for d in departments},
+        label=patterns.weekdays_label,
+        failed=failed,
+    ), status
+
+
+def _owner(db, form: PatternForm | ExceptionForm) -> dict[str, int | None]:
+    """Return the staff_id or section_id the form names (the service checks exactly one)."""
+    userid = (form.userid.data or "").strip()
+    if not userid:
+        return {"staff_id": None, "section_id": form.section_id.data}
+    staff = patterns.find_member(db, wecom_userid=userid)
+    if staff is None:
+        raise patterns.WorkPatternError(f"找不到企业微信账号为“{userid}”的人员")
+    return {"staff_id": saved_id(staff), "section_id": None}
+
+
+@blueprint.post("/org/patterns")
+@require_role("admin")
+def work_pattern_save():
+    """Set a member's or a section's weekly pattern (标准: back to the office calendar)."""
+    form = PatternForm()
+    if not form.validate():
+        return work_patterns_page(400, form)
+    try:
+        with writing(runtime().engine) as db:
+            owner = _owner(db, form)
+            weekdays, note = form.weekdays.data, form.note.data
+            row = patterns.set_pattern(db, weekdays=weekdays, note=note, **owner)
+            audit(db, "work_pattern_set", str(owner), row.weekdays if row else "standard")
+    except patterns.WorkPatternError as error:
+        flash(str(error), "error")
+        return work_patterns_page(400, form)
+    flash(f"已保存：{patterns.weekdays_label(row.weekdays if row else '')}", "success")
+    return redirect(url_for("console.work_patterns_page"))
+
+
+@blueprint.post("/org/patterns/<int:pattern_id>/delete")
+@require_role("admin")
+def work_pattern_delete(pattern_id: int):
+    """Drop one pattern: its member or section follows the office calendar again."""
+    with writing(runtime().engine) as db:
+        if patterns.remove_pattern(db, pattern_id=pattern_id):
+            audit(db, "work_pattern_clear", str(pattern_id))
+    flash("已恢复为单位日历", "success")
+    return redirect(url_for("console.work_patterns_page"))
+
+
+@blueprint.post("/org/patterns/exceptions")
+@require_role("admin")
+def work_exception_save():
+    """Say that a member or a section works, or is off, on one day."""
+    form = ExceptionForm()
+    if not form.validate():
+        return work_patterns_page(400, form)
+    day, works = filled(form.day.data), form.works.data == "works"
+    try:
+        with writing(runtime().engine) as db:
+            owner = _owner(db, form)
+            patterns.set_exception(db, day=day, works=works, note=form.note.data, **owner)
+            audit(db, "work_exception_set", str(owner), f"{day} {'works' if works else 'off'}")
+    except patterns.WorkPatternError as error:
+        flash(str(error), "error")
+        return work_patterns_page(400, form)
+    flash(f"{day} 已设为{'上班' if works else '休息'}", "success")
+    return redirect(url_for("console.work_patterns_page"))
+
+
+@blueprint.post("/org/patterns/exceptions/<int:exception_id>/delete")
+@require_role("admin")
+def work_exception_delete(exception_id: int):
+    """Drop one dated exception."""
+    with writing(runtime().engine) as db:
+        if patterns.remove_exception(db, exception_id=exception_id):
+            audit(db, "work_exception_remove", str(exception_id))
+    flash("已删除该日期安排", "success")
+    return redirect(url_for("console.work_patterns_page"))
