@@ -51,6 +51,7 @@ def create_app(
 def _register_blueprints(app: Flask) -> None:
     from backend.web import api, console, health, pages, wecom
     from backend.web.api import review as api_review
+    from backend.web.console import absences as console_absences
     from backend.web.console import evaluation as console_evaluation
     from backend.web.console import evaluation_results as console_evaluation_results
     from backend.web.console import ledger as console_ledger
@@ -71,6 +72,7 @@ def _register_blueprints(app: Flask) -> None:
         console,
         console_reports,
         console_schedule,
+        console_absences,
         console_surveys,
         console_supervision,
         console_staffing,

@@ -358,6 +358,13 @@ class WeComClient:
         """Return one member's details."""
         return self.call("GET", "user/get", params={"userid": user_id})
 
+    def approval_detail(self, sp_no: str) -> dict:
+        """Return one approval's details (oa/getapprovaldetail: the "info" object)."""
+        info = self.call("POST", "oa/getapprovaldetail", json={"sp_no": sp_no}).get("info")
+        if not isinstance(info, dict):
+            raise WeComUnavailable("getapprovaldetail answered without info")
+        return info
+
     def oauth_user(self, code: str) -> dict:
         """Exchange an OAuth code; the answer always has "userid" ("" for non-members)."""
         answer = dict(self.call("GET", "auth/getuserinfo", params={"code": code}))

@@ -161,6 +161,18 @@ class TemplateCardEvent(Inbound):
 
 
 @dataclass(frozen=True)
+class ApprovalChangeEvent(Inbound):
+    """An approval (审批) changed state: sent by "sys"; the detail API says what it holds."""
+
+    sp_no: str
+    sp_status: int
+    EVENT: ClassVar[str] = "sys_approval_change"
+
+    def _key_parts(self) -> tuple[str, ...]:
+        return (self.sp_no, str(self.sp_status), text_of(self.raw, "StatuChangeEvent"))
+
+
+@dataclass(frozen=True)
 class UnknownMessage(Inbound):
     """Any message or event the bot does not model (image, voice, location, change_contact …)."""
 
@@ -202,6 +214,8 @@ def _parse_event(data: dict[str, Any], common: dict[str, Any]) -> Inbound:
         return simple[event](**common)
     if event == "click":
         return ClickEvent(**common, event_key=text_of(data, "EventKey"))
+    if event == ApprovalChangeEvent.EVENT:
+        return _approval_event(data, common)
     if event == "template_card_event":
         return TemplateCardEvent(
             **common,
@@ -212,6 +226,16 @@ def _parse_event(data: dict[str, Any], common: dict[str, Any]) -> Inbound:
             selected=_selected_items(data.get("SelectedItems")),
         )
     return UnknownMessage(**common, msg_type="event", event=event)
+
+
+def _approval_event(data: dict[str, Any], common: dict[str, Any]) -> Inbound:
+    info = data.get("ApprovalInfo")
+    info = info if isinstance(info, dict) else {}
+    sp_no = text_of(info, "SpNo")
+    if not sp_no:
+        return UnknownMessage(**common, msg_type="event", event=ApprovalChangeEvent.EVENT)
+    status = _int_or(text_of(info, "SpStatus"), 0)
+    return ApprovalChangeEvent(**common, sp_no=sp_no, sp_status=status)
 
 
 def _selected_items(value: Any) -> dict[str, tuple[str, ...]]:

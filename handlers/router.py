@@ -10,7 +10,9 @@ from sqlmodel import Session
 
 from backend.chat.conversations import FormSlot, FormState
 from backend.models import Staff
+from backend.schedule import approvals
 from bot.messages import (
+    ApprovalChangeEvent,
     ClickEvent,
     EnterAgentEvent,
     Inbound,
@@ -25,6 +27,8 @@ from handlers.forms import texts as form_texts
 from handlers.registry import ENTRY_WORDS, command_writes, help_text, run_command
 from handlers.turn import Turn
 
+SYSTEM_SENDER = "sys"  # WeCom's own events (approvals, contacts) come from "sys", not a member
+
 
 @dataclass(frozen=True)
 class Dispatch:
@@ -37,6 +41,8 @@ class Dispatch:
 def needs_write(message: Inbound, form: FormState | None) -> bool:
     """Tell whether answering writes more than the member's form (then it runs in one write
     transaction); everything else is answered from a read snapshot."""
+    if isinstance(message, ApprovalChangeEvent):
+        return True
     if isinstance(message, TextMessage):
         text = message.content.strip()
         return forms.confirms(form, text) or command_writes(text)
@@ -51,7 +57,10 @@ def answer(
     session: Session, message: Inbound, form: FormSlot, staff: Staff | None, *, now: datetime
 ) -> list[Reply]:
     """Return the replies to one inbound message or event from `staff` (None: an outsider)."""
-    if isinstance(message, UnsubscribeEvent):
+    if isinstance(message, ApprovalChangeEvent):
+        approvals.queue_sync(session, sp_no=message.sp_no, status=message.sp_status)
+        return []  # read off the request path: the job asks WeCom for the approval's detail
+    if isinstance(message, UnsubscribeEvent) or message.user_id == SYSTEM_SENDER:
         return []
     if staff is None:
         return [TextReply(texts.NOT_A_MEMBER)]

@@ -13,6 +13,7 @@ LABELS = {
     "report_download": "生成报告",
     "report_request": "生成并发送报告",
     "wecom_sync": "同步企业微信通讯录",
+    "approval_sync": "同步企业微信审批（请假、出差）",
 }
 STATUS_LABELS = {"queued": "排队中", "running": "处理中", "done": "已完成", "failed": "失败"}
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from backend.models import Absence, AbsenceKind, Staff, saved_id
+from backend.models import Absence, AbsenceKind, AbsenceSource, Staff, saved_id
 from backend.org.queries import reviewable_department_ids
 
 MAX_ABSENCE_DAYS = 92
@@ -102,3 +105,40 @@ def find_colleague(session: Session, *, setter: Staff, name: str) -> list[Staff]
     if allowed is not None:
         stmt = stmt.where(col(Staff.department_id).in_(allowed))
     return list(session.exec(stmt))
+
+
+@dataclass(frozen=True)
+class AbsenceRow:
+    """One absence as the console lists it."""
+
+    absence: Absence
+    name: str
+    department_id: int
+    set_by: str
+
+
+MAX_LISTED = 500
+
+
+def listed_absences(
+    session: Session,
+    *,
+    since: date,
+    department_ids: Collection[int] | None,
+    source: AbsenceSource | None = None,
+) -> list[AbsenceRow]:
+    """Return absences ending on or after `since` in these departments (None: all), latest first."""
+    setter = aliased(Staff)
+    stmt = (
+        select(Absence, Staff.name, Staff.department_id, setter.name)
+        .join(Staff, col(Staff.id) == Absence.staff_id)
+        .outerjoin(setter, col(setter.id) == Absence.set_by_id)
+        .where(col(Absence.end_date) >= since)
+        .order_by(col(Absence.start_date).desc(), col(Absence.id).desc())
+        .limit(MAX_LISTED)
+    )
+    if department_ids is not None:
+        stmt = stmt.where(col(Staff.department_id).in_(list(department_ids)))
+    if source is not None:
+        stmt = stmt.where(col(Absence.source) == source)
+    return [AbsenceRow(row, name, dept, by or "") for row, name, dept, by in session.exec(stmt)]

@@ -35,9 +35,10 @@ def _register_blueprints(app: Flask) -> None:
     from bot.emulator.api_contacts import contacts
     from bot.emulator.api_media import media
     from bot.emulator.api_messages import messages
+    from bot.emulator.approvals import approvals
     from bot.emulator.control import control
 
-    for blueprint in (messages, media, contacts, control):
+    for blueprint in (messages, media, contacts, approvals, control):
         app.register_blueprint(blueprint)
 
 

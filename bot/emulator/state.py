@@ -116,6 +116,7 @@ class EmulatorState:
         self.member_window = SlidingWindow()
         self.robot_window = SlidingWindow()
         self.sent_contents: dict[str, float] = {}  # duplicate check: content key -> expiry
+        self.approvals: dict[str, dict] = {}  # the 审批 app: sp_no -> getapprovaldetail "info"
         self._last_id = 0
 
     def fault(self, name: str) -> Any:
@@ -166,6 +167,7 @@ class EmulatorState:
             self.member_window = SlidingWindow()
             self.robot_window = SlidingWindow()
             self.sent_contents.clear()
+            self.approvals.clear()
             self.revision += 1
 
     def first_within(self, key: str, interval: float, now: float) -> bool:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from backend.jobs.service import JobResult
 from backend.reports import requests
-from scheduled.work import contacts, exports, imports
+from backend.schedule.approvals import JOB_KIND as APPROVAL_SYNC
+from scheduled.work import approvals, contacts, exports, imports
 
 
 @dataclass(frozen=True)
@@ -35,4 +36,5 @@ KINDS: dict[str, JobKind] = {
     requests.JOB_KIND: JobKind(requests.run_report_request),
     "evaluation_result": JobKind(exports.run_evaluation_result, "/console/evaluation/"),
     "wecom_sync": JobKind(contacts.run_contact_sync, "/console/org"),
+    APPROVAL_SYNC: JobKind(approvals.run_approval_sync, "/console/schedule/absences"),
 }

@@ -22,6 +22,7 @@ NAV_ITEMS = [
     ("导出", "/console/exports"),
     ("通知", "/console/schedule/notices"),
     ("日历", "/console/schedule/calendar"),
+    ("请假出差", "/console/schedule/absences"),
     ("问卷", "/console/surveys"),
     ("评价与投诉", "/console/supervision"),
     ("编制", "/console/staffing"),

@@ -137,6 +137,7 @@ function channelNote(m) {
 
 function eventText(m) {
   if (m.event === "enter_agent") return "成员进入了应用";
+  if (m.event === "sys_approval_change") return `企业微信审批：${m.content || ""}`;
   if (m.event === "template_card_event") return `成员点击了卡片按钮（${m.event_key || ""}）`;
   return `成员触发事件 ${m.event}${m.event_key ? "（" + m.event_key + "）" : ""}`;
 }
