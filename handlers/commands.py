@@ -19,11 +19,27 @@ from handlers.parsing import small_number
 from handlers.turn import Turn
 
 PERIODS = {"今天": "today", "本周": "this_week", "上周": "last_week"}
+# Other ways members ask for their own period: 我的本周, 本周记录, 我的记录 …
+PERIOD_ALIASES = {
+    **{f"我的{word}": word for word in PERIODS},
+    **{f"{word}记录": word for word in PERIODS},
+    **{f"我{word}的记录": word for word in PERIODS},
+    "我的记录": "本周",
+    "我的填报": "本周",
+}
+
+
+def is_period(text: str) -> bool:
+    """Tell whether the text asks for the member's own entries of a period."""
+    return text in PERIODS or text in PERIOD_ALIASES
+
+
 WHO_PREFIXES = ("谁管", "谁负责")
 
 
 def period(word: str, today: date) -> tuple[str, date, date]:
-    """Return (title, first day, last day) of 今天, 本周 or 上周."""
+    """Return (title, first day, last day) of 今天, 本周 or 上周 (or one of their aliases)."""
+    word = PERIOD_ALIASES.get(word, word)
     monday = today - timedelta(days=today.weekday())
     if PERIODS[word] == "today":
         return word, today, today

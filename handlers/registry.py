@@ -70,9 +70,9 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "my-entries",
-        commands.PERIODS.__contains__,
+        commands.is_period,
         lambda t, text: commands.my_entries(t.session, t.staff, text, now=t.now),
-        "今天 / 本周 / 上周 —— 查看我的记录和未填的工作日",
+        "今天 / 本周（或“我的本周”）/ 上周 —— 查看我的记录、被标记的问题和未填的工作日",
     ),
     Command(
         "change",

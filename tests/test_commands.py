@@ -80,6 +80,9 @@ def test_today_and_this_week_show_hours_and_missing_workdays(stack, alice: Membe
     assert "未填的工作日：11月24日、11月25日" in week
     assert "[1]" in week and "[2]" in week
     assert "11月16日" in alice.says("上周")[0]
+    for alias in ("我的本周", "本周记录", "我的记录"):
+        assert alice.says(alias)[0] == week, alias
+    assert "11月16日" in alice.says("我的上周")[0]
 
 
 def test_change_the_last_entry_and_a_listed_one(stack, alice: Member):
