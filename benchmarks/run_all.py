@@ -13,6 +13,7 @@ BENCHMARKS = [
     "reminders.py",
     "analytics.py",
     "reports.py",
+    "weekly_image.py",
     "surveys.py",
     "evaluation.py",
     "export.py",

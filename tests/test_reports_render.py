@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from openpyxl import load_workbook
+from PIL import Image
 
 from backend.models.org import FunctionType, StaffingType
 from backend.reports import county, monthly, monthly_xlsx, weekly
@@ -225,6 +226,9 @@ def test_weekly_markdown_fits_a_group_message_however_many_are_missing():
 def test_weekly_image_is_a_phone_sized_png_without_missing_glyphs():
     png = no_glyph_warnings(lambda: weekly.weekly_image(department_report()))
     assert png.startswith(b"\x89PNG") and len(png) < 2 * 1024 * 1024
+    image = Image.open(io.BytesIO(png))
+    assert image.mode == "P" and image.width == 1080  # a palette image: a phone downloads less
+    assert len(image.getcolors(256) or []) > 16  # anti-aliased text kept its shades
 
 
 def test_county_reports_rank_and_colour_the_departments(tmp_path):
