@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter, defaultdict
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -446,3 +447,33 @@ def test_the_public_pages_can_be_tried_at_once(county, session):
     rating = client.get(f"/q/{code}")
     assert rating.status_code == 200 and "提交评价" in rating.get_data(as_text=True)
     assert client.get(f"/s/{token}").status_code == 200
+
+
+# The group posts made at start-up (`lvzhi demo`; tests/test_demo_browser.py runs it whole)
+
+
+def test_start_up_posts_last_week_and_last_month_once_the_month_is_open(session):
+    from backend.demo.posts import MONTHLY_JOB, WEEKLY_JOB, due_posts
+
+    monday = due_posts(session, today=date(2026, 11, 23))
+    assert (monday.week.key, monday.month.key, monday.month_open) == ("2026-W47", "2026-10", True)
+    assert monday.groups == monday.weekly == monday.monthly == 14
+    assert monday.jobs() == [WEEKLY_JOB, MONTHLY_JOB]
+    national_day = due_posts(session, today=date(2026, 10, 5))  # September's go out on 8 October
+    assert not national_day.month_open and national_day.monthly == 0
+    assert national_day.jobs() == [WEEKLY_JOB]
+
+
+def test_start_up_lines_say_what_went_out_and_what_did_not(session):
+    from backend.demo.posts import Delivery, due_posts, outcome_lines, starting_line
+
+    before = due_posts(session, today=date(2026, 10, 5))
+    starting = starting_line(before, limit=240)
+    assert "2026年第40周" in starting and "月度报告" not in starting
+    after = replace(before, weekly=0)
+    lines = outcome_lines(before, after, Delivery(pending=2, sent=26), seconds=7.4, problem=None)
+    assert "周汇总 14 个群，26 条消息已送达（用时 7 秒）" in lines[0]
+    assert "还有 2 条消息在排队发送" in lines[1]
+    assert "2026年9月的月度报告将在本月第一个工作日" in lines[-1]
+    again = outcome_lines(after, after, Delivery(), seconds=0, problem=None)
+    assert "周汇总此前已发到各部门群，不再重发" in again[0] and "模拟器重启后" in again[0]

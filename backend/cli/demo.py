@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import secrets
+import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import requests
@@ -15,7 +18,7 @@ from backend.db import reading, writing
 from backend.migrate import upgrade_database
 from backend.ops.processes import ChildExited, ChildGroup, Stopping, stop_on_signals
 from backend.runtime import build_runtime
-from backend.settings import PROJECT_ROOT, Settings, load_settings
+from backend.settings import PROJECT_ROOT, Settings, SettingsError, load_settings
 from backend.settings.secrets import (
     new_aes_key,
     new_secret_key,
@@ -23,7 +26,14 @@ from backend.settings.secrets import (
     write_private_text,
 )
 
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from backend.demo.posts import Delivery, DuePosts
+
 ENV_FILE = PROJECT_ROOT / ".env"
+POSTING_SECONDS = 180.0  # at most this long for rendering last week's and last month's reports
+DELIVERY_SECONDS = 60.0  # then at most this long for the scheduler to deliver them
 
 
 def load_demo_county(settings: Settings, seed: int, weeks: int, staff: int, replace: bool):
@@ -72,10 +82,8 @@ def run_demo(*, web_port: int, emulator_port: int) -> None:
 
 
 def _prepare_and_run(children: ChildGroup, *, web_port: int, emulator_port: int) -> None:
-    if not ENV_FILE.exists():
-        write_demo_env(ENV_FILE, web_port=web_port, emulator_port=emulator_port)
-        click.echo(f"已生成演示配置 {ENV_FILE}")
-    engine = build_runtime(load_settings()).engine
+    settings = _demo_settings(web_port=web_port, emulator_port=emulator_port)
+    engine = build_runtime(settings).engine
     upgrade_database(engine)
     _seed_if_empty(engine)
     from backend.cli.console import echo_demo_admin, ensure_demo_admin
@@ -87,11 +95,24 @@ def _prepare_and_run(children: ChildGroup, *, web_port: int, emulator_port: int)
     children.start([*cli, "serve", "--port", str(web_port)])
     children.start([*cli, "scheduler"])
     _wait_until_up(f"http://127.0.0.1:{emulator_port}/_emulator/directory")
-    _wait_until_up(f"http://127.0.0.1:{web_port}/api/v1/health")
     _push_directory(engine, f"http://127.0.0.1:{emulator_port}")
+    _fill_group_chats(engine, settings, children)  # renders while the web app boots
+    _wait_until_up(f"http://127.0.0.1:{web_port}/api/v1/health")
     _announce(engine, web_port, emulator_port)
     echo_demo_admin(credentials, f"http://127.0.0.1:{web_port}")
     children.supervise()
+
+
+def _demo_settings(*, web_port: int, emulator_port: int) -> Settings:
+    """Read the settings; when nothing configures the app yet, write a demo `.env` first."""
+    try:
+        return load_settings()
+    except SettingsError:
+        if ENV_FILE.exists():
+            raise
+    write_demo_env(ENV_FILE, web_port=web_port, emulator_port=emulator_port)
+    click.echo(f"已生成演示配置 {ENV_FILE}")
+    return load_settings()
 
 
 def _seed_if_empty(engine) -> None:
@@ -124,6 +145,61 @@ def _push_directory(engine, emulator_url: str) -> None:
 
     with reading(engine) as session:
         push_directory(session, emulator_url)
+
+
+def _fill_group_chats(engine: Engine, settings: Settings, children: ChildGroup) -> None:
+    """Post last week's summaries and last month's reports through the scheduler's own jobs."""
+    from backend.demo import posts
+
+    now = datetime.now(settings.timezone)
+    with reading(engine) as session:
+        before = posts.due_posts(session, today=now.date())
+        after_id = posts.last_outbox_id(session)
+    if not before.jobs():
+        for line in posts.outcome_lines(before, before, posts.Delivery(), seconds=0, problem=None):
+            click.echo(line)
+        return
+    click.echo(posts.starting_line(before, limit=POSTING_SECONDS + DELIVERY_SECONDS))
+    started = time.monotonic()
+    problem = _run_report_jobs(before.jobs(), now)
+    sent = _wait_delivered(engine, children, before, after_id)
+    with reading(engine) as session:
+        after = posts.due_posts(session, today=now.date())
+    seconds = time.monotonic() - started
+    for line in posts.outcome_lines(before, after, sent, seconds=seconds, problem=problem):
+        click.echo(line)
+
+
+def _run_report_jobs(jobs: list[str], now: datetime) -> str | None:
+    """Run each job in its own process (one per core); return what went wrong, if anything."""
+    command = [sys.executable, "-m", "scheduled.post_now", "--at", now.isoformat()]
+    deadline = time.monotonic() + POSTING_SECONDS
+    with ChildGroup(grace_seconds=5) as posters:
+        running = [posters.start([*command, job]) for job in jobs]
+        for process in running:
+            try:
+                process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+            except subprocess.TimeoutExpired:
+                return f"报告生成超过 {POSTING_SECONDS:.0f} 秒，已停止"
+    failed = [str(p.returncode) for p in running if p.returncode]
+    return f"生成报告的进程出错退出（退出码 {'、'.join(failed)}）" if failed else None
+
+
+def _wait_delivered(engine: Engine, children: ChildGroup, due: DuePosts, after_id: int) -> Delivery:
+    """Wait (bounded) until the scheduler has delivered this start-up's posts."""
+    from backend.demo import posts
+
+    deadline = time.monotonic() + DELIVERY_SECONDS
+    while True:
+        with reading(engine) as session:
+            sent = posts.delivery(session, due=due, after_id=after_id)
+        if not sent.pending or time.monotonic() > deadline:
+            return sent
+        for process in children.processes:  # a scheduler that died delivers nothing
+            if process.poll() is not None:
+                name = process.args[-1] if isinstance(process.args, list) else process.args
+                raise ChildExited(f"{name!s} exited with {process.returncode}")
+        time.sleep(0.3)
 
 
 def _announce(engine, web_port: int, emulator_port: int) -> None:
