@@ -1,4 +1,4 @@
-"""The scheduler lease: of several scheduler processes only the holder acts.
+"""Leases: of several scheduler (or long-connection) processes only the holder acts.
 
 Every comparison and every expiry is on the database's clock (`db_now`), never the host's: two
 scheduler hosts whose clocks differ by hours still agree on who holds the lease.
@@ -27,13 +27,13 @@ def holder_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def try_acquire(engine: Engine, *, holder: str, seconds: float) -> bool:
-    """Take or renew the lease for `seconds`; False while another live process holds it."""
+def try_acquire(engine: Engine, *, holder: str, seconds: float, name: str = LEASE_NAME) -> bool:
+    """Take or renew the lease `name` for `seconds`; False while another live process holds it."""
     with writing(engine) as session:
         taken = session.exec(
             update(SchedulerLease)
             .where(
-                col(SchedulerLease.name) == LEASE_NAME,
+                col(SchedulerLease.name) == name,
                 or_(
                     col(SchedulerLease.holder) == holder, col(SchedulerLease.expires_at) < db_now()
                 ),
@@ -42,28 +42,26 @@ def try_acquire(engine: Engine, *, holder: str, seconds: float) -> bool:
         )
         if taken.rowcount == 1:
             return True
-    return _create(engine, holder, seconds)
+    return _create(engine, holder, seconds, name)
 
 
-def _create(engine: Engine, holder: str, seconds: float) -> bool:
+def _create(engine: Engine, holder: str, seconds: float, name: str) -> bool:
     try:
         with writing(engine) as session:
             session.execute(
-                insert(SchedulerLease).values(
-                    name=LEASE_NAME, holder=holder, expires_at=db_now(seconds)
-                )
+                insert(SchedulerLease).values(name=name, holder=holder, expires_at=db_now(seconds))
             )
     except IntegrityError:
         return False
     return True
 
 
-def release(engine: Engine, *, holder: str) -> None:
+def release(engine: Engine, *, holder: str, name: str = LEASE_NAME) -> None:
     """Give the lease up at once so a waiting process takes over without delay."""
     with writing(engine) as session:
         session.execute(
             update(SchedulerLease)
-            .where(col(SchedulerLease.name) == LEASE_NAME, col(SchedulerLease.holder) == holder)
+            .where(col(SchedulerLease.name) == name, col(SchedulerLease.holder) == holder)
             .values(expires_at=db_now(-1))
         )
 

@@ -87,25 +87,44 @@ def engine(database_url):
 
 
 @pytest.fixture(scope="session")
-def _stacks() -> Iterator[dict[str, Stack]]:
+def _stacks(tmp_path_factory) -> Iterator[dict[str, Stack]]:
     stacks: dict[str, Stack] = {}
+    stacks_folder.append(tmp_path_factory.mktemp("stacks"))
     yield stacks
     for stack in stacks.values():
         stack.stop()
 
 
+stacks_folder: list[Path] = []  # where the session's stacks keep their files
+
+
 def _stack_for(stacks: dict[str, Stack], url: str) -> Stack:
     if url not in stacks:
-        stacks[url] = start_stack(url)
+        stacks[url] = start_stack(url, stacks_folder[-1])
     stack = stacks[url]
     stack.reset(add_small_county)
     return stack
 
 
 @pytest.fixture
-def stack(_stacks, database_url) -> Stack:
+def channel(request) -> str:
+    """How members reach the bot: the callback, or (modules naming CHANNELS) each in turn."""
+    return getattr(request, "param", "callback")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run a module's conversations through every channel it names in CHANNELS."""
+    channels = getattr(metafunc.module, "CHANNELS", None)
+    if channels and "channel" in metafunc.fixturenames:
+        metafunc.parametrize("channel", channels, indirect=True)
+
+
+@pytest.fixture
+def stack(_stacks, database_url, channel) -> Stack:
     """The emulator and our app on one backend, reset to the small fixture county."""
-    return _stack_for(_stacks, database_url)
+    stack = _stack_for(_stacks, database_url)
+    stack.use_channel(channel)
+    return stack
 
 
 @pytest.fixture

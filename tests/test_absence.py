@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from backend.models import Absence, AbsenceKind, Staff
 from backend.schedule.reminders import missing_staff
 from tests.support.chat import Member
+from tests.support.stack import CHANNELS  # noqa: F401  (conversations run through each)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from backend.models import Conversation, DutyEntry, EntryStatus
 from handlers.registry import COMMANDS, command_writes
 from tests.support.chat import Member
 from tests.support.org import KEY_TASK, add_entry_extras
+from tests.support.stack import CHANNELS  # noqa: F401  (conversations run through each)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)

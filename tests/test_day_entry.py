@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from backend.models import DutyEntry, MonthClosure, Staff
 from tests.support.chat import Member
 from tests.support.org import add_entry_extras
+from tests.support.stack import CHANNELS  # noqa: F401  (conversations run through each)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 WEDNESDAY = datetime(2026, 11, 25, 18, 0, tzinfo=SHANGHAI)

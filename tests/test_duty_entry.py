@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from backend.models import DutyEntry
 from tests.support.chat import Member
 from tests.support.org import add_entry_extras, add_long_catalogue
+from tests.support.stack import CHANNELS  # noqa: F401  (conversations run through each)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)

@@ -15,6 +15,7 @@ from handlers import forms
 from handlers.forms import Context, Form, Invalid, Step
 from handlers.turn import Turn
 from tests.support.chat import Member
+from tests.support.stack import CHANNELS  # noqa: F401  (conversations run through each)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)

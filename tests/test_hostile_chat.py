@@ -13,6 +13,7 @@ import pytest
 
 from backend.chat.inbox import SORRY
 from tests.support.chat import Member
+from tests.support.stack import CHANNELS  # noqa: F401  (conversations run through each)
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LIMIT_SECONDS = 1.0

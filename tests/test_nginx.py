@@ -351,7 +351,11 @@ def _parses_as_lvzhi_command(words: list[str]) -> None:
 
 def test_the_systemd_units_run_our_commands_and_verify(tmp_path: Path):
     units = _installed_units(tmp_path)
-    assert [unit.name for unit in units] == ["lvzhi-scheduler.service", "lvzhi-web.service"]
+    assert [unit.name for unit in units] == [
+        "lvzhi-bot.service",
+        "lvzhi-scheduler.service",
+        "lvzhi-web.service",
+    ]
     for unit in units:
         text = unit.read_text("utf-8")
         for setting in (

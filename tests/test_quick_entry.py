@@ -13,6 +13,7 @@ from backend.demo.emulator_link import push_directory
 from backend.models import DutyEntry, Staff
 from tests.support.chat import Member
 from tests.support.org import add_entry_extras, add_many_staff
+from tests.support.stack import CHANNELS  # noqa: F401  (conversations run through each)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from backend.models import Department, DutyEntry, EntryStatus, OutboxMessage, Staff
 from handlers.review_chat import review_command
 from tests.support.chat import Member, reply_text
+from tests.support.stack import CHANNELS  # noqa: F401  (conversations run through each)
 from tests.test_review_rules import GOOD, OTHER, TUESDAY, add_entry, make_county
 
 NOW = datetime(2026, 3, 9, 9, 30, tzinfo=UTC)

@@ -14,6 +14,7 @@ from backend.models import Conversation, SurveyAnswer, SurveyResponse
 from backend.models.surveys import SurveyKind
 from backend.surveys import queries as survey_queries
 from tests.support.chat import Member
+from tests.support.stack import CHANNELS  # noqa: F401  (conversations run through each)
 from tests.support.surveys import NOW, add_mutual_evaluation, add_self_evaluation
 
 ALICE = ["1"] * 10 + ["5"] * 5 + ["10"] * 3 + ["90"] * 3 + ["1 2"] * 2 + ["跳过", "加强培训"]

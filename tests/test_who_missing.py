@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from backend.models import Absence, Staff
 from tests.support.chat import Member
+from tests.support.stack import CHANNELS  # noqa: F401  (conversations run through each)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 WEDNESDAY = datetime(2026, 11, 25, 18, 0, tzinfo=SHANGHAI)

@@ -13,6 +13,7 @@ once, and only the first delivery of a message keeps what they did.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -62,16 +63,31 @@ class Answer:
     queued: list[OutgoingContent]
 
 
+# How a channel renders the one reply that goes back at once (the callback's passive reply XML,
+# the long connection's reply frame): reply, message, now → the text stored for repeats.
+Render = Callable[[Reply, Inbound, datetime], str]
+
+
 class ConversationMoved(RuntimeError):
     """The member's form changed while a write transaction held it: a broken invariant."""
 
 
 def process_message(
-    engine: Engine, message: Inbound, dispatch: Dispatch, *, corp_id: str, now: datetime
+    engine: Engine,
+    message: Inbound,
+    dispatch: Dispatch,
+    *,
+    corp_id: str,
+    now: datetime,
+    render: Render | None = None,
 ) -> str:
-    """Return the plaintext passive reply XML for a callback ("" for none), handling it once."""
+    """Return the plaintext passive reply XML for a callback ("" for none), handling it once.
+
+    `render` replaces the passive-reply XML with another channel's rendering of the first reply.
+    """
+    render = render or _xml_renderer(corp_id)
     if not is_sqlite(engine):
-        return _in_one_write(engine, message, dispatch, corp_id=corp_id, now=now)
+        return _in_one_write(engine, message, dispatch, render=render, now=now)
     with reading(engine) as session:
         stored = callbacks.stored_reply(session, key=message.dedupe_key)
         if stored is not None:
@@ -81,10 +97,10 @@ def process_message(
             answer = None
         else:
             replies = dispatch.answer(session, message, form, staff, now=now)
-            answer = _answer(replies, message, corp_id, now)
+            answer = _answer(replies, message, render, now)
     if answer is None:
-        return _in_one_write(engine, message, dispatch, corp_id=corp_id, now=now)
-    return _store_answer(engine, message, form, answer, corp_id=corp_id, now=now)
+        return _in_one_write(engine, message, dispatch, render=render, now=now)
+    return _store_answer(engine, message, form, answer, render=render, now=now)
 
 
 def _store_answer(
@@ -93,7 +109,7 @@ def _store_answer(
     form: FormSlot,
     answer: Answer,
     *,
-    corp_id: str,
+    render: Render,
     now: datetime,
 ) -> str:
     """Write what a snapshot answer decided, unless a repeat or a newer message got there first."""
@@ -106,13 +122,13 @@ def _store_answer(
             # and write nothing, so that a resend is answered against the form as it now stands.
             session.rollback()
             log.warning("form moved meanwhile; %s not answered", key)
-            return apology_xml(message, corp_id=corp_id, now=now)
+            return render(TextReply(SORRY), message, now)
         _queue(session, message, answer)
     return answer.reply_xml
 
 
 def _in_one_write(
-    engine: Engine, message: Inbound, dispatch: Dispatch, *, corp_id: str, now: datetime
+    engine: Engine, message: Inbound, dispatch: Dispatch, *, render: Render, now: datetime
 ) -> str:
     """Answer the message inside one write transaction, recording its key with the reply.
 
@@ -124,7 +140,7 @@ def _in_one_write(
     with writing(engine) as session:
         staff, form = conversations.load_member(session, wecom_userid=message.user_id, lock=True)
         replies = dispatch.answer(session, message, form, staff, now=now)
-        answer = _answer(replies, message, corp_id, now)
+        answer = _answer(replies, message, render, now)
         if not conversations.store(session, form):
             raise ConversationMoved(form.wecom_userid)
         if not callbacks.claim(session, key=key, reply_xml=answer.reply_xml):
@@ -134,20 +150,29 @@ def _in_one_write(
         return answer.reply_xml
 
 
-def _answer(replies: list[Reply], message: Inbound, corp_id: str, now: datetime) -> Answer:
-    # Only the first reply may go back passively, so that messages keep their order.
+def _answer(replies: list[Reply], message: Inbound, render: Render, now: datetime) -> Answer:
+    # Only the first reply may go back at once, so that messages keep their order.
     passive = replies[0] if replies and can_reply_passively(replies[0]) else None
+    rendered = render(passive, message, now) if passive is not None else ""
+    if not rendered:  # the channel cannot send this one back at once: it goes with the others
+        passive = None
     queued = [content_from_reply(reply) for reply in replies if reply is not passive]
-    if passive is None:
-        return Answer("", queued)
-    reply_xml = render_passive(
-        passive,
-        to_user=message.user_id,
-        corp_id=corp_id,
-        agent_id=message.agent_id,
-        create_time=int(now.timestamp()),
-    )
-    return Answer(reply_xml, queued)
+    return Answer(rendered, queued)
+
+
+def _xml_renderer(corp_id: str) -> Render:
+    """Render the first reply as the callback's passive-reply XML."""
+
+    def render(reply: Reply, message: Inbound, now: datetime) -> str:
+        return render_passive(
+            reply,
+            to_user=message.user_id,
+            corp_id=corp_id,
+            agent_id=message.agent_id,
+            create_time=int(now.timestamp()),
+        )
+
+    return render
 
 
 def _queue(session: Session, message: Inbound, answer: Answer) -> None:
@@ -157,10 +182,4 @@ def _queue(session: Session, message: Inbound, answer: Answer) -> None:
 
 def apology_xml(message: Inbound, *, corp_id: str, now: datetime) -> str:
     """Render the reply for a callback whose handling failed (not recorded, so a retry works)."""
-    return render_passive(
-        TextReply(SORRY),
-        to_user=message.user_id,
-        corp_id=corp_id,
-        agent_id=message.agent_id,
-        create_time=int(now.timestamp()),
-    )
+    return _xml_renderer(corp_id)(TextReply(SORRY), message, now)

@@ -1,4 +1,4 @@
-"""The `lvzhi` command line: serve, scheduler, emulator, db upgrade, seed-demo, demo."""
+"""The `lvzhi` command line: serve, scheduler, bot, emulator, db upgrade, seed-demo, demo."""
 
 from __future__ import annotations
 
@@ -49,16 +49,28 @@ def scheduler() -> None:
 
 
 @main.command()
+def bot() -> None:
+    """Run the intelligent bot's long connection (LVZHI_CHANNEL=longconn; one active process)."""
+    settings = _settings()
+    if settings.LVZHI_CHANNEL != "longconn":
+        raise click.ClickException(
+            "LVZHI_CHANNEL 不是 longconn：机器人通过回调接收消息，不需要此进程"
+        )
+    os.execv(sys.executable, [sys.executable, "-m", "scheduled.longconn"])  # noqa: S606
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=18080, show_default=True, type=int)
+@click.option("--bot-port", default=18081, show_default=True, type=int, help="wss:// port.")
 @click.option("--callback-url", default=None, help="Bot callback URL (default from settings).")
-def emulator(host: str, port: int, callback_url: str | None) -> None:
+def emulator(host: str, port: int, bot_port: int, callback_url: str | None) -> None:
     """Run the local WeCom emulator (API, chat page, group chats, fault switches)."""
     from backend.demo.emulator_link import emulator_config
     from bot.emulator import run_emulator
 
     settings = _settings()
-    run_emulator(emulator_config(settings, callback_url), host, port)
+    run_emulator(emulator_config(settings, callback_url), host, port, bot_port)
 
 
 @main.group()

@@ -23,6 +23,8 @@ def emulator_config(settings: Settings, callback_url: str | None = None) -> Emul
         token=settings.WECOM_TOKEN,
         aes_key=settings.WECOM_AES_KEY,
         callback_url=callback_url or settings.PUBLIC_BASE_URL.rstrip("/") + CALLBACK_PATH,
+        bot_id=settings.WECOM_BOT_ID,
+        bot_secret=settings.WECOM_BOT_SECRET,
     )
 
 

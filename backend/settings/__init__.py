@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, ValidationInfo, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from backend.settings.secrets import setting_weakness
@@ -20,6 +20,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CALLBACK_PATH = "/wecom/callback"  # what the WeCom console's 接收消息 URL ends with
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'lvzhi.db'}"
 REAL_WECOM_API = "https://qyapi.weixin.qq.com/cgi-bin/"
+DEFAULT_BOT_WS_URL = "wss://openws.work.weixin.qq.com"
 
 
 class SettingsError(RuntimeError):
@@ -40,6 +41,16 @@ class Settings(BaseSettings):
     WECOM_TOKEN: str = Field(default="", max_length=128, validate_default=True)
     WECOM_AES_KEY: str = Field(default="", validate_default=True)
     WECOM_API_BASE: str = REAL_WECOM_API
+    # How members reach the bot: "callback" (the self-built app's HTTPS callback) or "longconn"
+    # (the intelligent bot's outbound WebSocket, run by `lvzhi bot`: no public address needed).
+    LVZHI_CHANNEL: Literal["callback", "longconn"] = "callback"
+    WECOM_BOT_ID: str = ""
+    WECOM_BOT_SECRET: str = ""
+    WECOM_BOT_WS_URL: str = DEFAULT_BOT_WS_URL
+    # An extra CA certificate (PEM file) the long connection trusts besides the public ones:
+    # the emulator's, or an e-government network's TLS proxy.
+    WECOM_BOT_CA_FILE: str = ""
+    LVZHI_BOT_LEASE_SECONDS: float = Field(default=20, gt=1, le=600)
     LVZHI_TIMEZONE: str = "Asia/Shanghai"
     SECRET_KEY: str = Field(default="", validate_default=True)
     PUBLIC_BASE_URL: str = "http://127.0.0.1:8000"
@@ -183,6 +194,24 @@ class Settings(BaseSettings):
         if not value.startswith(("sqlite://", "postgresql+psycopg://")):
             raise ValueError("must be sqlite:///PATH or postgresql+psycopg://USER@HOST/DB")
         return value
+
+    @field_validator("WECOM_BOT_WS_URL")
+    @classmethod
+    def _is_websocket_url(cls, value: str) -> str:
+        if not value.startswith(("ws://", "wss://")):
+            raise ValueError("must start with wss:// (or ws:// for the local emulator)")
+        return value
+
+    @model_validator(mode="after")
+    def _long_connection_has_its_bot(self) -> Settings:
+        if self.LVZHI_CHANNEL != "longconn":
+            return self
+        if not self.WECOM_BOT_ID.strip():
+            raise ValueError("WECOM_BOT_ID: 长连接模式需要智能机器人的 Bot ID")
+        problem = setting_weakness("WECOM_BOT_SECRET", self.WECOM_BOT_SECRET)
+        if problem:
+            raise ValueError(f"WECOM_BOT_SECRET: {problem}")
+        return self
 
     @property
     def timezone(self) -> ZoneInfo:

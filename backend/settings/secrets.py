@@ -31,11 +31,16 @@ class SecretRule:
     hint: str
 
 
+BOT_HINT = "企业微信管理后台 → 智能机器人 → API 模式 → 长连接，重新获取 Secret"
 SECRET_RULES = {
     "SECRET_KEY": SecretRule(32, 128, RANDOM_KEY_COMMAND),
     # WeCom allows 3–32 letters and digits; its random button gives 15 or more.
     "WECOM_TOKEN": SecretRule(12, 60, WECOM_HINT),
     "WECOM_AES_KEY": SecretRule(43, 128, WECOM_HINT),
+    # The intelligent bot's long-connection secret, shown once in its API settings.
+    "WECOM_BOT_SECRET": SecretRule(
+        16, 80, "在企业微信管理后台“智能机器人 → API 模式 → 长连接”重新获取 Secret"
+    ),
 }
 
 # Values ever shipped in .env.example, our test and benchmark fixtures, and the official samples

@@ -7,14 +7,21 @@ import json
 from flask import current_app, request
 
 from bot.emulator.errors import ApiError
+from bot.emulator.longconn import BotSocket
 from bot.emulator.state import EmulatorState
 
 EXTENSION = "wecom_emulator"
+BOT_SOCKET = "wecom_bot_socket"  # the long-connection server, when the emulator plays a bot
 
 
 def current_state() -> EmulatorState:
     """Return the state of the emulator serving this request."""
     return current_app.extensions[EXTENSION]
+
+
+def current_bot_socket() -> BotSocket | None:
+    """Return the long-connection server of this emulator, if it plays an intelligent bot."""
+    return current_app.extensions.get(BOT_SOCKET)
 
 
 def json_body() -> dict:

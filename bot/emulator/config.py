@@ -11,11 +11,14 @@ ADJUSTABLE = {
     "callback_url": (str, type(None)),
     "token_ttl": (int,),
     "member_limit_per_minute": (int,),
+    "member_limit_per_hour": (int,),
     "webhook_limit_per_minute": (int,),
     "callback_timeout": (int, float),
     "callback_retries": (int,),
     "verify_timeout": (int, float),
     "retry_on_http_error": (bool,),
+    "bot_reply_wait": (int, float),
+    "clock_frozen_at": (int, float, type(None)),
 }
 
 
@@ -30,7 +33,8 @@ class EmulatorConfig:
     aes_key: str
     callback_url: str | None = None
     token_ttl: int = 7200
-    member_limit_per_minute: int = 30
+    member_limit_per_minute: int = 30  # app messages to one member (wecom.md §9.2)
+    member_limit_per_hour: int = 1000
     webhook_limit_per_minute: int = 20
     callback_timeout: float = 5.0
     callback_retries: int = 3
@@ -40,6 +44,13 @@ class EmulatorConfig:
     video_max_bytes: int = 10 * MB
     verify_timeout: float = 1.0
     retry_on_http_error: bool = False
+    # The intelligent bot whose long connection the emulator serves ("" id: none).
+    bot_id: str = ""
+    bot_secret: str = ""
+    bot_reply_wait: float = 10.0  # seconds a member's message waits for the bot's first reply
+    # Unix time the per-member limits and the message log read as "now" (None: real time);
+    # tests freeze it to walk through minutes and hours in a moment.
+    clock_frozen_at: float | None = None
 
     def public(self) -> dict:
         """Describe the settings without the secret and the keys."""

@@ -10,7 +10,7 @@ from flask import Blueprint, jsonify, render_template, request, send_file
 
 from bot.emulator.api_media import send_media
 from bot.emulator.callbacks import verify_url
-from bot.emulator.calls import current_state
+from bot.emulator.calls import current_bot_socket, current_state
 from bot.emulator.config import ADJUSTABLE
 from bot.emulator.directory import Directory, DirectoryError
 from bot.emulator.members import MemberActionError, say, send_event
@@ -106,7 +106,51 @@ def expire_tokens():
 @control.post("/_emulator/say")
 def member_says():
     """Deliver a member's text message to the bot and report its passive reply."""
-    return jsonify(say(current_state(), _body()))
+    return jsonify(say(current_state(), _body(), current_bot_socket()))
+
+
+@control.route("/_emulator/bot", methods=["GET", "PUT"])
+def bot_connection():
+    """Read or change the long connection: the channel members use, slow acks, ignored pings."""
+    socket = current_bot_socket()
+    if socket is None:
+        raise ControlError("this emulator plays no intelligent bot (bot_id is empty)")
+    if request.method == "PUT":
+        body = _body()
+        if "channel" in body:
+            if body["channel"] not in ("callback", "longconn"):
+                raise ControlError("channel must be callback or longconn")
+            socket.channel = body["channel"]
+        if "ack_delay" in body:
+            delay = body["ack_delay"]
+            if (
+                isinstance(delay, bool)
+                or not isinstance(delay, int | float)
+                or not 0 <= delay <= 30
+            ):
+                raise ControlError("ack_delay must be 0 to 30 seconds")
+            socket.faults.ack_delay = float(delay)
+        if "ignore_pings" in body:
+            socket.faults.ignore_pings = bool(body["ignore_pings"])
+    return jsonify(socket.public())
+
+
+@control.get("/_emulator/bot/ca.pem")
+def bot_certificate():
+    """Hand out the certificate of the wss:// endpoint, for the bot to trust."""
+    socket = current_bot_socket()
+    if socket is None:
+        raise ControlError("this emulator plays no intelligent bot (bot_id is empty)")
+    return socket.certificate, 200, {"Content-Type": "application/x-pem-file"}
+
+
+@control.post("/_emulator/bot/drop")
+def bot_drop():
+    """Drop the bot's connection abruptly, as a network fault would."""
+    socket = current_bot_socket()
+    if socket is None:
+        raise ControlError("this emulator plays no intelligent bot (bot_id is empty)")
+    return jsonify({"dropped": socket.drop(), **socket.public()})
 
 
 @control.post("/_emulator/event")

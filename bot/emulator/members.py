@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.emulator.callbacks import deliver
+from bot.emulator.longconn import BotSocket
 from bot.emulator.state import EmulatorState
 from bot.emulator.wire import event_message, new_msg_id, selected_items, text_message
 
@@ -14,9 +15,27 @@ class MemberActionError(ValueError):
     """The control API was asked for an action that makes no sense."""
 
 
-def say(state: EmulatorState, body: dict) -> dict:
-    """Record a member's text message and deliver it to the bot as WeCom would."""
+def say(state: EmulatorState, body: dict, socket: BotSocket | None = None) -> dict:
+    """Record a member's text message and deliver it to the bot as WeCom would.
+
+    With the long connection on (`socket.channel`), the message goes as an
+    `aibot_msg_callback` frame and the bot's first reply frame is the answer.
+    """
     userid, text = _text(body, "userid"), _text(body, "text")
+    if socket is not None and socket.channel == "longconn":
+        state.record(direction="user", channel="bot", userid=userid, msgtype="text", content=text)
+        frame_body = socket.message_body(userid, text)
+        copies = max(1, int(state.fault("duplicate_callbacks")))  # WeCom redelivering it
+        wait = state.config.bot_reply_wait
+        results = [
+            socket.deliver("aibot_msg_callback", frame_body, wait=wait) for _ in range(copies)
+        ]
+        return {
+            "delivered": sum(r["delivered"] for r in results),
+            "attempts": copies,
+            "replies": [reply for r in results for reply in r["replies"]],
+            "errors": [error for r in results for error in r["errors"]],
+        }
     msg_id = new_msg_id()
     state.record(
         direction="user",

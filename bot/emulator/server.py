@@ -8,8 +8,9 @@ from flask import Flask
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from bot.emulator.app import API_PREFIX, create_emulator_app
-from bot.emulator.calls import EXTENSION
+from bot.emulator.calls import BOT_SOCKET, EXTENSION
 from bot.emulator.config import EmulatorConfig
+from bot.emulator.longconn import BotSocket
 from bot.emulator.state import EmulatorState
 from bot.redact import redact
 
@@ -43,8 +44,10 @@ class EmulatorServer:
         port: int = 0,
         *,
         log_requests: bool = False,
+        bot_port: int = 0,
     ) -> None:
         self.app: Flask = create_emulator_app(config)
+        self.bot_port = bot_port
         handler = _handler_class(self.state, log_requests)
         self._server = make_server(host, port, self.app, threaded=True, request_handler=handler)
         shown_host = "127.0.0.1" if host in ("", "0.0.0.0") else host  # noqa: S104
@@ -57,8 +60,14 @@ class EmulatorServer:
         """The emulator's in-memory state."""
         return self.app.extensions[EXTENSION]
 
+    @property
+    def bot_socket(self) -> BotSocket | None:
+        """The intelligent bot's long-connection server (None without a bot id)."""
+        return self.app.extensions.get(BOT_SOCKET)
+
     def start(self) -> EmulatorServer:
         """Serve in a daemon thread; return self."""
+        self._start_bot_socket()
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.05},
@@ -68,8 +77,16 @@ class EmulatorServer:
         self._thread.start()
         return self
 
+    def _start_bot_socket(self) -> None:
+        config = self.state.config
+        if config.bot_id and self.bot_socket is None:
+            socket = BotSocket(config.bot_id, config.bot_secret, self.state.record)
+            self.app.extensions[BOT_SOCKET] = socket.start(self.bot_port)
+
     def stop(self) -> None:
         """Stop serving and close the socket."""
+        if self.bot_socket is not None:
+            self.bot_socket.stop()
         self._server.shutdown()
         self._server.server_close()
         if self._thread is not None:
@@ -86,10 +103,15 @@ class EmulatorServer:
         self.stop()
 
 
-def run_emulator(config: EmulatorConfig, host: str = "127.0.0.1", port: int = 18080) -> None:
+def run_emulator(
+    config: EmulatorConfig, host: str = "127.0.0.1", port: int = 18080, bot_port: int = 18081
+) -> None:
     """Run the emulator until Ctrl-C (the `lvzhi emulator` command)."""
-    server = EmulatorServer(config, host, port, log_requests=True)
+    server = EmulatorServer(config, host, port, log_requests=True, bot_port=bot_port)
+    server._start_bot_socket()
     print(f" * 企业微信模拟器: {server.url}/  (API base {server.api_base})", flush=True)
+    if server.bot_socket is not None:
+        print(f" * 智能机器人长连接: {server.bot_socket.url}", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 import requests
 from flask import Flask
@@ -21,6 +23,7 @@ from backend.runtime import EXTENSION_KEY
 from backend.settings import Settings, load_settings
 from bot.client import WeComClient
 from bot.emulator import EmulatorServer
+from scheduled.longconn import BotThread
 from scheduled.work.runner import run_due_jobs
 
 TEST_WECOM = {
@@ -31,7 +34,10 @@ TEST_WECOM = {
     "WECOM_TOKEN": "zdx7g2yedkcuepT1C4MhGYd0a80icg1i",
     "WECOM_AES_KEY": "Z9ZwBLoonVHdlU3AoaBYho4rhul9EnmXO8Mo2cjJ0rA",
     "SECRET_KEY": "6COFohR1jzRvQxFZst7FvBkt_JLVYrsOHjpTRnYmlMQ2NAISaeZxCX9UCIijlBVd",
+    "WECOM_BOT_ID": "aibTestBot0001",
+    "WECOM_BOT_SECRET": "Qx7pL2vN9sK4mW8rT3yB6hJ1cF5dG0zA",
 }
+CHANNELS = ("callback", "longconn")
 
 
 class _LazyApp:
@@ -66,6 +72,28 @@ class Stack:
     client: WeComClient
     clock: Clock
     _servers: list = field(default_factory=list)
+    bot: BotThread | None = None
+
+    def use_channel(self, channel: str) -> None:
+        """Let members reach the bot by callback or by the long connection (started once)."""
+        if channel == "longconn" and self.bot is None:
+            self.bot = self.new_bot().start()
+        self.emulator_call("PUT", "/_emulator/bot", json={"channel": channel})
+        if channel == "longconn":
+            self.wait_for_bot()
+
+    def new_bot(self) -> BotThread:
+        """A long-connection process on this stack's runtime, quick to reconnect for tests."""
+        runtime = self.app.extensions[EXTENSION_KEY]
+        return BotThread(runtime, reconnect_ms=100, replaced_pause=0.5)
+
+    def wait_for_bot(self, timeout: float = 15.0) -> None:
+        """Wait until the bot's long connection is subscribed."""
+        deadline = time.monotonic() + timeout
+        while not self.emulator_call("GET", "/_emulator/bot").json()["connected"]:
+            if time.monotonic() > deadline:
+                raise TimeoutError("the bot did not connect to the emulator")
+            time.sleep(0.05)
 
     def deliver(self, now: datetime | None = None) -> DeliveryStats:
         """Run one outbox delivery pass (what the scheduler's worker does).
@@ -96,6 +124,8 @@ class Stack:
 
     def stop(self) -> None:
         """Shut the servers down."""
+        if self.bot is not None:
+            self.bot.stop()
         for server in self._servers:
             server.shutdown()
         self.emulator.stop()
@@ -114,7 +144,7 @@ def wipe_database(engine: Engine) -> None:
             connection.execute(table.delete())
 
 
-def start_stack(database_url: str) -> Stack:
+def start_stack(database_url: str, folder: Path) -> Stack:
     """Start the emulator and the web app on free loopback ports."""
     lazy = _LazyApp()
     web = make_server("127.0.0.1", 0, lazy, threaded=True)
@@ -122,7 +152,16 @@ def start_stack(database_url: str) -> Stack:
     base = load_settings(DATABASE_URL=database_url, PUBLIC_BASE_URL=web_url, **TEST_WECOM)
     emulator = EmulatorServer(emulator_config(base))
     emulator.start()
-    settings = base.model_copy(update={"WECOM_API_BASE": emulator.api_base})
+    assert emulator.bot_socket is not None  # TEST_WECOM names a bot
+    ca_file = folder / "emulator-ca.pem"
+    ca_file.write_bytes(emulator.bot_socket.certificate)
+    settings = base.model_copy(
+        update={
+            "WECOM_API_BASE": emulator.api_base,
+            "WECOM_BOT_WS_URL": emulator.bot_socket.url,
+            "WECOM_BOT_CA_FILE": str(ca_file),
+        }
+    )
     engine = make_engine(database_url)
     clock = Clock(zone=settings.timezone)
     lazy.app = create_app(settings, engine=engine, clock=clock)
