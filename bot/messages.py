@@ -95,6 +95,11 @@ class Inbound:
     def _msg_id(self) -> str:
         return text_of(self.raw, "MsgId")
 
+    @property
+    def in_group(self) -> bool:
+        """Tell whether the member wrote in a group chat (the intelligent bot, @-mentioned)."""
+        return text_of(self.raw, "ChatType") == "group"
+
     def _event_name(self) -> str:
         return self.EVENT or text_of(self.raw, "Event").lower()
 

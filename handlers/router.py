@@ -24,6 +24,7 @@ from bot.messages import (
 from bot.replies import Reply, TextReply
 from handlers import cards, forms, reminder_cards, texts
 from handlers.forms import texts as form_texts
+from handlers.group_chat import answer_in_group, writes_in_group
 from handlers.registry import ENTRY_WORDS, command_writes, help_text, run_command
 from handlers.turn import Turn
 
@@ -45,6 +46,8 @@ def needs_write(message: Inbound, form: FormState | None) -> bool:
         return True
     if isinstance(message, TextMessage):
         text = message.content.strip()
+        if message.in_group:
+            return writes_in_group(text)
         return forms.confirms(form, text) or command_writes(text)
     if isinstance(message, TemplateCardEvent):
         parsed = cards.read_button_key(message.event_key)
@@ -64,6 +67,8 @@ def answer(
         return []
     if staff is None:
         return [TextReply(texts.NOT_A_MEMBER)]
+    if isinstance(message, TextMessage) and message.in_group:
+        return answer_in_group(session, staff, message.content.strip(), now=now)
     turn = Turn(session, staff, now, form, message.dedupe_key)
     if isinstance(message, TextMessage):
         return answer_text(turn, message.content.strip())

@@ -84,3 +84,7 @@ WHO_MISSING_HEAD = "{day}尚未填报（{count}人，不含请假出差和领导
 WHO_MISSING_MORE = "等，另有{count}人"
 WHO_MISSING_HINT = "发送“谁没填 昨天”可查看前一天。"
 WHO_MISSING_OWN_DAYS = "{day}不是单位的工作日，以下只统计按本人工作日安排当天上班的同志。"
+GROUP_HELP = (
+    "在群里@我可以发送：本周汇总、本月报告（部门负责同志），谁管 关键词（查职责）。"
+    "填报、修改、请假请在和我的单聊里发送。"
+)

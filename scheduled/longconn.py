@@ -25,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from backend.chat.inbox import process_message
 from backend.common.metrics import instruments
 from backend.runtime import Runtime
-from bot.aibot_frames import chat_of, frame_to_inbound, is_disconnect, reply_body
+from bot.aibot_frames import frame_to_inbound, is_disconnect, reply_body
 from bot.messages import Inbound
 from bot.replies import Reply
 from scheduled import lease
@@ -97,9 +97,6 @@ class LongConnection:
             return
         message = frame_to_inbound(frame)
         if message is None:
-            return
-        if chat_of(frame)[0] == "group":
-            log.info("group message %s not answered yet", message.dedupe_key)
             return
         async with self._locks[message.user_id]:  # one member's messages in the order sent
             rendered = await asyncio.to_thread(self._answer, message)

@@ -62,3 +62,30 @@ def test_a_full_duty_entry_through_the_chat_page(sqlite_stack, page, artifacts):
     with Session(sqlite_stack.engine) as session:
         [entry] = session.exec(select(DutyEntry)).all()
     assert entry.hours == 2.5 and entry.description.startswith("检查辖区内食品经营户12家")
+
+
+def test_long_connection_chat_and_a_group_mention(sqlite_stack, page, artifacts):
+    sqlite_stack.use_channel("longconn")  # the bot process connects; members still use callbacks
+    sqlite_stack.use_channel("callback")
+    try:
+        page.goto(sqlite_stack.emulator.url + "/")
+        page.click('.staff-item[data-userid="alice"]')
+        page.locator("#channel").wait_for(state="visible", timeout=15_000)
+        page.select_option("#channel", "longconn")
+        page.locator("#chat-status").filter(has_text="长连接").wait_for(timeout=15_000)
+        page.fill("#chat-input", "帮助")
+        page.press("#chat-input", "Enter")
+        page.locator(".msg.bot").filter(has_text="履职助手可以为您做这些事").first.wait_for(
+            timeout=15_000
+        )
+        page.click(f'.group-item[data-target*="{WEBHOOK_KEY}"]')
+        page.fill("#group-input", "谁管 食品")
+        page.press("#group-input", "Enter")
+        answer = page.locator(".group-post").filter(has_text="与“食品”有关的职责")
+        answer.first.wait_for(timeout=15_000)
+        assert "智能机器人" in answer.first.inner_text()
+        asked = page.locator(".group-post").filter(has_text="李晓燕 @履职助手")
+        assert asked.count() == 1
+        page.screenshot(path=str(artifacts / "longconn-group.png"), full_page=True)
+    finally:
+        sqlite_stack.use_channel("callback")

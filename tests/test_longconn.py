@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+import requests
 from sqlmodel import Session, func, select
 
 from backend.models import DutyEntry
@@ -264,3 +265,36 @@ def test_two_bot_processes_only_one_acts(stack, tmp_path):
                 process.send_signal(signal.SIGTERM)
                 process.wait(timeout=15)
         stack.use_channel("longconn")  # the stack's own bot again, for the tests after this one
+
+
+def _group_messages(stack, chatid: str) -> list[dict]:
+    answer = stack.emulator_call("GET", "/_emulator/messages", params={"chatid": chatid})
+    return answer.json()["messages"]
+
+
+def test_a_group_mention_is_answered_in_the_group_and_leaves_the_form_alone(stack):
+    stack.clock.frozen = MONDAY
+    alice, dave = Member(stack.emulator.url, "alice"), Member(stack.emulator.url, "dave")
+    group = "wrMarketGroup01"
+    alice.says("填报")
+    who = alice.says_in_group(group, "谁管 食品")
+    assert len(who) == 1 and "与“食品”有关的职责" in who[0] and "县市场监督管理局" in who[0]
+    assert "填报、修改、请假请在和我的单聊里发送" in alice.says_in_group(group, "填报")[0]
+    assert "已" in dave.says_in_group(group, "本周汇总")[0]  # the head's request is queued
+    shown = _group_messages(stack, group)
+    assert [m["direction"] for m in shown] == ["user", "bot"] * 3
+    assert shown[0]["content"] == "谁管 食品" and shown[0]["sender"] == "alice"
+    assert "哪项职责" in alice.says("好")[0]  # the one-to-one form went on untouched
+
+
+def test_groups_hear_only_the_long_connection(stack):
+    stack.use_channel("callback")
+    try:
+        response = requests.post(
+            stack.emulator.url + "/_emulator/say",
+            json={"userid": "alice", "text": "谁管 食品", "chatid": "wrMarketGroup01"},
+            timeout=10,
+        )
+        assert response.status_code == 400
+    finally:
+        stack.use_channel("longconn")

@@ -7,6 +7,7 @@ from bot.emulator.longconn import BotSocket
 from bot.emulator.state import EmulatorState
 from bot.emulator.wire import event_message, new_msg_id, selected_items, text_message
 
+BOT_NAME = "履职助手"  # how members @-mention the bot in a group
 CARD_EVENTS = ("template_card_event", "template_card_menu_event")
 NO_KEY_EVENTS = ("subscribe", "unsubscribe")
 
@@ -22,9 +23,14 @@ def say(state: EmulatorState, body: dict, socket: BotSocket | None = None) -> di
     `aibot_msg_callback` frame and the bot's first reply frame is the answer.
     """
     userid, text = _text(body, "userid"), _text(body, "text")
+    chatid = body.get("chatid") or ""
+    if chatid and (socket is None or socket.channel != "longconn"):
+        raise MemberActionError("only the intelligent bot (long connection) is heard in groups")
     if socket is not None and socket.channel == "longconn":
-        state.record(direction="user", channel="bot", userid=userid, msgtype="text", content=text)
-        frame_body = socket.message_body(userid, text)
+        where = {"chatid": str(chatid), "sender": userid} if chatid else {"userid": userid}
+        state.record(direction="user", channel="bot", msgtype="text", content=text, **where)
+        mention = f"@{BOT_NAME} {text}" if chatid else text
+        frame_body = socket.message_body(userid, mention, str(chatid))
         copies = max(1, int(state.fault("duplicate_callbacks")))  # WeCom redelivering it
         wait = state.config.bot_reply_wait
         results = [

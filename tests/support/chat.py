@@ -20,6 +20,11 @@ class Member:
         result = self._post("/_emulator/say", {"userid": self.userid, "text": text})
         return self._collect(result)
 
+    def says_in_group(self, chatid: str, text: str) -> list[str]:
+        """@-mention the bot in a group chat (the long connection); return its replies there."""
+        body = {"userid": self.userid, "text": text, "chatid": chatid}
+        return [reply_text(reply) for reply in self._post("/_emulator/say", body)["replies"]]
+
     def sends_event(self, event: str, **fields) -> list[str]:
         """Send an event (enter_agent, click, template_card_event…)."""
         result = self._post("/_emulator/event", {"userid": self.userid, "event": event, **fields})

@@ -2,7 +2,7 @@
 // The emulator's chat page: pick a member, chat with the bot, watch group chats, flip faults.
 
 const ui = {
-  userid: null, group: null, directory: { departments: [], users: [], robots: [], appchats: [] },
+  userid: null, group: null, channel: null, directory: { departments: [], users: [], robots: [], appchats: [] },
   directoryKey: "", chatKey: "", groupKey: "", polling: false, ticks: 0,
   selections: new Map(),
 };
@@ -97,6 +97,7 @@ function pickStaff(user) {
   for (const id of ["chat-input", "send-button", "enter-agent"]) $(id).disabled = false;
   renderStaff();
   showPanel("chat-panel");
+  showGroupComposer();
   $("chat-input").focus();
   refreshChat();
 }
@@ -147,6 +148,8 @@ function messageBody(m, interactive) {
     case "text": return el("div", { class: "text", text: m.content });
     case "markdown": case "markdown_v2":
       return el("div", { class: "markdown", html: renderMarkdown(m.markdown || "") });
+    case "stream":  // the intelligent bot's reply: markdown, refreshed until finished
+      return el("div", { class: "markdown", html: renderMarkdown(m.content || "") });
     case "image": return imageBody(m.media);
     case "file": case "voice": case "video": return fileBody(m.media);
     case "textcard": return textcardBody(m.textcard || {});
@@ -305,7 +308,51 @@ function sendText() {
   deliver("/_emulator/say", { userid: ui.userid, text });
 }
 
+function sendInGroup() {
+  const input = $("group-input");
+  const text = input.value.trim();
+  if (!ui.userid || !ui.group || !text) return;
+  input.value = "";
+  api("/_emulator/say", { method: "POST", body: { userid: ui.userid, text, chatid: groupId(ui.group) } })
+    .then((result) => setStatus("fault-status", (result.errors || []).join("；")))
+    .catch((error) => setStatus("fault-status", "发送失败：" + error.message, true))
+    .finally(() => { ui.groupKey = ""; refreshGroup(); });
+}
+
+// ---------- channel (callback or long connection) ----------
+
+async function loadChannel() {
+  let bot = null;
+  try { bot = await api("/_emulator/bot"); } catch (error) { bot = null; }
+  const select = $("channel");
+  select.hidden = !bot;
+  ui.channel = bot ? bot.channel : null;
+  if (bot && select !== document.activeElement) select.value = bot.channel;
+  showGroupComposer();
+}
+
+async function changeChannel() {
+  try {
+    const bot = await api("/_emulator/bot", { method: "PUT", body: { channel: $("channel").value } });
+    ui.channel = bot.channel;
+    setStatus("chat-status", bot.channel === "longconn"
+      ? (bot.connected ? "成员消息改经智能机器人长连接投递" : "已切换到长连接，但机器人尚未连接（运行 lvzhi bot）")
+      : "成员消息改经自建应用回调投递");
+  } catch (error) {
+    setStatus("chat-status", "无法切换：" + error.message, true);
+  }
+  showGroupComposer();
+}
+
+function showGroupComposer() {
+  $("group-form").hidden = !(ui.channel === "longconn" && ui.group && ui.userid);
+}
+
 // ---------- group chats ----------
+
+function groupId(target) {
+  return target.slice(target.indexOf(":") + 1);
+}
 
 function renderGroups() {
   const entries = [
@@ -314,7 +361,7 @@ function renderGroups() {
   ];
   $("group-list").replaceChildren(...entries.map(([target, name, detail]) => el("button", {
     type: "button", class: "group-item" + (target === ui.group ? " active" : ""), "data-target": target,
-    onclick: () => { ui.group = target; ui.groupKey = ""; $("group-title").textContent = name; renderGroups(); refreshGroup(); },
+    onclick: () => { ui.group = target; ui.groupKey = ""; $("group-title").textContent = name; renderGroups(); showGroupComposer(); refreshGroup(); },
   }, [el("span", { class: "avatar", text: "群" }), el("span", { class: "who" }, [el("b", { text: name }), el("small", { text: detail })])])));
   if (!entries.length) $("group-list").append(el("p", { class: "empty", text: "还没有群聊或群机器人" }));
 }
@@ -325,16 +372,29 @@ async function refreshGroup() {
   const [kind, id] = [target.slice(0, target.indexOf(":")), target.slice(target.indexOf(":") + 1)];
   const query = (kind === "chat" ? "chatid=" : "robot=") + encodeURIComponent(id);
   const data = await api("/_emulator/messages?" + query);
+  if (kind === "robot") {  // what members and the intelligent bot say in that group, too
+    const heard = await api("/_emulator/messages?chatid=" + encodeURIComponent(id));
+    data.messages = [...data.messages, ...heard.messages].sort((a, b) => a.id - b.id);
+  }
   const key = target + ":" + data.revision;
   if (key === ui.groupKey || target !== ui.group) return;
   ui.groupKey = key;
   const log = $("group-log");
   log.replaceChildren(...data.messages.map((m) => el("div", { class: "group-post", "data-id": m.id }, [
-    el("div", { class: "meta", text: timeText(m.time) + (m.channel === "webhook" ? " · 群机器人" : " · 应用") }),
+    el("div", { class: "meta", text: timeText(m.time) + postSource(m) }),
     messageBody(m, false),
   ])));
   if (!data.messages.length) log.append(el("p", { class: "empty", text: "暂无消息" }));
   log.scrollTop = log.scrollHeight;
+}
+
+function postSource(m) {
+  if (m.direction === "user") {
+    const user = ui.directory.users.find((u) => u.userid === m.sender);
+    return " · " + (user ? user.name : m.sender) + " @履职助手";
+  }
+  if (m.channel === "bot") return " · 智能机器人";
+  return m.channel === "webhook" ? " · 群机器人" : " · 应用";
 }
 
 // ---------- faults ----------
@@ -380,7 +440,7 @@ async function tick() {
   if (ui.polling) return;
   ui.polling = true;
   try {
-    if (ui.ticks % 5 === 0) await Promise.all([loadDirectory(), loadFaults()]);
+    if (ui.ticks % 5 === 0) await Promise.all([loadDirectory(), loadFaults(), loadChannel()]);
     await Promise.all([refreshChat(), refreshGroup()]);
   } catch (error) {
     setStatus("fault-status", "无法连接模拟器：" + error.message, true);
@@ -395,6 +455,11 @@ function wire() {
   $("chat-form").addEventListener("submit", (e) => { e.preventDefault(); sendText(); });
   $("chat-input").addEventListener("keydown", (e) => {
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); sendText(); }
+  });
+  $("channel").addEventListener("change", changeChannel);
+  $("group-form").addEventListener("submit", (e) => { e.preventDefault(); sendInGroup(); });
+  $("group-input").addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); sendInGroup(); }
   });
   $("enter-agent").addEventListener("click", () => deliver("/_emulator/event", { userid: ui.userid, event: "enter_agent" }));
   for (const input of document.querySelectorAll("[data-fault]")) input.addEventListener("change", () => changeFault(input));
