@@ -24,6 +24,7 @@ STAFF_STAGES = ("1", "2", "3")
 # Minutes after the configured time a round fires: fixed per stage, so stable across restarts.
 SPREAD_MINUTES = {"1": 1, "2": 2, "3": 3, "notice": 4}
 AVOIDED_MINUTES = (0, 30)
+SEND_SPREAD_SECONDS = 120  # a round's messages reach WeCom over up to two minutes, not at once
 
 
 @dataclass(frozen=True, order=True)

@@ -28,7 +28,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from backend.db import reading, writing
-from backend.outbox.service import OutgoingContent, enqueue_to_users
+from backend.outbox.service import OutgoingContent, database_time, enqueue_to_users
 from backend.runtime import Runtime
 from backend.schedule import reminders as queries
 from backend.schedule.calendar import load_calendar
@@ -39,12 +39,14 @@ from backend.settings import Settings
 from scheduled import reminder_texts as texts
 from scheduled.job import Job
 from scheduled.reminder_rounds import (
+    SEND_SPREAD_SECONDS,
     STAFF_STAGES,
     STAGES,
     Due,
     due_stages,
     fire_time,
     run_key,
+    send_spread_seconds,
     stage_moments,
 )
 
@@ -116,7 +118,12 @@ def remind_reviewers(session: Session, work: Round) -> str:
 
 
 def _enqueue(session: Session, work_key: str, user_ids: list[str], content) -> None:
-    enqueue_to_users(session, user_ids=user_ids, content=content, dedupe_key=work_key)
+    # Spread from the moment the rows are queued (the database's clock, which due times use),
+    # never into the next :00 or :30.
+    spread = send_spread_seconds(database_time(session), SEND_SPREAD_SECONDS)
+    enqueue_to_users(
+        session, user_ids=user_ids, content=content, dedupe_key=work_key, spread_seconds=spread
+    )
 
 
 def _send(session: Session, key: str, people: list[Missing], content: OutgoingContent) -> str:

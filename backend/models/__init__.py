@@ -34,6 +34,7 @@ from backend.models.org import (
     Staff,
     StaffingType,
 )
+from backend.models.outbox_limits import OutboxMemberSend
 from backend.models.review import ApiToken, MonthClosure, MonthReopening, ReviewCursor
 from backend.models.schedule import (
     Absence,
@@ -92,6 +93,7 @@ __all__ = [
     "Notice",
     "NoticeGroupPost",
     "NoticeRecipient",
+    "OutboxMemberSend",
     "OutboxMessage",
     "OutboxStatus",
     "ProcessedMessage",

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from backend.common.metrics import instruments
 from backend.db import reading, writing
 from backend.models import OutboxMessage
+from backend.outbox import limits
 from backend.outbox import service as outbox
 from backend.outbox.access_token import DatabaseTokenStore
 from backend.outbox.service import OutgoingContent
@@ -41,6 +42,7 @@ class DeliveryStats:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    postponed: int = 0  # rows whose every recipient was at WeCom's per-member limit
 
 
 def build_client(settings: Settings, engine: Engine) -> WeComClient:
@@ -76,11 +78,15 @@ def deliver_due(
 ) -> DeliveryStats:
     """Send every due outbox row once; failures wait for their next attempt.
 
-    Each row is claimed in one short write, sent to WeCom outside any transaction, and its
-    outcome recorded in another short write. `now` replaces the database's clock (testing aid).
+    Each row is claimed in one short write, an app row's recipients booked against WeCom's
+    per-member limits in another (`limits.book`), the row sent to WeCom outside any
+    transaction, and its outcome recorded in a last short write. `now` replaces the
+    database's clock (testing aid).
     """
     with writing(engine) as session:
         row_ids = outbox.claim_due(session, now=now, limit=limit)
+        if row_ids:
+            limits.forget_old_sends(session, now=now)
     stats = DeliveryStats()
     for row_id in row_ids:
         _deliver_one(engine, client, row_id, stats, now)
@@ -90,8 +96,10 @@ def deliver_due(
 def _deliver_one(
     engine: Engine, client: WeComClient, row_id: int, stats: DeliveryStats, now: datetime | None
 ) -> None:
-    with reading(engine) as session:
-        row = session.get_one(OutboxMessage, row_id)
+    row = _ready_row(engine, row_id, now)
+    if row is None:
+        stats.postponed += 1
+        return
     try:
         result = send_row(client, row)
     except WeComError as exc:
@@ -106,6 +114,16 @@ def _deliver_one(
         outbox.mark_sent(session, row_id=row_id, result=result, now=now)
     instruments().delivered.labels(row.channel).inc()
     stats.sent += 1
+
+
+def _ready_row(engine: Engine, row_id: int, now: datetime | None) -> OutboxMessage | None:
+    """Load a claimed row; an app row is narrowed to the recipients booked now (None: none)."""
+    with reading(engine) as session:
+        row = session.get_one(OutboxMessage, row_id)
+    if row.channel != "app":
+        return row
+    with writing(engine) as session:
+        return row if limits.book(session, row=row, now=now) else None
 
 
 def _count_failure(channel: str, errcode: str, retryable: bool) -> None:

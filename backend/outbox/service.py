@@ -35,6 +35,7 @@ MAX_ATTEMPTS = 15
 LEASE = timedelta(minutes=2)
 CHANNELS = ("app", "appchat", "webhook")
 PURGE_BATCH = 500  # rows per purge transaction: a few ms of the write lock each
+SPREAD_STEP, SPREAD_MIN_BATCH = 10, 50  # a spread round: a call every 10 s at most, 50 each
 
 
 @dataclass(frozen=True)
@@ -53,15 +54,30 @@ def enqueue_to_users(
     user_ids: Sequence[str],
     content: OutgoingContent,
     dedupe_key: str | None = None,
+    spread_seconds: int = 0,
 ) -> list[OutboxMessage]:
-    """Queue an app message for users, one row per 1,000 recipients."""
+    """Queue an app message for users, one row per 1,000 recipients, in their order.
+
+    With `spread_seconds`, the recipients go in smaller batches due evenly over that many
+    seconds from now (a batch every SPREAD_STEP seconds at most, SPREAD_MIN_BATCH members at
+    least), so a round to many members does not reach WeCom in one burst.
+    """
     unique_ids = list(dict.fromkeys(user_ids))
+    size = _batch_size(len(unique_ids), spread_seconds)
+    batches = [unique_ids[i : i + size] for i in range(0, len(unique_ids), size)]
     rows = []
-    for index in range(0, len(unique_ids), MAX_RECIPIENTS_PER_CALL):
-        batch = unique_ids[index : index + MAX_RECIPIENTS_PER_CALL]
-        key = None if dedupe_key is None else f"{dedupe_key}#{index // MAX_RECIPIENTS_PER_CALL}"
-        rows.append(_enqueue(session, "app", {"users": batch}, content, key))
+    for index, batch in enumerate(batches):
+        key = None if dedupe_key is None else f"{dedupe_key}#{index}"
+        delay = spread_seconds * index / len(batches)
+        rows.append(_enqueue(session, "app", {"users": batch}, content, key, delay))
     return rows
+
+
+def _batch_size(recipients: int, spread_seconds: int) -> int:
+    """Return how many recipients one row carries: all in as few calls, or spread in batches."""
+    steps = max(1, spread_seconds // SPREAD_STEP)
+    wanted = max(SPREAD_MIN_BATCH, -(-recipients // steps)) if spread_seconds > 0 else recipients
+    return max(1, min(MAX_RECIPIENTS_PER_CALL, wanted))
 
 
 def queue_reply(session: Session, *, user_id: str, content: OutgoingContent) -> None:
@@ -98,7 +114,12 @@ def enqueue_to_group(
 
 
 def _enqueue(
-    session: Session, channel: str, target: dict, content: OutgoingContent, key: str | None
+    session: Session,
+    channel: str,
+    target: dict,
+    content: OutgoingContent,
+    key: str | None,
+    delay: float = 0,
 ) -> OutboxMessage:
     if key is not None:
         existing = session.exec(
@@ -114,12 +135,17 @@ def _enqueue(
         blob=content.data,
         filename=content.filename,
         dedupe_key=key,
-        next_attempt_at=_stored(db_now()),
+        next_attempt_at=_stored(db_now(delay)),
     )
     session.add(row)
     session.flush()
     instruments().queued.labels(channel).inc()
     return row
+
+
+def database_time(session: Session) -> datetime:
+    """Return the database's clock now (what due times and claims are compared with)."""
+    return session.exec(select(db_now())).one()
 
 
 def claim_due(session: Session, *, now: datetime | None = None, limit: int = 50) -> list[int]:

@@ -6,7 +6,6 @@ import copy
 import json
 import re
 import secrets
-import time
 
 from flask import Blueprint, request
 
@@ -69,7 +68,8 @@ def _not_duplicates(state: EmulatorState, body: dict, users: list[str]) -> list[
         return users
     msgtype = str(body.get("msgtype"))
     content = json.dumps([msgtype, body.get(msgtype)], sort_keys=True, ensure_ascii=False)
-    return [u for u in users if state.first_within(f"{u}\n{content}", interval, time.time())]
+    now = state.now()
+    return [u for u in users if state.first_within(f"{u}\n{content}", interval, now)]
 
 
 def _split(body: dict, name: str, limit: int, errcode: int) -> list[str]:
@@ -112,20 +112,35 @@ def _invalid(users: list[str], parties: list[str], tags: list[str]) -> dict:
 
 
 def _deliver(state: EmulatorState, userid: str, payload: dict, msgid: str) -> dict:
-    """Record the message for one member, dropped when over the per-member minute limit."""
-    now = time.time()
+    """Record the message for one member, dropped when over a per-member limit.
+
+    Like WeCom (90236: "超过部分会被丢弃不下发"), the call still answers errcode 0 and does not
+    list the member in invaliduser; the record says which limit dropped it, so a test can tell.
+    """
     with state.lock:
-        dropped = state.member_window.count(userid, now) >= state.config.member_limit_per_minute
-        if not dropped:
+        now = state.now()
+        reason = _over_limit(state, userid, now)
+        if reason is None:
             state.member_window.add(userid, now)
+            state.member_hour_window.add(userid, now)
         return state.record(
             direction="bot",
             channel="app",
             userid=userid,
             msgid=msgid,
             **copy.deepcopy(payload),
-            dropped=dropped,
+            dropped=reason is not None,
+            dropped_reason=reason,
         )
+
+
+def _over_limit(state: EmulatorState, userid: str, now: float) -> str | None:
+    """Return which per-member limit a message to `userid` now would exceed, if any."""
+    if state.member_window.count(userid, now) >= state.config.member_limit_per_minute:
+        return "minute"
+    if state.member_hour_window.count(userid, now) >= state.config.member_limit_per_hour:
+        return "hour"
+    return None
 
 
 @messages.post("/message/update_template_card")

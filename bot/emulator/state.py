@@ -79,15 +79,16 @@ class ResponseCode:
 
 
 class SlidingWindow:
-    """Count events per key over the last minute."""
+    """Count events per key over the last `span` seconds (a minute unless told)."""
 
-    def __init__(self) -> None:
+    def __init__(self, span: float = 60) -> None:
+        self.span = span
         self._events: dict[str, deque[float]] = defaultdict(deque)
 
     def count(self, key: str, now: float) -> int:
-        """Return how many events the key had in the minute before now."""
+        """Return how many events the key had in the span before now."""
         events = self._events[key]
-        while events and events[0] <= now - 60:
+        while events and events[0] <= now - self.span:
             events.popleft()
         return len(events)
 
@@ -114,10 +115,16 @@ class EmulatorState:
         self.response_codes: dict[str, ResponseCode] = {}
         self.oauth_codes: dict[str, tuple[str, float]] = {}
         self.member_window = SlidingWindow()
+        self.member_hour_window = SlidingWindow(3600)
         self.robot_window = SlidingWindow()
         self.sent_contents: dict[str, float] = {}  # duplicate check: content key -> expiry
         self.approvals: dict[str, dict] = {}  # the 审批 app: sp_no -> getapprovaldetail "info"
         self._last_id = 0
+
+    def now(self) -> float:
+        """Return the emulator's clock: the frozen moment a test set, else real time."""
+        frozen = self.config.clock_frozen_at
+        return time.time() if frozen is None else float(frozen)
 
     def fault(self, name: str) -> Any:
         """Read one fault switch."""
@@ -131,7 +138,7 @@ class EmulatorState:
             self.revision += 1
             message: dict[str, Any] = {
                 "id": self._last_id,
-                "time": time.time(),
+                "time": self.now(),
                 "dropped": False,
                 **fields,
             }
@@ -158,16 +165,18 @@ class EmulatorState:
             self.calls.append(entry)
 
     def reset(self) -> None:
-        """Forget messages, calls, faults and rate counters; keep the directory."""
+        """Forget messages, calls, faults, rate counters and a frozen clock; keep the directory."""
         with self.lock:
             self.messages.clear()
             self._by_id.clear()
             self.calls.clear()
             self.faults = dict(DEFAULT_FAULTS)
             self.member_window = SlidingWindow()
+            self.member_hour_window = SlidingWindow(3600)
             self.robot_window = SlidingWindow()
             self.sent_contents.clear()
             self.approvals.clear()
+            self.config.clock_frozen_at = None
             self.revision += 1
 
     def first_within(self, key: str, interval: float, now: float) -> bool:
