@@ -9,8 +9,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BENCHMARKS = [
     "callback.py",
+    "longconn.py",
     "review.py",
     "reminders.py",
+    "outbox_limits.py",
     "analytics.py",
     "reports.py",
     "weekly_image.py",
