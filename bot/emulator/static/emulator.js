@@ -131,7 +131,7 @@ function chatMessage(m) {
 }
 
 function channelNote(m) {
-  if (m.dropped) return " · 超过每分钟上限，企业微信已丢弃";
+  if (m.dropped) return m.dropped_reason === "hour" ? " · 超过每小时上限，企业微信已丢弃" : " · 超过每分钟上限，企业微信已丢弃";
   if (m.truncated) return " · 超长已截断";
   return m.channel === "passive" ? " · 被动回复" : "";
 }
