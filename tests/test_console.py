@@ -332,3 +332,33 @@ def test_an_account_linked_to_a_member_never_reviews_their_own_entries(stack, co
         f"/console/review/{county['entries']['bob']}/approve", data={"csrf_token": bob_token}
     )
     assert own.status_code == 403
+
+
+def test_settings_show_how_each_groups_last_post_went(stack, county):
+    from backend.db import writing
+    from backend.outbox import service as outbox
+    from backend.outbox.service import OutgoingContent
+    from tests.support.org import APPCHAT_ID, WEBHOOK_KEY
+
+    client, _ = client_for(stack, "admin")
+    page = client.get("/console/settings").get_data(as_text=True)
+    assert page.count("还没有发过") == 2 and "使用上级部门的群" in page
+    with writing(stack.engine) as session:
+        for channel, target in (("webhook", WEBHOOK_KEY), ("appchat", APPCHAT_ID)):
+            content = OutgoingContent("markdown", {"content": "本周履职概况"})
+            outbox.enqueue_to_group(session, channel=channel, target=target, content=content)
+    stack.emulator_call("PUT", "/_emulator/faults", json={"not_visible_to_root": True})
+    try:
+        stack.deliver()
+    finally:
+        stack.emulator_call("PUT", "/_emulator/faults", json={"not_visible_to_root": False})
+    cells = re.findall(
+        r'<td class="last-post">(.*?)</td>',
+        client.get("/console/settings").get_data(as_text=True),
+        re.S,
+    )
+    market, civil = cells[0], cells[1]
+    assert "群机器人 · 已送达" in market
+    assert (
+        "应用群聊 ·" in civil and ("发送失败" in civil or "等待发送" in civil) and "60011" in civil
+    )

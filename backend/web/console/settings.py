@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from backend.db import writing
 from backend.org.queries import departments_by_id, find_department
 from backend.org.service import set_chat_target
+from backend.outbox.queries import last_group_posts
 from backend.reports.analytics.config import load_scoring, save_scoring
 from backend.reports.analytics.scoring import METRICS, RatingThresholds, Scoring
 from backend.reports.analytics.texts import METRIC_TEXTS
@@ -20,6 +21,7 @@ from backend.web.console.nav import registered
 from backend.web.session import request_session
 
 TARGET_KINDS = {"": "无（使用上级部门的群）", "appchat": "应用群聊", "webhook": "群机器人"}
+POST_STATES = {"sent": "已送达", "pending": "等待发送", "sending": "发送中", "failed": "发送失败"}
 ELSEWHERE = [
     ("/console/schedule/reminders", "提醒时间"),
     ("/console/schedule/calendar", "节假日与调休"),
@@ -39,6 +41,11 @@ def _settings_page(failed: WebForm | None = None, status: int = 200):
     db = request_session()
     scoring = load_scoring(db)
     departments = departments_by_id(db)
+    groups = [
+        (str(d.chat_target_kind), d.chat_target)
+        for d in departments
+        if d.chat_target_kind and d.chat_target
+    ]
     metrics = [(key, *METRIC_TEXTS.get(key, (key, ""))) for key in METRICS]
     elsewhere = [(path, label) for path, label in ELSEWHERE if registered(path)]
     return render_template(
@@ -47,6 +54,8 @@ def _settings_page(failed: WebForm | None = None, status: int = 200):
         metrics=metrics,
         departments=departments,
         target_kinds=TARGET_KINDS,
+        last_posts=last_group_posts(db, groups),
+        post_states=POST_STATES,
         elsewhere=elsewhere,
         failed=failed,
     ), status
