@@ -17,8 +17,10 @@ $(STAMP): pyproject.toml
 system-deps:
 	bash scripts/system-deps.sh
 
+# `make demo CHANNEL=longconn`: members reach the bot through the intelligent bot's long connection.
+CHANNEL ?= callback
 demo: install
-	$(BIN)/lvzhi demo
+	$(BIN)/lvzhi demo --channel $(CHANNEL)
 
 lint: install
 	$(BIN)/ruff check .

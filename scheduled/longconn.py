@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 LEASE = "longconn"
 REPLACED_PAUSE = 60.0  # seconds a replaced process waits before it may connect again
+CLOSE_WAIT_STEPS = 100  # × 50 ms: how long closing waits for WeCom's side of the handshake
 
 
 class _SdkLog:
@@ -78,17 +79,26 @@ class LongConnection:
         )
         self.client.on("message", self._on_frame)
         self.client.on("event", self._on_frame)
+        # pyee raises an "error" nobody listens to, which would end the SDK's reconnecting.
+        self.client.on("error", self._on_error)
         self._task: asyncio.Task | None = None
 
     def open(self) -> None:
         """Start connecting (the SDK keeps reconnecting until `close`)."""
         self._task = asyncio.ensure_future(self.client.connect())
 
-    def close(self) -> None:
-        """Close the connection and stop reconnecting."""
-        self.client.disconnect()
+    async def close(self) -> None:
+        """Close the connection, stop reconnecting, and wait (briefly) until it is closed."""
+        self.client.disconnect()  # schedules the close handshake on this loop
         if self._task is not None and not self._task.done():
             self._task.cancel()
+        for _ in range(CLOSE_WAIT_STEPS):
+            if not self.client.is_connected:
+                return
+            await asyncio.sleep(0.05)
+
+    def _on_error(self, error: Exception) -> None:
+        log.warning("long connection: %s (the SDK reconnects)", error)
 
     async def _on_frame(self, frame: dict[str, Any]) -> None:
         if is_disconnect(frame):
@@ -147,7 +157,7 @@ async def hold_and_serve(
     try:
         while not stop.is_set():
             if connection is not None and connection.replaced.is_set():
-                connection.close()  # someone else dialled in with our bot's secret: step back
+                await connection.close()  # someone else dialled in with our bot's secret: step back
                 connection = None
                 await asyncio.to_thread(lease.release, engine, holder=holder, name=LEASE)
                 await _wait(stop, replaced_pause)
@@ -158,13 +168,13 @@ async def hold_and_serve(
                 connection.open()
                 log.info("holding the long connection as %s", holder)
             elif not held and connection is not None:
-                connection.close()
+                await connection.close()
                 connection = None
                 log.warning("lease lost: long connection closed")
             await _wait(stop, seconds / 3, connection.replaced if connection else None)
     finally:
         if connection is not None:
-            connection.close()
+            await connection.close()
         with contextlib.suppress(SQLAlchemyError):  # the lease runs out by itself anyway
             await asyncio.to_thread(lease.release, engine, holder=holder, name=LEASE)
 

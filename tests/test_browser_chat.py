@@ -65,9 +65,9 @@ def test_a_full_duty_entry_through_the_chat_page(sqlite_stack, page, artifacts):
 
 
 def test_long_connection_chat_and_a_group_mention(sqlite_stack, page, artifacts):
-    sqlite_stack.use_channel("longconn")  # the bot process connects; members still use callbacks
-    sqlite_stack.use_channel("callback")
     try:
+        sqlite_stack.use_channel("longconn")  # the bot connects; the page chooses the channel
+        sqlite_stack.use_channel("callback")
         page.goto(sqlite_stack.emulator.url + "/")
         page.click('.staff-item[data-userid="alice"]')
         page.locator("#channel").wait_for(state="visible", timeout=15_000)
@@ -89,3 +89,27 @@ def test_long_connection_chat_and_a_group_mention(sqlite_stack, page, artifacts)
         page.screenshot(path=str(artifacts / "longconn-group.png"), full_page=True)
     finally:
         sqlite_stack.use_channel("callback")
+
+
+def test_an_approved_leave_through_the_approvals_panel(sqlite_stack, page):
+    from datetime import date
+
+    from sqlmodel import Session, select
+
+    from backend.models import Absence
+
+    page.goto(sqlite_stack.emulator.url + "/")
+    page.click('.staff-item[data-userid="bob"]')
+    page.select_option("#approval-kind", "leave")
+    page.fill("#approval-start", "2026-11-24")
+    page.fill("#approval-end", "2026-11-25")
+    page.click("#approval-submit")
+    item = page.locator(".approval-item").filter(has_text="审批中")
+    item.first.wait_for(timeout=15_000)
+    assert "王建国 · 请假" in item.first.inner_text()
+    item.first.get_by_role("button", name="通过").click()
+    page.locator(".approval-item").filter(has_text="已通过").first.wait_for(timeout=15_000)
+    sqlite_stack.run_jobs()  # the scheduler's job reads the approval from WeCom's API
+    with Session(sqlite_stack.engine) as session:
+        [absence] = session.exec(select(Absence)).all()
+    assert (absence.start_date, absence.end_date) == (date(2026, 11, 24), date(2026, 11, 25))

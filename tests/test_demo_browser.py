@@ -49,7 +49,7 @@ class Demo:
         return match.group(0)
 
 
-def _environment(folder: Path, web_port: int, emulator_port: int) -> dict[str, str]:
+def _environment(folder: Path, web_port: int, emulator_port: int, bot_port: int) -> dict[str, str]:
     settings = {
         **TEST_WECOM,
         "DATABASE_URL": f"sqlite:///{folder / 'lvzhi.db'}",
@@ -59,24 +59,27 @@ def _environment(folder: Path, web_port: int, emulator_port: int) -> dict[str, s
         "LVZHI_BACKUP_DIR": str(folder / "backups"),
         "LVZHI_ADMIN_CHAT": "",
         "LVZHI_SCHEDULER_NOW": "",
+        "WECOM_BOT_WS_URL": f"wss://127.0.0.1:{bot_port}",
+        "WECOM_BOT_CA_FILE": str(folder / "emulator-ca.pem"),
         "PYTHONUNBUFFERED": "1",
     }
     return {**os.environ, **{key: str(value) for key, value in settings.items()}}
 
 
-def start_demo(folder: Path, name: str) -> Demo:
+def start_demo(folder: Path, name: str, channel: str = "callback") -> Demo:
     """Start `python -m backend.cli demo` (what `make demo` runs) and wait until it is ready."""
-    web_port, emulator_port = free_port(), free_port()
+    web_port, emulator_port, bot_port = free_port(), free_port(), free_port()
     log = folder / f"{name}.log"
-    command = [sys.executable, "-m", "backend.cli", "demo"]
+    command = [sys.executable, "-m", "backend.cli", "demo", "--channel", channel]
     ports = ["--web-port", str(web_port), "--emulator-port", str(emulator_port)]
+    ports += ["--bot-port", str(bot_port)]
     started = time.monotonic()
     with log.open("w") as out:
         process = subprocess.Popen(
             [*command, *ports],
             stdout=out,
             stderr=subprocess.STDOUT,
-            env=_environment(folder, web_port, emulator_port),
+            env=_environment(folder, web_port, emulator_port, bot_port),
         )
     while READY not in log.read_text():
         if process.poll() is not None or time.monotonic() - started > START_UP_LIMIT:
@@ -167,10 +170,18 @@ def test_the_demo_starts_with_every_group_chat_filled(tmp_path, page, artifacts)
     assert weekly_summaries(engine, now=now, settings=settings) == 0
     assert monthly_reports(engine, now=now, settings=settings) == 0
     engine.dispose()
-    # ...and neither does a restarted demo.
+    # ...and neither does a restarted demo, here in long-connection mode.
     rows = _outbox_rows(settings)
-    again = start_demo(tmp_path, "again")
-    stop_process(again.process, timeout=30)
+    again = start_demo(tmp_path, "again", channel="longconn")
+    try:
+        assert "成员消息经智能机器人长连接投递" in again.output
+        member = requests.get(again.emulator_url + "/_emulator/directory", timeout=10).json()
+        say = {"userid": member["users"][0]["userid"], "text": "帮助"}
+        answer = requests.post(again.emulator_url + "/_emulator/say", json=say, timeout=30).json()
+        assert answer["replies"][0]["channel"] == "bot"
+        assert "履职助手可以为您做这些事" in answer["replies"][0]["content"]
+    finally:
+        stop_process(again.process, timeout=30)
     assert "此前已发到各部门群，不再重发" in again.output
     assert "正在生成" not in again.output and _outbox_rows(settings) == rows
     print(f"restart: {again.seconds:.1f} s")

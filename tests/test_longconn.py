@@ -3,12 +3,14 @@ reconnection mid-form, one active process, a replaced connection, heartbeats, sl
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
@@ -20,7 +22,7 @@ from backend.models import DutyEntry
 from bot.aibot_frames import frame_to_inbound, reply_body
 from bot.replies import TextReply
 from scheduled import lease
-from scheduled.longconn import LEASE
+from scheduled.longconn import LEASE, BotThread
 from tests.support.chat import Member
 from tests.support.stack import TEST_WECOM
 
@@ -36,6 +38,12 @@ def _entries(stack) -> int:
 
 def _bot(stack) -> dict:
     return stack.emulator_call("GET", "/_emulator/bot").json()
+
+
+def _run(coroutine):
+    """Run a coroutine on a loop of its own (the browser tests keep one running in this thread)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result(timeout=30)
 
 
 def _wait(condition, what: str, timeout: float = 15.0) -> None:
@@ -98,7 +106,6 @@ def test_only_the_lease_holder_connects_and_a_second_takes_over(stack):
 
 
 def test_a_replaced_connection_steps_back(stack):
-    import asyncio
     import ssl
 
     import websockets
@@ -125,7 +132,7 @@ def test_a_replaced_connection_steps_back(stack):
             )
             return json.loads(await socket.recv())
 
-    ack = asyncio.run(intruder())
+    ack = _run(intruder())
     assert ack["errcode"] == 0 and ack["headers"]["req_id"] == "aibot_subscribe_1"
     assert _bot(stack)["subscriptions"] == count + 1
     time.sleep(0.2)  # the replaced bot pauses instead of taking the connection straight back
@@ -142,7 +149,6 @@ def test_slow_acks_still_deliver_the_reply(stack):
 
 
 def test_a_wrong_secret_is_refused():
-    import asyncio
 
     from bot.emulator.longconn import BotSocket
 
@@ -162,8 +168,8 @@ def test_a_wrong_secret_is_refused():
                 await client.send(json.dumps(frame))
                 return json.loads(await client.recv())
 
-        assert asyncio.run(subscribe("wrong"))["errcode"] != 0
-        assert asyncio.run(subscribe("right-secret"))["errcode"] == 0
+        assert _run(subscribe("wrong"))["errcode"] != 0
+        assert _run(subscribe("right-secret"))["errcode"] == 0
     finally:
         socket.stop()
 
@@ -298,3 +304,81 @@ def test_groups_hear_only_the_long_connection(stack):
         assert response.status_code == 400
     finally:
         stack.use_channel("longconn")
+
+
+def test_the_bot_keeps_dialling_until_wecom_answers(stack, tmp_path):
+    from backend.migrate import upgrade_database
+    from backend.runtime import build_runtime
+    from bot.emulator.longconn import BotSocket
+    from tests.support.processes import free_port
+
+    port = free_port()
+    ca_file = tmp_path / "late-ca.pem"
+    late = BotSocket(stack.settings.WECOM_BOT_ID, stack.settings.WECOM_BOT_SECRET, _keep)
+    ca_file.write_bytes(late.certificate)
+    settings = stack.settings.model_copy(
+        update={
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'late.db'}",
+            "WECOM_BOT_WS_URL": f"wss://127.0.0.1:{port}",
+            "WECOM_BOT_CA_FILE": str(ca_file),
+        }
+    )
+    runtime = build_runtime(settings)
+    upgrade_database(runtime.engine)
+    bot = BotThread(runtime, reconnect_ms=100).start()
+    try:
+        time.sleep(1.0)  # nothing listens yet: connection refused, again and again
+        late.start(port)
+        _wait(lambda: late.connected, "the bot connects once the server is there")
+    finally:
+        bot.stop()
+        late.stop()
+        runtime.engine.dispose()
+
+
+def _keep(**fields) -> dict:
+    return fields
+
+
+def test_pushes_reach_a_member_or_a_group_and_odd_frames_are_refused():
+    import ssl
+
+    import websockets
+
+    from bot.emulator.longconn import BotSocket
+
+    shown: list[dict] = []
+    socket = BotSocket(
+        "bot-b", "push-secret", lambda **fields: shown.append(fields) or fields,
+        is_member=lambda chatid: chatid == "alice",
+    ).start()  # fmt: skip
+
+    async def push() -> list[dict]:
+        context = ssl.create_default_context()
+        context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+        async with websockets.connect(socket.url, ssl=context) as client:
+            frames = [
+                {"cmd": "aibot_subscribe", "body": {"bot_id": "bot-b", "secret": "push-secret"}},
+                {"cmd": "aibot_send_msg", "body": {"chatid": "alice", "msgtype": "markdown",
+                                                   "markdown": {"content": "**提醒**"}}},
+                {"cmd": "aibot_send_msg", "body": {"chatid": "wrGroup", "msgtype": "markdown",
+                                                   "markdown": {"content": "周报"}}},
+                {"cmd": "aibot_send_msg", "body": {"msgtype": "markdown"}},
+                {"cmd": "aibot_respond_msg", "body": {"msgtype": "stream"}},
+                {"cmd": "no_such_command"},
+            ]  # fmt: skip
+            acks = []
+            for number, frame in enumerate(frames):
+                await client.send(json.dumps({**frame, "headers": {"req_id": f"r{number}"}}))
+                acks.append(json.loads(await client.recv()))
+            return acks
+
+    try:
+        acks = _run(push())
+    finally:
+        socket.stop()
+    assert [ack["errcode"] for ack in acks[:3]] == [0, 0, 0]
+    assert all(ack["errcode"] != 0 for ack in acks[3:])
+    assert [ack["headers"]["req_id"] for ack in acks] == [f"r{n}" for n in range(6)]
+    assert shown[0]["userid"] == "alice" and shown[0]["content"] == "**提醒**"
+    assert shown[1]["chatid"] == "wrGroup" and len(shown) == 2

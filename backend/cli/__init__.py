@@ -70,7 +70,8 @@ def emulator(host: str, port: int, bot_port: int, callback_url: str | None) -> N
     from bot.emulator import run_emulator
 
     settings = _settings()
-    run_emulator(emulator_config(settings, callback_url), host, port, bot_port)
+    config = emulator_config(settings, callback_url)
+    run_emulator(config, host, port, bot_port, settings.WECOM_BOT_CA_FILE)
 
 
 @main.group()
@@ -127,11 +128,20 @@ def api_token_create(userid: str, label: str) -> None:
 @main.command()
 @click.option("--web-port", default=8000, show_default=True, type=int)
 @click.option("--emulator-port", default=18080, show_default=True, type=int)
-def demo(web_port: int, emulator_port: int) -> None:
+@click.option("--bot-port", default=0, type=int, help="wss:// port [default: emulator port + 1]")
+@click.option(
+    "--channel",
+    type=click.Choice(["callback", "longconn"]),
+    default="callback",
+    show_default=True,
+    help="How members reach the bot: the app's callback or the intelligent bot's long connection.",
+)
+def demo(web_port: int, emulator_port: int, bot_port: int, channel: str) -> None:
     """Set up and run everything locally: database, demo county, web, scheduler, emulator."""
     from backend.cli.demo import run_demo
 
-    run_demo(web_port=web_port, emulator_port=emulator_port)
+    ports = {"web_port": web_port, "emulator_port": emulator_port}
+    run_demo(**ports, bot_port=bot_port or emulator_port + 1, channel=channel)
 
 
 from backend.cli.console import account as _account_commands  # noqa: E402

@@ -19,6 +19,7 @@ from backend.migrate import upgrade_database
 from backend.ops.processes import ChildExited, ChildGroup, Stopping, stop_on_signals
 from backend.runtime import build_runtime
 from backend.settings import PROJECT_ROOT, Settings, SettingsError, load_settings
+from backend.settings.environment import child_environment
 from backend.settings.secrets import (
     new_aes_key,
     new_secret_key,
@@ -32,6 +33,10 @@ if TYPE_CHECKING:
     from backend.demo.posts import Delivery, DuePosts
 
 ENV_FILE = PROJECT_ROOT / ".env"
+BOT_MISSING = (
+    "长连接演示需要 .env 里的 WECOM_BOT_ID 和 WECOM_BOT_SECRET（较早生成的演示配置没有）："
+    "删除 .env 后重新运行，或补上这两项与 WECOM_BOT_WS_URL、WECOM_BOT_CA_FILE"
+)
 POSTING_SECONDS = 180.0  # at most this long for rendering last week's and last month's reports
 DELIVERY_SECONDS = 60.0  # then at most this long for the scheduler to deliver them
 
@@ -50,7 +55,7 @@ def load_demo_county(settings: Settings, seed: int, weeks: int, staff: int, repl
     return summary
 
 
-def write_demo_env(path: Path, *, web_port: int, emulator_port: int) -> None:
+def write_demo_env(path: Path, *, web_port: int, emulator_port: int, bot_port: int = 0) -> None:
     """Write a `.env` (mode 0600) for a local demo against the emulator, with fresh secrets."""
     lines = [
         f"DATABASE_URL=sqlite:///{PROJECT_ROOT / 'var' / 'lvzhi.db'}",
@@ -63,16 +68,23 @@ def write_demo_env(path: Path, *, web_port: int, emulator_port: int) -> None:
         "LVZHI_TIMEZONE=Asia/Shanghai",
         f"SECRET_KEY={new_secret_key()}",
         f"PUBLIC_BASE_URL=http://127.0.0.1:{web_port}",
+        "WECOM_BOT_ID=aibdemo0000000001",
+        f"WECOM_BOT_SECRET={secrets.token_urlsafe(24)}",
+        f"WECOM_BOT_WS_URL=wss://127.0.0.1:{bot_port or emulator_port + 1}",
+        f"WECOM_BOT_CA_FILE={PROJECT_ROOT / 'var' / 'emulator-ca.pem'}",
     ]
     write_private_text(path, "\n".join(lines) + "\n")
 
 
-def run_demo(*, web_port: int, emulator_port: int) -> None:
+def run_demo(
+    *, web_port: int, emulator_port: int, bot_port: int = 0, channel: str = "callback"
+) -> None:
     """Prepare the demo and run web, scheduler and emulator until Ctrl-C or SIGTERM."""
     os.chdir(PROJECT_ROOT)
     with stop_on_signals(), ChildGroup() as children:
         try:
-            _prepare_and_run(children, web_port=web_port, emulator_port=emulator_port)
+            ports = {"web_port": web_port, "emulator_port": emulator_port}
+            _prepare_and_run(children, **ports, bot_port=bot_port, channel=channel)
         except Stopping as stop:
             click.echo(f"收到 {stop.signal_name}，正在停止演示的各个进程… (stopping the demo)")
         except ChildExited as exited:
@@ -81,8 +93,13 @@ def run_demo(*, web_port: int, emulator_port: int) -> None:
     click.echo("演示已停止 (the demo has stopped).")
 
 
-def _prepare_and_run(children: ChildGroup, *, web_port: int, emulator_port: int) -> None:
-    settings = _demo_settings(web_port=web_port, emulator_port=emulator_port)
+def _prepare_and_run(
+    children: ChildGroup, *, web_port: int, emulator_port: int, bot_port: int, channel: str
+) -> None:
+    bot_port = bot_port or emulator_port + 1
+    settings = _demo_settings(web_port=web_port, emulator_port=emulator_port, bot_port=bot_port)
+    if channel == "longconn" and not settings.WECOM_BOT_ID:
+        raise click.ClickException(BOT_MISSING)
     engine = build_runtime(settings).engine
     upgrade_database(engine)
     _seed_if_empty(engine)
@@ -91,10 +108,13 @@ def _prepare_and_run(children: ChildGroup, *, web_port: int, emulator_port: int)
     with writing(engine) as session:
         credentials = ensure_demo_admin(session)
     cli = [sys.executable, "-m", "backend.cli"]
-    children.start([*cli, "emulator", "--port", str(emulator_port)])
+    ports = ["--port", str(emulator_port), "--bot-port", str(bot_port)]
+    children.start([*cli, "emulator", *ports])
     children.start([*cli, "serve", "--port", str(web_port)])
     children.start([*cli, "scheduler"])
     _wait_until_up(f"http://127.0.0.1:{emulator_port}/_emulator/directory")
+    if channel == "longconn":
+        _start_long_connection(children, cli, f"http://127.0.0.1:{emulator_port}")
     _push_directory(engine, f"http://127.0.0.1:{emulator_port}")
     _fill_group_chats(engine, settings, children)  # renders while the web app boots
     _wait_until_up(f"http://127.0.0.1:{web_port}/api/v1/health")
@@ -103,14 +123,26 @@ def _prepare_and_run(children: ChildGroup, *, web_port: int, emulator_port: int)
     children.supervise()
 
 
-def _demo_settings(*, web_port: int, emulator_port: int) -> Settings:
+def _start_long_connection(children: ChildGroup, cli: list[str], emulator_url: str) -> None:
+    """Start `lvzhi bot` and let the emulator's members talk through it."""
+    children.start([*cli, "bot"], env=child_environment(LVZHI_CHANNEL="longconn"))
+    deadline = time.monotonic() + 30
+    while not requests.get(emulator_url + "/_emulator/bot", timeout=5).json()["connected"]:
+        if time.monotonic() > deadline:
+            raise click.ClickException("智能机器人长连接未能连上模拟器")
+        time.sleep(0.3)
+    requests.put(emulator_url + "/_emulator/bot", json={"channel": "longconn"}, timeout=5)
+    click.echo("成员消息经智能机器人长连接投递（群里@履职助手也会回答）。")
+
+
+def _demo_settings(*, web_port: int, emulator_port: int, bot_port: int) -> Settings:
     """Read the settings; when nothing configures the app yet, write a demo `.env` first."""
     try:
         return load_settings()
     except SettingsError:
         if ENV_FILE.exists():
             raise
-    write_demo_env(ENV_FILE, web_port=web_port, emulator_port=emulator_port)
+    write_demo_env(ENV_FILE, web_port=web_port, emulator_port=emulator_port, bot_port=bot_port)
     click.echo(f"已生成演示配置 {ENV_FILE}")
     return load_settings()
 

@@ -56,9 +56,9 @@ class ChildGroup:
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
-    def start(self, command: Sequence[str]) -> subprocess.Popen:
+    def start(self, command: Sequence[str], env: dict[str, str] | None = None) -> subprocess.Popen:
         """Start `command` in a new session, so that stopping it reaches its own children too."""
-        process = subprocess.Popen(list(command), start_new_session=True)  # noqa: S603
+        process = subprocess.Popen(list(command), start_new_session=True, env=env)  # noqa: S603
         self.processes.append(process)
         return process
 

@@ -56,9 +56,17 @@ Recorder = Callable[..., dict]
 class BotSocket:
     """The long-connection server, on its own asyncio loop in a daemon thread."""
 
-    def __init__(self, bot_id: str, secret: str, record: Recorder, host: str = "127.0.0.1") -> None:
+    def __init__(
+        self,
+        bot_id: str,
+        secret: str,
+        record: Recorder,
+        host: str = "127.0.0.1",
+        is_member: Callable[[str], bool] = lambda chatid: False,
+    ) -> None:
         self.bot_id, self.secret, self.host = bot_id, secret, host
         self.record = record  # EmulatorState.record: what members and groups see
+        self.is_member = is_member  # a push's chatid is a member's userid, else a group's id
         self.faults = BotFaults()
         self.channel = "callback"  # how members' messages reach the bot: callback or longconn
         self.url = ""
@@ -92,7 +100,9 @@ class BotSocket:
 
     async def _listen(self, port: int) -> None:
         tls = server_context(self.certificate, self._key)
-        self._server = await serve(self._session, self.host, port, ping_interval=None, ssl=tls)
+        self._server = await serve(
+            self._session, self.host, port, ping_interval=None, ssl=tls, close_timeout=1
+        )
         bound = next(iter(self._server.sockets)).getsockname()[1]
         self.url = f"wss://{self.host}:{bound}"
 
@@ -273,8 +283,8 @@ class BotSocket:
         body = frame.get("body")
         if not isinstance(body, dict) or not isinstance(body.get("chatid"), str):
             return INVALID_FRAME
-        chatid = body["chatid"]
-        where = {"chatid": chatid} if body.get("chattype") == "group" else {"userid": chatid}
+        chatid = body["chatid"]  # the SDK sends no chat type: a userid means a one-to-one chat
+        where = {"userid": chatid} if self.is_member(chatid) else {"chatid": chatid}
         self.record(direction="bot", channel="bot", pushed=True, **where, **_shown(body))
         return 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 from flask import Flask
 from werkzeug.serving import WSGIRequestHandler, make_server
@@ -80,7 +81,13 @@ class EmulatorServer:
     def _start_bot_socket(self) -> None:
         config = self.state.config
         if config.bot_id and self.bot_socket is None:
-            socket = BotSocket(config.bot_id, config.bot_secret, self.state.record)
+            state = self.state
+            socket = BotSocket(
+                config.bot_id,
+                config.bot_secret,
+                state.record,
+                is_member=lambda chatid: chatid in state.directory.users,
+            )
             self.app.extensions[BOT_SOCKET] = socket.start(self.bot_port)
 
     def stop(self) -> None:
@@ -104,13 +111,23 @@ class EmulatorServer:
 
 
 def run_emulator(
-    config: EmulatorConfig, host: str = "127.0.0.1", port: int = 18080, bot_port: int = 18081
+    config: EmulatorConfig,
+    host: str = "127.0.0.1",
+    port: int = 18080,
+    bot_port: int = 18081,
+    ca_file: str = "",
 ) -> None:
-    """Run the emulator until Ctrl-C (the `lvzhi emulator` command)."""
+    """Run the emulator until Ctrl-C (the `lvzhi emulator` command).
+
+    With a bot, its wss:// certificate is written to `ca_file` for `lvzhi bot` to trust.
+    """
     server = EmulatorServer(config, host, port, log_requests=True, bot_port=bot_port)
     server._start_bot_socket()
     print(f" * 企业微信模拟器: {server.url}/  (API base {server.api_base})", flush=True)
     if server.bot_socket is not None:
+        if ca_file:
+            Path(ca_file).parent.mkdir(parents=True, exist_ok=True)
+            Path(ca_file).write_bytes(server.bot_socket.certificate)
         print(f" * 智能机器人长连接: {server.bot_socket.url}", flush=True)
     try:
         server.serve_forever()

@@ -76,11 +76,11 @@ class Stack:
 
     def use_channel(self, channel: str) -> None:
         """Let members reach the bot by callback or by the long connection (started once)."""
-        if channel == "longconn" and self.bot is None:
-            self.bot = self.new_bot().start()
-        self.emulator_call("PUT", "/_emulator/bot", json={"channel": channel})
         if channel == "longconn":
-            self.wait_for_bot()
+            if self.bot is None:
+                self.bot = self.new_bot().start()
+            self.wait_for_bot()  # before members are switched over, so a failure leaves none
+        self.emulator_call("PUT", "/_emulator/bot", json={"channel": channel})
 
     def new_bot(self) -> BotThread:
         """A long-connection process on this stack's runtime, quick to reconnect for tests."""
@@ -153,7 +153,8 @@ def start_stack(database_url: str, folder: Path) -> Stack:
     emulator = EmulatorServer(emulator_config(base))
     emulator.start()
     assert emulator.bot_socket is not None  # TEST_WECOM names a bot
-    ca_file = folder / "emulator-ca.pem"
+    port = emulator.bot_socket.url.rsplit(":", 1)[1]
+    ca_file = folder / f"emulator-ca-{port}.pem"  # one per stack: each emulator has its own
     ca_file.write_bytes(emulator.bot_socket.certificate)
     settings = base.model_copy(
         update={

@@ -94,7 +94,7 @@ function pickStaff(user) {
   ui.userid = user.userid;
   ui.chatKey = "";
   $("chat-title").textContent = `${user.name}（${user.userid}）与应用的对话`;
-  for (const id of ["chat-input", "send-button", "enter-agent"]) $(id).disabled = false;
+  for (const id of ["chat-input", "send-button", "enter-agent", "approval-submit"]) $(id).disabled = false;
   renderStaff();
   showPanel("chat-panel");
   showGroupComposer();
@@ -397,6 +397,55 @@ function postSource(m) {
   return m.channel === "webhook" ? " · 群机器人" : " · 应用";
 }
 
+// ---------- approvals (the 审批 app) ----------
+
+const APPROVAL_STATES = { 1: "审批中", 2: "已通过", 3: "已驳回", 4: "已撤销", 6: "通过后撤销", 7: "已删除" };
+// What an approver or the member may do next, by state: [label, new status].
+const APPROVAL_ACTIONS = { 1: [["通过", 2], ["驳回", 3], ["撤销", 4]], 2: [["撤销", 6], ["删除", 7]] };
+
+async function refreshApprovals() {
+  const data = await api("/_emulator/approvals");
+  const list = $("approval-list");
+  list.replaceChildren(...data.approvals.slice().reverse().map(approvalItem));
+  if (!data.approvals.length) list.append(el("p", { class: "empty", text: "还没有审批申请" }));
+}
+
+function approvalItem(a) {
+  const user = ui.directory.users.find((u) => u.userid === a.applyer.userid);
+  const range = a.apply_data.contents[0].value;
+  const dates = (range.vacation ? range.vacation.attendance : range.attendance).date_range;
+  const day = (t) => new Date(t * 1000).toLocaleDateString("zh-CN");
+  const actions = (APPROVAL_ACTIONS[a.sp_status] || []).map(([label, status]) =>
+    el("button", { type: "button", onclick: () => decideApproval(a.sp_no, status) }, label));
+  return el("div", { class: "approval-item", "data-sp-no": a.sp_no }, [
+    el("div", { text: `${user ? user.name : a.applyer.userid} · ${a.sp_name} ${day(dates.new_begin)}–${day(dates.new_end)}` }),
+    el("small", { text: `${a.sp_no} · ${APPROVAL_STATES[a.sp_status] || a.sp_status}` }),
+    el("div", { class: "row" }, actions),
+  ]);
+}
+
+async function submitApproval() {
+  if (!ui.userid) return;
+  const body = { userid: ui.userid, kind: $("approval-kind").value, start: $("approval-start").value, end: $("approval-end").value };
+  try {
+    const result = await api("/_emulator/approvals", { method: "POST", body });
+    setStatus("approval-status", `已提交 ${result.sp_no}，已通知应用`);
+  } catch (error) {
+    setStatus("approval-status", "提交失败：" + error.message, true);
+  }
+  refreshApprovals();
+}
+
+async function decideApproval(spNo, status) {
+  try {
+    await api(`/_emulator/approvals/${spNo}`, { method: "POST", body: { status } });
+    setStatus("approval-status", `${spNo}：${APPROVAL_STATES[status]}，已通知应用`);
+  } catch (error) {
+    setStatus("approval-status", "操作失败：" + error.message, true);
+  }
+  refreshApprovals();
+}
+
 // ---------- faults ----------
 
 async function loadFaults() {
@@ -440,7 +489,7 @@ async function tick() {
   if (ui.polling) return;
   ui.polling = true;
   try {
-    if (ui.ticks % 5 === 0) await Promise.all([loadDirectory(), loadFaults(), loadChannel()]);
+    if (ui.ticks % 5 === 0) await Promise.all([loadDirectory(), loadFaults(), loadChannel(), refreshApprovals()]);
     await Promise.all([refreshChat(), refreshGroup()]);
   } catch (error) {
     setStatus("fault-status", "无法连接模拟器：" + error.message, true);
@@ -457,6 +506,7 @@ function wire() {
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); sendText(); }
   });
   $("channel").addEventListener("change", changeChannel);
+  $("approval-form").addEventListener("submit", (e) => { e.preventDefault(); submitApproval(); });
   $("group-form").addEventListener("submit", (e) => { e.preventDefault(); sendInGroup(); });
   $("group-input").addEventListener("keydown", (e) => {
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); sendInGroup(); }
