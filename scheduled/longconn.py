@@ -22,12 +22,12 @@ from aibot import WSClient, WSClientOptions
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from backend.chat.inbox import process_message
+from backend.chat.inbox import SORRY, process_message
 from backend.common.metrics import instruments
 from backend.runtime import Runtime
 from bot.aibot_frames import frame_to_inbound, is_disconnect, reply_body
 from bot.messages import Inbound
-from bot.replies import Reply
+from bot.replies import Reply, TextReply
 from scheduled import lease
 
 log = logging.getLogger(__name__)
@@ -123,10 +123,10 @@ class LongConnection:
             return process_message(
                 runtime.engine, message, runtime.dispatch, corp_id="", now=now, render=_render
             )
-        except Exception:
+        except Exception:  # not recorded, so WeCom's or the member's resend is answered afresh
             log.exception("long-connection message %s failed", message.dedupe_key)
             instruments().callback_failures.inc()
-            return ""
+            return _render(TextReply(SORRY), message, now)
 
 
 def _trust(ca_file: str) -> None:
