@@ -27,7 +27,8 @@ UNITS = ("day", "halfday", "hour")
 # sp_status → StatuChangeEvent: submitted, approved, rejected, revoked, revoked after approval
 CHANGE_EVENTS = {1: 1, 2: 2, 3: 3, 4: 6, 6: 8, 7: 6}
 STATUS_NAMES = {1: "审批中", 2: "已通过", 3: "已驳回", 4: "已撤销", 6: "通过后撤销", 7: "已删除"}
-_numbers = itertools.count(1)
+# Numbers go on from the time of day, so a restarted emulator does not hand out one again.
+_numbers = itertools.count(int(time.time()) % 86_400 * 10)
 
 
 class ApprovalError(ValueError):
@@ -145,7 +146,7 @@ def _new_info(state: EmulatorState, userid: str, kind: str, date_range: dict) ->
     )
     user = state.directory.users[userid]
     return {
-        "sp_no": f"{datetime.now(ZONE):%Y%m%d}{next(_numbers):04d}",
+        "sp_no": f"{datetime.now(ZONE):%Y%m%d}{next(_numbers):07d}",
         "sp_name": name,
         "sp_status": 1,
         "template_id": f"emulator-{kind}",
