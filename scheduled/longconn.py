@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from backend.chat.inbox import SORRY, process_message
 from backend.common.metrics import instruments
+from backend.models import BOT_LEASE
 from backend.runtime import Runtime
 from bot.aibot_frames import frame_to_inbound, is_disconnect, reply_body
 from bot.messages import Inbound
@@ -32,7 +33,7 @@ from scheduled import lease
 
 log = logging.getLogger(__name__)
 
-LEASE = "longconn"
+LEASE = BOT_LEASE
 REPLACED_PAUSE = 60.0  # seconds a replaced process waits before it may connect again
 CLOSE_WAIT_STEPS = 100  # × 50 ms: how long closing waits for WeCom's side of the handshake
 

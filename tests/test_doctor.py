@@ -314,3 +314,16 @@ def test_the_rate_limit_store_is_checked_without_showing_its_password(tmp_path):
     assert down.level == Level.FAIL and "频率限制不起作用" in down.detail
     assert "LVZHI_REDIS_URL" in down.fix
     assert "s3cret-pass" not in down.detail + down.fix
+
+
+def test_long_connection_mode_checks_that_a_bot_holds_the_connection(sqlite_stack):
+    assert by_label(diagnose(sqlite_stack.settings), "长连接机器人") == []  # callback mode
+    settings = sqlite_stack.settings.model_copy(update={"LVZHI_CHANNEL": "longconn"})
+    [missing] = by_label(diagnose(settings), "长连接机器人")
+    assert missing.level == Level.FAIL and "lvzhi bot" in missing.fix
+    try:
+        sqlite_stack.use_channel("longconn")  # a bot process takes the lease and connects
+        [running] = by_label(diagnose(settings), "长连接机器人")
+        assert running.level == Level.OK and "lvzhi bot 在运行" in running.detail
+    finally:
+        sqlite_stack.use_channel("callback")

@@ -10,6 +10,7 @@ from backend.models.common import saved_id, saved_ids, utcnow
 from backend.models.entries import DutyEntry, EntryStatus, TaskType
 from backend.models.grants import GrantStatus, RoleGrant
 from backend.models.infra import (
+    BOT_LEASE,
     SCHEDULER_LEASE,
     Conversation,
     JobRun,
@@ -64,6 +65,7 @@ from backend.models.surveys import (
 )
 
 __all__ = [
+    "BOT_LEASE",
     "SCHEDULER_LEASE",
     "Absence",
     "AbsenceKind",

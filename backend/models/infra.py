@@ -83,6 +83,7 @@ class JobRun(SQLModel, table=True):
 
 
 SCHEDULER_LEASE = "scheduler"  # the one lease row the scheduler processes compete for
+BOT_LEASE = "longconn"  # the lease the `lvzhi bot` processes compete for (one connection per bot)
 
 
 class SchedulerLease(SQLModel, table=True):

@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from backend.db import make_engine, reading
-from backend.models import Department
+from backend.models import BOT_LEASE, Department
 from backend.ops.backup import backup_folder, newest_backup
 from backend.ops.doctor_types import Finding, Level
 from backend.ops.doctor_wecom import (
@@ -29,7 +29,7 @@ from backend.ops.doctor_wecom import (
     url_verification,
     wecom_findings,
 )
-from backend.ops.readiness import Backlog, backlog_figures, readiness_checks
+from backend.ops.readiness import Backlog, backlog_figures, readiness_checks, scheduler_holder
 from backend.ops.setup_env import public_url_warning
 from backend.schedule.calendar import load_calendar
 from backend.settings import PROJECT_ROOT, REAL_WECOM_API, Settings, SettingsError, load_settings
@@ -202,9 +202,24 @@ def stored_findings(
     with reading(engine) as session:
         found = calendar_findings(session, today)
         targets = chat_targets(session, settings)
+        if settings.LVZHI_CHANNEL == "longconn":
+            found.append(long_connection_finding(session))
     if client is not None:
         found += target_findings(client, targets)
     return found
+
+
+def long_connection_finding(session: Session) -> Finding:
+    """Say whether a `lvzhi bot` process holds the intelligent bot's long connection now."""
+    holder = scheduler_holder(session, BOT_LEASE)
+    if holder is None:
+        return Finding(
+            "长连接机器人",
+            Level.FAIL,
+            "没有进程持有智能机器人长连接，成员发的消息没人接收",
+            "启动 lvzhi bot（或 systemctl start lvzhi-bot），并确认服务器能连到 WECOM_BOT_WS_URL",
+        )
+    return Finding("长连接机器人", Level.OK, f"lvzhi bot 在运行（{holder}）")
 
 
 def calendar_findings(session: Session, today: date) -> list[Finding]:

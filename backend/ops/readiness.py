@@ -67,11 +67,11 @@ def _schema(session: Session) -> Check:
     )
 
 
-def scheduler_holder(session: Session) -> str | None:
-    """Return who holds the scheduler lease now, on the database's clock (None: nobody)."""
+def scheduler_holder(session: Session, name: str = SCHEDULER_LEASE) -> str | None:
+    """Return who holds a lease now (the scheduler's unless named), on the database's clock."""
     return session.execute(
         select(col(SchedulerLease.holder)).where(
-            col(SchedulerLease.name) == SCHEDULER_LEASE, col(SchedulerLease.expires_at) > db_now()
+            col(SchedulerLease.name) == name, col(SchedulerLease.expires_at) > db_now()
         )
     ).scalar_one_or_none()
 
