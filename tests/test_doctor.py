@@ -323,7 +323,26 @@ def test_long_connection_mode_checks_that_a_bot_holds_the_connection(sqlite_stac
     assert missing.level == Level.FAIL and "lvzhi bot" in missing.fix
     try:
         sqlite_stack.use_channel("longconn")  # a bot process takes the lease and connects
+        _wait_for_bot_lease(sqlite_stack)
         [running] = by_label(diagnose(settings), "长连接机器人")
         assert running.level == Level.OK and "lvzhi bot 在运行" in running.detail
     finally:
         sqlite_stack.use_channel("callback")
+
+
+def _wait_for_bot_lease(stack, timeout: float = 10.0) -> None:
+    """Wait until the bot holds its lease again (each test starts from a wiped database)."""
+    import time
+
+    from sqlmodel import Session
+
+    from backend.models import BOT_LEASE
+    from backend.ops.readiness import scheduler_holder
+
+    deadline = time.monotonic() + timeout
+    while True:
+        with Session(stack.engine) as session:
+            if scheduler_holder(session, BOT_LEASE) is not None:
+                return
+        assert time.monotonic() < deadline, "the bot did not take its lease"
+        time.sleep(0.1)
