@@ -230,7 +230,7 @@ def _bot_process(stack, log: Path) -> subprocess.Popen:
         "WECOM_API_BASE": settings.WECOM_API_BASE,
         "WECOM_BOT_WS_URL": settings.WECOM_BOT_WS_URL,
         "WECOM_BOT_CA_FILE": settings.WECOM_BOT_CA_FILE,
-        "LVZHI_BOT_LEASE_SECONDS": "3",
+        "LVZHI_BOT_LEASE_SECONDS": "6",
     }
     with log.open("w") as out:
         return subprocess.Popen(

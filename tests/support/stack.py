@@ -36,8 +36,8 @@ TEST_WECOM = {
     "SECRET_KEY": "6COFohR1jzRvQxFZst7FvBkt_JLVYrsOHjpTRnYmlMQ2NAISaeZxCX9UCIijlBVd",
     "WECOM_BOT_ID": "aibTestBot0001",
     "WECOM_BOT_SECRET": "Qx7pL2vN9sK4mW8rT3yB6hJ1cF5dG0zA",
-    # Renewed every second: each test's wiped database loses the bot's lease row for a moment.
-    "LVZHI_BOT_LEASE_SECONDS": 3,
+    # Renewed every 2 s: each test's wiped database drops the bot's lease row until then.
+    "LVZHI_BOT_LEASE_SECONDS": 6,
 }
 CHANNELS = ("callback", "longconn")
 
