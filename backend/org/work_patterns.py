@@ -139,21 +139,13 @@ def clear_pattern(
 ) -> bool:
     """Let a member or section follow the office calendar again; False if it had no pattern."""
     row = find_pattern(session, staff_id=staff_id, section_id=section_id)
-    if row is None:
-        return False
-    session.delete(row)
-    session.flush()
-    return True
+    return _drop(session, row)
 
 
 def remove_pattern(session: Session, *, pattern_id: int) -> bool:
     """Drop one pattern by id (its owner follows the office calendar again); False if none."""
     row = session.get(WorkPattern, pattern_id)
-    if row is None:
-        return False
-    session.delete(row)
-    session.flush()
-    return True
+    return _drop(session, row)
 
 
 def set_exception(
@@ -181,11 +173,7 @@ def set_exception(
 def remove_exception(session: Session, *, exception_id: int) -> bool:
     """Drop one dated exception; False if there was none."""
     row = session.get(WorkDayException, exception_id)
-    if row is None:
-        return False
-    session.delete(row)
-    session.flush()
-    return True
+    return _drop(session, row)
 
 
 def list_patterns(session: Session) -> list[tuple[WorkPattern, str]]:
@@ -227,3 +215,12 @@ def _owner_names(session: Session) -> dict[tuple[int | None, int | None], str]:
 def find_member(session: Session, *, wecom_userid: str) -> Staff | None:
     """Return the member with this WeCom account (active or not), or None."""
     return session.exec(select(Staff).where(Staff.wecom_userid == wecom_userid.strip())).first()
+
+
+def _drop(session: Session, row: WorkPattern | WorkDayException | None) -> bool:
+    """Delete `row` if there is one; tell whether there was."""
+    if row is None:
+        return False
+    session.delete(row)
+    session.flush()
+    return True
