@@ -15,6 +15,7 @@ import json
 import logging
 import threading
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from backend.chat.inbox import SORRY, process_message
 from backend.common.metrics import instruments
+from backend.db import is_sqlite
 from backend.models import BOT_LEASE
 from backend.runtime import Runtime
 from bot.aibot_frames import frame_to_inbound, is_disconnect, reply_body
@@ -35,6 +37,7 @@ log = logging.getLogger(__name__)
 
 LEASE = BOT_LEASE
 REPLACED_PAUSE = 60.0  # seconds a replaced process waits before it may connect again
+POSTGRES_WORKERS = 4  # threads answering messages on PostgreSQL
 CLOSE_WAIT_STEPS = 100  # × 50 ms: how long closing waits for WeCom's side of the handshake
 
 
@@ -83,6 +86,7 @@ class LongConnection:
         # pyee raises an "error" nobody listens to, which would end the SDK's reconnecting.
         self.client.on("error", self._on_error)
         self._task: asyncio.Task | None = None
+        self._workers = _workers_for(runtime.engine)
 
     def open(self) -> None:
         """Start connecting (the SDK keeps reconnecting until `close`)."""
@@ -91,6 +95,8 @@ class LongConnection:
     async def close(self) -> None:
         """Close the connection, stop reconnecting, and wait (briefly) until it is closed."""
         self.client.disconnect()  # schedules the close handshake on this loop
+        if self._workers is not None:
+            self._workers.shutdown(wait=False)
         if self._task is not None and not self._task.done():
             self._task.cancel()
         for _ in range(CLOSE_WAIT_STEPS):
@@ -110,24 +116,49 @@ class LongConnection:
         if message is None:
             return
         async with self._locks[message.user_id]:  # one member's messages in the order sent
-            rendered = await asyncio.to_thread(self._answer, message)
+            rendered = await self._answer_soon(message)
         if rendered:
             try:
                 await self.client.reply(frame, json.loads(rendered))
             except (RuntimeError, TimeoutError) as exc:  # lost connection, refused or no ack
                 log.warning("reply to %s not acknowledged: %s", message.dedupe_key, exc)
 
+    async def _answer_soon(self, message: Inbound) -> str:
+        if self._workers is None:
+            return self._answer(message)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._workers, self._answer, message)
+
     def _answer(self, message: Inbound) -> str:
         runtime = self.runtime
         now = runtime.clock()
         try:
             return process_message(
-                runtime.engine, message, runtime.dispatch, corp_id="", now=now, render=_render
+                runtime.engine,
+                message,
+                runtime.dispatch,
+                corp_id="",
+                now=now,
+                render=_render,
+                one_at_a_time=True,
             )
         except Exception:  # not recorded, so WeCom's or the member's resend is answered afresh
             log.exception("long-connection message %s failed", message.dedupe_key)
             instruments().callback_failures.inc()
             return _render(TextReply(SORRY), message, now)
+
+
+def _workers_for(engine: Engine) -> ThreadPoolExecutor | None:
+    """Return the threads that answer messages, or None to answer them on the loop itself.
+
+    SQLite has one writer and each message is one short write transaction, so threads gain
+    nothing; handing messages to one cost a quarter of the throughput (the loop and the worker
+    pass the GIL back and forth at every SQLite call). PostgreSQL's row locks let members'
+    messages run side by side, and its round trips would stall the loop.
+    """
+    if is_sqlite(engine):
+        return None
+    return ThreadPoolExecutor(POSTGRES_WORKERS, thread_name_prefix="longconn")
 
 
 def _trust(ca_file: str) -> None:
