@@ -23,6 +23,7 @@ from backend.models.infra import (
 from backend.models.jobs import Job, JobStatus
 from backend.models.limits import RateLimitCounter
 from backend.models.org import (
+    BotGroupChat,
     ChatTargetKind,
     Department,
     DepartmentKind,
@@ -74,6 +75,7 @@ __all__ = [
     "AccountRole",
     "ApiToken",
     "AuditLog",
+    "BotGroupChat",
     "CalendarOverride",
     "ChatTargetKind",
     "ConsoleSetting",

@@ -23,6 +23,7 @@ class ChatTargetKind(StrEnum):
 
     APPCHAT = "appchat"
     WEBHOOK = "webhook"
+    BOT = "bot"  # a group the intelligent bot is in, by its chatid (long-connection mode)
 
 
 class StaffingType(StrEnum):
@@ -77,6 +78,9 @@ class Department(SQLModel, table=True):
     wecom_department_id: int | None = Field(default=None, unique=True)
     chat_target_kind: ChatTargetKind | None = Field(default=None, sa_type=enum_column())
     chat_target: str | None = Field(default=None, max_length=200)
+    chat_webhook_key: str | None = Field(
+        default=None, max_length=200, description="a bot group's message-push key, for files"
+    )
     sort_order: int = 0
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -143,3 +147,13 @@ class KeyTaskDuty(SQLModel, table=True):
 
     key_task_id: int = Field(foreign_key="keytask.id", primary_key=True)
     duty_id: int = Field(foreign_key="duty.id", primary_key=True)
+
+
+class BotGroupChat(SQLModel, table=True):
+    """A group chat where a member @-mentioned the intelligent bot: a candidate group route."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    chatid: str = Field(max_length=200, unique=True)
+    last_userid: str = Field(default="", max_length=64, description="who @-mentioned it last")
+    first_seen_at: datetime = Field(default_factory=utcnow)
+    last_seen_at: datetime = Field(default_factory=utcnow)
