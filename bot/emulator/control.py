@@ -132,6 +132,11 @@ def bot_connection():
             socket.faults.ack_delay = float(delay)
         if "ignore_pings" in body:
             socket.faults.ignore_pings = bool(body["ignore_pings"])
+        if "push_errcode" in body:
+            code = body["push_errcode"]
+            if isinstance(code, bool) or not isinstance(code, int):
+                raise ControlError("push_errcode must be an integer (0: pushes are taken)")
+            socket.faults.push_errcode = code
     return jsonify(socket.public())
 
 
@@ -156,7 +161,7 @@ def bot_drop():
 @control.post("/_emulator/event")
 def member_event():
     """Deliver a member's event (enter_agent, click, template_card_event...) to the bot."""
-    return jsonify(send_event(current_state(), _body()))
+    return jsonify(send_event(current_state(), _body(), current_bot_socket()))
 
 
 @control.post("/_emulator/verify-url")

@@ -1,4 +1,5 @@
-"""The corp's contacts as the emulator knows them: departments, members, robots, app chats."""
+"""The corp's contacts as the emulator knows them: departments, members, robots, app chats,
+and the group chats the intelligent bot was added to (`botgroups`)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,13 @@ class DirectoryError(ValueError):
 
 @dataclass
 class Directory:
-    """Departments, members, group robots and app chats, replaced as a whole."""
+    """Departments, members, group robots, app chats and bot groups, replaced as a whole."""
 
     departments: dict[int, dict] = field(default_factory=dict)
     users: dict[str, dict] = field(default_factory=dict)
     robots: dict[str, dict] = field(default_factory=dict)
     appchats: dict[str, dict] = field(default_factory=dict)
+    botgroups: dict[str, dict] = field(default_factory=dict)
 
     @classmethod
     def from_json(cls, data: dict) -> Directory:
@@ -29,6 +31,7 @@ class Directory:
                 users={str(u["userid"]): _user(u) for u in data.get("users") or []},
                 robots={str(r["key"]): _robot(r) for r in data.get("robots") or []},
                 appchats={str(c["chatid"]): _appchat(c) for c in data.get("appchats") or []},
+                botgroups={str(g["chatid"]): _botgroup(g) for g in data.get("botgroups") or []},
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise DirectoryError(f"bad directory entry: {exc!r}") from exc
@@ -40,6 +43,7 @@ class Directory:
             "users": list(self.users.values()),
             "robots": list(self.robots.values()),
             "appchats": list(self.appchats.values()),
+            "botgroups": list(self.botgroups.values()),
         }
 
     def subtree(self, department_id: int) -> list[int]:
@@ -91,3 +95,8 @@ def _appchat(data: dict) -> dict:
         "owner": str(data.get("owner") or ""),
         "userlist": [str(u) for u in data.get("userlist") or []],
     }
+
+
+def _botgroup(data: dict) -> dict:
+    """A group chat the bot is in; `webhook` is its message-push robot's key, if it has one."""
+    return {**_appchat(data), "webhook": str(data.get("webhook") or "")}

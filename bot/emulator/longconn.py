@@ -30,15 +30,20 @@ RESPONSES = ("aibot_respond_msg", "aibot_respond_welcome_msg", "aibot_respond_up
 MAX_PENDING = 1000  # callbacks remembered for late replies
 SUBSCRIBE_WAIT = 10.0  # seconds a new connection has to authenticate
 INVALID_SECRET, INVALID_FRAME, NOT_SUBSCRIBED = 40001, 40058, 846609
+# A push to a chat the bot is not in. Unverified: WeCom documents no errcode for it; this is
+# the API's "chatid not found".
+NOT_IN_CHAT = 86003
+ERRMSG = {0: "ok", -1: "system busy", NOT_IN_CHAT: "chatid not found: the bot is not in this chat"}
 _ids = itertools.count(1)
 
 
 @dataclass
 class BotFaults:
-    """Switches of the long connection: slow acks, ignored pings."""
+    """Switches of the long connection: slow acks, ignored pings, pushes refused."""
 
     ack_delay: float = 0.0
     ignore_pings: bool = False
+    push_errcode: int = 0  # acked to every push instead of taking it (e.g. -1, busy)
 
 
 @dataclass
@@ -63,10 +68,12 @@ class BotSocket:
         record: Recorder,
         host: str = "127.0.0.1",
         is_member: Callable[[str], bool] = lambda chatid: False,
+        in_group: Callable[[str], bool] = lambda chatid: True,
     ) -> None:
         self.bot_id, self.secret, self.host = bot_id, secret, host
         self.record = record  # EmulatorState.record: what members and groups see
         self.is_member = is_member  # a push's chatid is a member's userid, else a group's id
+        self.in_group = in_group  # whether the bot was added to that group
         self.faults = BotFaults()
         self.channel = "callback"  # how members' messages reach the bot: callback or longconn
         self.url = ""
@@ -153,6 +160,7 @@ class BotSocket:
             "subscriptions": self.subscriptions,
             "ack_delay": self.faults.ack_delay,
             "ignore_pings": self.faults.ignore_pings,
+            "push_errcode": self.faults.push_errcode,
         }
 
     def deliver(self, cmd: str, body: dict, *, wait: float) -> dict:
@@ -252,7 +260,7 @@ class BotSocket:
             errcode = self._take_push(frame)
         else:
             errcode = INVALID_FRAME
-        await self._ack(connection, frame, errcode, "ok" if errcode == 0 else "invalid frame")
+        await self._ack(connection, frame, errcode, ERRMSG.get(errcode, "invalid frame"))
 
     async def _ack(
         self, connection: ServerConnection, frame: dict, errcode: int, errmsg: str
@@ -283,7 +291,11 @@ class BotSocket:
         body = frame.get("body")
         if not isinstance(body, dict) or not isinstance(body.get("chatid"), str):
             return INVALID_FRAME
+        if self.faults.push_errcode:
+            return self.faults.push_errcode
         chatid = body["chatid"]  # the SDK sends no chat type: a userid means a one-to-one chat
+        if not self.is_member(chatid) and not self.in_group(chatid):
+            return NOT_IN_CHAT
         where = {"userid": chatid} if self.is_member(chatid) else {"chatid": chatid}
         self.record(direction="bot", channel="bot", pushed=True, **where, **_shown(body))
         return 0

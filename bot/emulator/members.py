@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from bot.emulator.callbacks import deliver
 from bot.emulator.longconn import BotSocket
 from bot.emulator.state import EmulatorState
@@ -55,10 +57,15 @@ def say(state: EmulatorState, body: dict, socket: BotSocket | None = None) -> di
     return deliver(state, plaintext, userid).to_json()
 
 
-def send_event(state: EmulatorState, body: dict) -> dict:
-    """Record a member's event (enter_agent, click, card button...) and deliver it."""
+def send_event(state: EmulatorState, body: dict, socket: BotSocket | None = None) -> dict:
+    """Record a member's event (enter_agent, click, card button...) and deliver it.
+
+    A button of a card the intelligent bot pushed goes back over its long connection.
+    """
     userid, event = _text(body, "userid"), _text(body, "event")
     card = _card_for(state, userid, body) if event in CARD_EVENTS else None
+    if card is not None and card.get("channel") == "bot" and socket is not None:
+        return _card_over_bot(state, socket, userid, body, card)
     fields = _event_fields(state, body, event, card)
     selected = body.get("selected") or {}
     state.record(
@@ -73,6 +80,38 @@ def send_event(state: EmulatorState, body: dict) -> dict:
     )
     plaintext = event_message(state.config, userid, event, fields)
     return deliver(state, plaintext, userid, card["id"] if card else None).to_json()
+
+
+def _card_over_bot(
+    state: EmulatorState, socket: BotSocket, userid: str, body: dict, card: dict
+) -> dict:
+    """Deliver a button of a bot-pushed card as an `aibot_event_callback` frame."""
+    template = card.get("card") or {}
+    clicked = {
+        "card_type": str(body.get("card_type") or template.get("card_type") or ""),
+        "event_key": str(body.get("event_key") or ""),
+        "task_id": str(body.get("task_id") or template.get("task_id") or ""),
+    }
+    state.record(
+        direction="user",
+        channel="bot",
+        userid=userid,
+        msgtype="event",
+        event="template_card_event",
+        event_key=clicked["event_key"],
+        card_message_id=card["id"],
+    )
+    frame_body = {
+        "msgid": f"event{new_msg_id()}",
+        "create_time": int(time.time()),
+        "aibotid": socket.bot_id,
+        "chattype": "single",
+        "from": {"userid": userid},
+        "msgtype": "event",
+        "event": {"eventtype": "template_card_event", "template_card_event": clicked},
+    }
+    result = socket.deliver("aibot_event_callback", frame_body, wait=state.config.bot_reply_wait)
+    return {key: result[key] for key in ("delivered", "replies", "errors")}
 
 
 def _text(body: dict, name: str) -> str:

@@ -87,6 +87,7 @@ class EmulatorServer:
                 config.bot_secret,
                 state.record,
                 is_member=lambda chatid: chatid in state.directory.users,
+                in_group=lambda chatid: chatid in state.directory.botgroups,
             )
             self.app.extensions[BOT_SOCKET] = socket.start(self.bot_port)
 

@@ -2,7 +2,7 @@
 // The emulator's chat page: pick a member, chat with the bot, watch group chats, flip faults.
 
 const ui = {
-  userid: null, group: null, channel: null, directory: { departments: [], users: [], robots: [], appchats: [] },
+  userid: null, group: null, channel: null, directory: { departments: [], users: [], robots: [], appchats: [], botgroups: [] },
   directoryKey: "", chatKey: "", groupKey: "", polling: false, ticks: 0,
   selections: new Map(),
 };
@@ -357,7 +357,8 @@ function groupId(target) {
 function renderGroups() {
   const entries = [
     ...ui.directory.appchats.map((c) => ["chat:" + c.chatid, c.name || c.chatid, `应用群聊 · ${c.userlist.length}人`]),
-    ...ui.directory.robots.map((r) => ["robot:" + r.key, r.name, "群机器人"]),
+    ...(ui.directory.botgroups || []).map((g) => ["bot:" + g.chatid, g.name || g.chatid, `智能机器人所在群 · ${g.userlist.length}人`]),
+    ...ui.directory.robots.filter((r) => !botGroupOf(r.key)).map((r) => ["robot:" + r.key, r.name, "群机器人"]),
   ];
   $("group-list").replaceChildren(...entries.map(([target, name, detail]) => el("button", {
     type: "button", class: "group-item" + (target === ui.group ? " active" : ""), "data-target": target,
@@ -370,10 +371,14 @@ async function refreshGroup() {
   if (!ui.group) return;
   const target = ui.group;
   const [kind, id] = [target.slice(0, target.indexOf(":")), target.slice(target.indexOf(":") + 1)];
-  const query = (kind === "chat" ? "chatid=" : "robot=") + encodeURIComponent(id);
+  const query = (kind === "robot" ? "robot=" : "chatid=") + encodeURIComponent(id);
   const data = await api("/_emulator/messages?" + query);
-  if (kind === "robot") {  // what members and the intelligent bot say in that group, too
-    const heard = await api("/_emulator/messages?chatid=" + encodeURIComponent(id));
+  // A robot's group also shows what members and the intelligent bot say there; a bot group
+  // also shows what its message-push robot posted (the images and files).
+  const also = kind === "robot" ? "chatid=" + encodeURIComponent(id)
+    : kind === "bot" && botGroup(id).webhook ? "robot=" + encodeURIComponent(botGroup(id).webhook) : "";
+  if (also) {
+    const heard = await api("/_emulator/messages?" + also);
     data.messages = [...data.messages, ...heard.messages].sort((a, b) => a.id - b.id);
   }
   const key = target + ":" + data.revision;
@@ -386,6 +391,14 @@ async function refreshGroup() {
   ])));
   if (!data.messages.length) log.append(el("p", { class: "empty", text: "暂无消息" }));
   log.scrollTop = log.scrollHeight;
+}
+
+function botGroup(chatid) {
+  return (ui.directory.botgroups || []).find((g) => g.chatid === chatid) || {};
+}
+
+function botGroupOf(key) {
+  return (ui.directory.botgroups || []).some((g) => g.webhook === key);
 }
 
 function postSource(m) {
