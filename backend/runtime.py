@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy.engine import Engine
 
 from backend.db import make_engine
+from backend.outbox import rules as outbox_rules
 from backend.outbox.delivery import build_client
 from backend.settings import Settings
 from bot.client import WeComClient
@@ -49,6 +50,7 @@ def build_runtime(
     import handlers  # the one place backend reaches handlers (design.md)
 
     engine = engine or make_engine(settings.DATABASE_URL, checkpoints=checkpoints)
+    outbox_rules.use_channel(settings.LVZHI_CHANNEL)  # members' pushes: the app or the bot
     return Runtime(
         settings=settings,
         engine=engine,

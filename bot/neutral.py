@@ -75,3 +75,20 @@ def for_markdown(s: str | None) -> str:
 def for_markdown_line(s: str | None) -> str:
     """Return `s` safe inside one line of WeCom markdown (line breaks become spaces)."""
     return " ".join(for_markdown(s).split("\n"))
+
+
+_OUR_LINK = re.compile(r"https?://[^\s<>\"'，。；）)]+")
+
+
+def text_as_markdown(s: str | None) -> str:
+    """Return a text message's content as WeCom markdown that shows the same characters.
+
+    Text has no syntax, so every markdown character becomes its full-width look-alike; links
+    still written out whole (ours: user-typed ones were already defanged for text) stay usable.
+    """
+    cleaned = strip_controls(s or "")
+    parts, last = [], 0
+    for match in _OUR_LINK.finditer(cleaned):
+        parts += [cleaned[last : match.start()].translate(MARKDOWN_TABLE), match.group(0)]
+        last = match.end()
+    return "".join([*parts, cleaned[last:].translate(MARKDOWN_TABLE)])

@@ -32,6 +32,7 @@ from bot.aibot_frames import frame_to_inbound, is_disconnect, reply_body
 from bot.messages import Inbound
 from bot.replies import Reply, TextReply
 from scheduled import lease
+from scheduled.bot_push import BotPushes
 
 log = logging.getLogger(__name__)
 
@@ -86,15 +87,18 @@ class LongConnection:
         # pyee raises an "error" nobody listens to, which would end the SDK's reconnecting.
         self.client.on("error", self._on_error)
         self._task: asyncio.Task | None = None
+        self._pushes = BotPushes(runtime, self.client)  # the outbox's "bot" rows, while open
         self._workers = _workers_for(runtime.engine)
 
     def open(self) -> None:
         """Start connecting (the SDK keeps reconnecting until `close`)."""
         self._task = asyncio.ensure_future(self.client.connect())
+        self._pushes.start()
 
     async def close(self) -> None:
         """Close the connection, stop reconnecting, and wait (briefly) until it is closed."""
         self.client.disconnect()  # schedules the close handshake on this loop
+        await self._pushes.stop()  # a push in flight fails (retried later) and the loop ends
         if self._workers is not None:
             self._workers.shutdown(wait=False)
         if self._task is not None and not self._task.done():

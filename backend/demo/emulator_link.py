@@ -37,12 +37,27 @@ def directory_from_database(session: Session) -> dict:
         "departments": [ROOT_DEPARTMENT] + [_department(d, wecom_id) for d in departments],
         "users": [_user(s, wecom_id) for s in staff],
         "robots": [
-            {"key": d.chat_target, "name": f"{d.name}工作群"}
+            {"key": key, "name": f"{d.name}工作群"}
             for d in departments
-            if d.chat_target_kind == ChatTargetKind.WEBHOOK and d.chat_target
+            for key in [_robot_key(d)]
+            if key
         ],
-        "appchats": [_appchat(d, staff, departments) for d in departments if _has_appchat(d)],
+        "appchats": [
+            _appchat(d, staff, departments) for d in departments if _has(d, ChatTargetKind.APPCHAT)
+        ],
+        "botgroups": [
+            {**_appchat(d, staff, departments), "webhook": d.chat_webhook_key or ""}
+            for d in departments
+            if _has(d, ChatTargetKind.BOT)
+        ],
     }
+
+
+def _robot_key(department: Department) -> str:
+    """Return the message-push robot's key of the department's group ("" for none)."""
+    if _has(department, ChatTargetKind.WEBHOOK):
+        return department.chat_target or ""
+    return department.chat_webhook_key or "" if _has(department, ChatTargetKind.BOT) else ""
 
 
 def _department(department: Department, wecom_id: Mapping[int | None, int]) -> dict:
@@ -59,8 +74,8 @@ def _user(member: Staff, wecom_id: Mapping[int | None, int]) -> dict:
     }
 
 
-def _has_appchat(department: Department) -> bool:
-    return department.chat_target_kind == ChatTargetKind.APPCHAT and bool(department.chat_target)
+def _has(department: Department, kind: ChatTargetKind) -> bool:
+    return department.chat_target_kind == kind and bool(department.chat_target)
 
 
 def _appchat(

@@ -239,11 +239,15 @@ def calendar_findings(session: Session, today: date) -> list[Finding]:
 def chat_targets(session: Session, settings: Settings) -> list[ChatTarget]:
     """Return every group the system posts to: departments' chats and the administrators'."""
     rows = session.exec(
-        select(Department.name, Department.chat_target_kind, Department.chat_target)
+        select(Department)
         .where(col(Department.chat_target).is_not(None))
         .order_by(col(Department.id))
     ).all()
-    targets = [ChatTarget(name, str(kind), target) for name, kind, target in rows if target]
+    targets = [ChatTarget(d.name, str(d.chat_target_kind), d.chat_target or "") for d in rows]
+    # A bot group's images and files go through its message-push key: probe that too.
+    targets += [
+        ChatTarget(d.name, "webhook", d.chat_webhook_key) for d in rows if d.chat_webhook_key
+    ]
     if settings.LVZHI_ADMIN_CHAT:
         kind, _, target = settings.LVZHI_ADMIN_CHAT.partition(":")
         targets.append(ChatTarget("管理员群 (LVZHI_ADMIN_CHAT)", kind, target.strip()))

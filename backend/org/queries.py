@@ -7,6 +7,7 @@ from sqlmodel import Session, col, func, or_, select
 
 from backend.common.values import parse_int
 from backend.models import (
+    BotGroupChat,
     Department,
     Duty,
     DutyEntry,
@@ -234,3 +235,14 @@ def department_called(session: Session, *, wanted: str) -> Department | None:
 def has_departments(session: Session) -> bool:
     """Tell whether any department exists yet (an empty database gets the demo county)."""
     return session.exec(select(col(Department.id)).limit(1)).first() is not None
+
+
+def bot_groups(session: Session, *, limit: int = 50) -> list[tuple[BotGroupChat, Staff | None]]:
+    """List the groups where the bot was @-mentioned, latest first, with who wrote last."""
+    rows = session.exec(
+        select(BotGroupChat, Staff)
+        .join(Staff, col(Staff.wecom_userid) == col(BotGroupChat.last_userid), isouter=True)
+        .order_by(col(BotGroupChat.last_seen_at).desc())
+        .limit(limit)
+    ).all()
+    return [(group, staff) for group, staff in rows]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import delete
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from backend.models import (
+    BotGroupChat,
     ChatTargetKind,
     Department,
     DepartmentKind,
@@ -86,8 +89,23 @@ def delete_key_task(session: Session, *, task: KeyTask) -> None:
     session.delete(task)
 
 
-def set_chat_target(session: Session, *, department: Department, kind: str, target: str) -> None:
-    """Set (or clear, with empty values) the group chat a department's reports go to."""
+def set_chat_target(
+    session: Session, *, department: Department, kind: str, target: str, files_key: str = ""
+) -> None:
+    """Set (or clear, with empty values) the group chat a department's reports go to.
+
+    `files_key`: a bot group's message-push key, for the images and files the bot cannot post.
+    """
     department.chat_target_kind = ChatTargetKind(kind) if kind else None
     department.chat_target = target or None
+    department.chat_webhook_key = (files_key or None) if kind == ChatTargetKind.BOT else None
     session.add(department)
+
+
+def note_bot_group(session: Session, *, chatid: str, userid: str, now: datetime) -> None:
+    """Remember a group chat where a member @-mentioned the bot (a candidate group route)."""
+    group = session.exec(select(BotGroupChat).where(BotGroupChat.chatid == chatid)).first()
+    if group is None:
+        group = BotGroupChat(chatid=chatid, first_seen_at=now)
+    group.last_userid, group.last_seen_at = userid, now
+    session.add(group)

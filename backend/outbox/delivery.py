@@ -102,18 +102,43 @@ def _deliver_one(
         return
     try:
         result = send_row(client, row)
-    except WeComError as exc:
-        _count_failure(row.channel, str(exc.errcode), exc.retryable)
-        _record_failure(engine, row_id, f"{exc.errcode}: {exc.errmsg}", exc.retryable, stats, now)
+    except (WeComError, ValueError) as exc:  # ValueError: the content cannot be sent at all
+        if record_failure(engine, row_id, row.channel, exc, now=now):
+            stats.retried += 1
+        else:
+            stats.failed += 1
         return
-    except ValueError as exc:  # the content itself cannot be sent (too big, bad type)
-        _count_failure(row.channel, "content", False)
-        _record_failure(engine, row_id, str(exc), False, stats, now)
-        return
+    record_sent(engine, row_id, row.channel, result, now=now)
+    stats.sent += 1
+
+
+def record_sent(
+    engine: Engine, row_id: int, channel: str, result: dict, *, now: datetime | None = None
+) -> None:
+    """Record a delivered row (any channel's worker) in one short write."""
     with writing(engine) as session:
         outbox.mark_sent(session, row_id=row_id, result=result, now=now)
-    instruments().delivered.labels(row.channel).inc()
-    stats.sent += 1
+    instruments().delivered.labels(channel).inc()
+
+
+def record_failure(
+    engine: Engine,
+    row_id: int,
+    channel: str,
+    error: WeComError | ValueError,
+    *,
+    now: datetime | None = None,
+) -> bool:
+    """Record a failed attempt (WeCom's errcode, or content that cannot be sent); True: retried."""
+    code, text, retryable = "content", str(error), False
+    if isinstance(error, WeComError):
+        code, text = str(error.errcode), f"{error.errcode}: {error.errmsg}"
+        retryable = error.retryable
+    instruments().delivery_failures.labels(channel, code, "retry" if retryable else "failed").inc()
+    log.warning("outbox row %s not delivered: %s", row_id, text)
+    with writing(engine) as session:
+        outbox.mark_failed(session, row_id=row_id, error=text, retryable=retryable, now=now)
+    return retryable
 
 
 def _ready_row(engine: Engine, row_id: int, now: datetime | None) -> OutboxMessage | None:
@@ -126,28 +151,6 @@ def _ready_row(engine: Engine, row_id: int, now: datetime | None) -> OutboxMessa
         return row if limits.book(session, row=row, now=now) else None
 
 
-def _count_failure(channel: str, errcode: str, retryable: bool) -> None:
-    outcome = "retry" if retryable else "failed"
-    instruments().delivery_failures.labels(channel, errcode, outcome).inc()
-
-
-def _record_failure(
-    engine: Engine,
-    row_id: int,
-    error: str,
-    retryable: bool,
-    stats: DeliveryStats,
-    now: datetime | None,
-) -> None:
-    log.warning("outbox row %s not delivered: %s", row_id, error)
-    with writing(engine) as session:
-        outbox.mark_failed(session, row_id=row_id, error=error, retryable=retryable, now=now)
-    if retryable:
-        stats.retried += 1
-    else:
-        stats.failed += 1
-
-
 def send_row(client: WeComClient, row: OutboxMessage) -> dict:
     """Make the API call(s) for one outbox row and return WeCom's answer."""
     target = json.loads(row.target)
@@ -156,6 +159,8 @@ def send_row(client: WeComClient, row: OutboxMessage) -> dict:
         return _send_app(client, target["users"], row, body)
     if row.channel == "appchat":
         return _send_appchat(client, target["target"], row, body)
+    if row.channel == "bot":  # never claimed here: only the long connection can send it
+        raise ValueError("a bot row goes over the long connection")
     return _send_webhook(client, target["target"], row, body)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,6 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from backend.models import OutboxMessage, OutboxStatus
+from backend.outbox.rules import stored_target
 
 
 @dataclass(frozen=True)
@@ -22,16 +22,13 @@ class GroupPost:
     error: str
 
 
-def group_key(target: str) -> str:
-    """Return the outbox's stored target of a group post (as `enqueue_to_group` writes it)."""
-    return json.dumps({"target": target}, ensure_ascii=False)
-
-
 def last_group_posts(
     session: Session, groups: Iterable[tuple[str, str]]
 ) -> dict[tuple[str, str], GroupPost]:
     """Return the latest post of each (channel, target) group that has one."""
-    wanted = {(channel, group_key(target)): (channel, target) for channel, target in groups}
+    wanted = {
+        (channel, stored_target(channel, target)): (channel, target) for channel, target in groups
+    }
     if not wanted:
         return {}
     latest = (

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
 
@@ -28,24 +27,22 @@ from backend.models import (
     saved_ids,
     utcnow,
 )
+from backend.outbox.rules import (
+    GroupRoute,
+    OutgoingContent,
+    for_members,
+    group_part,
+    member_target,
+    stored_target,
+)
 
 MAX_RECIPIENTS_PER_CALL = 1000
 _INSERT = insert(OutboxMessage).values(next_attempt_at=db_now())
 MAX_ATTEMPTS = 15
 LEASE = timedelta(minutes=2)
-CHANNELS = ("app", "appchat", "webhook")
+CHANNELS = ("app", "appchat", "webhook", "bot")  # "bot": over the long connection
 PURGE_BATCH = 500  # rows per purge transaction: a few ms of the write lock each
 SPREAD_STEP, SPREAD_MIN_BATCH = 10, 50  # a spread round: a call every 10 s at most, 50 each
-
-
-@dataclass(frozen=True)
-class OutgoingContent:
-    """What to send, independent of where: a WeCom msgtype with its JSON body or file bytes."""
-
-    msgtype: str
-    body: dict
-    data: bytes | None = None
-    filename: str | None = None
 
 
 def enqueue_to_users(
@@ -56,20 +53,24 @@ def enqueue_to_users(
     dedupe_key: str | None = None,
     spread_seconds: int = 0,
 ) -> list[OutboxMessage]:
-    """Queue an app message for users, one row per 1,000 recipients, in their order.
+    """Queue a message for users, one row per 1,000 recipients, in their order.
 
-    With `spread_seconds`, the recipients go in smaller batches due evenly over that many
-    seconds from now (a batch every SPREAD_STEP seconds at most, SPREAD_MIN_BATCH members at
-    least), so a round to many members does not reach WeCom in one burst.
+    In long-connection mode a message the bot can push goes as one "bot" row per member
+    (`rules.for_members`: a push names one chat). With `spread_seconds`, the recipients go in
+    smaller batches due evenly over that many seconds from now (a batch every SPREAD_STEP
+    seconds at most, SPREAD_MIN_BATCH members at least), so a round to many members does not
+    reach WeCom in one burst.
     """
     unique_ids = list(dict.fromkeys(user_ids))
-    size = _batch_size(len(unique_ids), spread_seconds)
+    channel, content = for_members(content)
+    size = 1 if channel == "bot" else _batch_size(len(unique_ids), spread_seconds)
     batches = [unique_ids[i : i + size] for i in range(0, len(unique_ids), size)]
     rows = []
     for index, batch in enumerate(batches):
         key = None if dedupe_key is None else f"{dedupe_key}#{index}"
         delay = spread_seconds * index / len(batches)
-        rows.append(_enqueue(session, "app", {"users": batch}, content, key, delay))
+        target = member_target(channel, batch)
+        rows.append(_enqueue(session, channel, target, content, key, delay))
     return rows
 
 
@@ -82,11 +83,12 @@ def _batch_size(recipients: int, spread_seconds: int) -> int:
 
 def queue_reply(session: Session, *, user_id: str, content: OutgoingContent) -> None:
     """Queue one follow-up chat reply to one user (the callback's hot path: a plain INSERT)."""
+    channel, content = for_members(content)
     session.connection().execute(
         _INSERT,
         {
-            "channel": "app",
-            "target": json.dumps({"users": [user_id]}, ensure_ascii=False),
+            "channel": channel,
+            "target": json.dumps(member_target(channel, [user_id]), ensure_ascii=False),
             "msgtype": content.msgtype,
             "payload": json.dumps(content.body, ensure_ascii=False),
             "blob": content.data,
@@ -96,7 +98,21 @@ def queue_reply(session: Session, *, user_id: str, content: OutgoingContent) -> 
             "created_at": utcnow(),
         },
     )
-    instruments().queued.labels("app").inc()
+    instruments().queued.labels(channel).inc()
+
+
+def enqueue_group_post(
+    session: Session, *, route: GroupRoute, content: OutgoingContent, dedupe_key: str | None = None
+) -> OutboxMessage:
+    """Queue one post to a department's group by its route (`rules.group_part` picks the way)."""
+    part = group_part(route, content.msgtype, content.body, content.data, content.filename)
+    return enqueue_to_group(
+        session,
+        channel=part.channel,
+        target=part.target,
+        content=OutgoingContent(part.msgtype, part.body, part.data, part.filename),
+        dedupe_key=dedupe_key,
+    )
 
 
 def enqueue_to_group(
@@ -107,10 +123,11 @@ def enqueue_to_group(
     content: OutgoingContent,
     dedupe_key: str | None = None,
 ) -> OutboxMessage:
-    """Queue a post to a group chat, by app chat id or by group-robot webhook key."""
-    if channel not in ("appchat", "webhook"):
+    """Queue a post to a group chat, by app chat id, group-robot webhook key or bot chatid."""
+    if channel not in ("appchat", "webhook", "bot"):
         raise ValueError(f"unknown group channel {channel!r}")
-    return _enqueue(session, channel, {"target": target}, content, dedupe_key)
+    stored = json.loads(stored_target(channel, target))
+    return _enqueue(session, channel, stored, content, dedupe_key)
 
 
 def _enqueue(
@@ -148,11 +165,18 @@ def database_time(session: Session) -> datetime:
     return session.exec(select(db_now())).one()
 
 
-def claim_due(session: Session, *, now: datetime | None = None, limit: int = 50) -> list[int]:
-    """Lease up to `limit` due rows (due by the database's clock) to this worker; return ids."""
+def claim_due(
+    session: Session, *, now: datetime | None = None, limit: int = 50, bot: bool = False
+) -> list[int]:
+    """Lease up to `limit` due rows (due by the database's clock) to this worker; return ids.
+
+    The scheduler's worker claims every channel but "bot"; the long-connection process claims
+    only "bot" rows (`bot=True`), which nothing else can send.
+    """
+    over_connection = col(OutboxMessage.channel) == "bot"
     candidates = session.exec(
         select(OutboxMessage.id)
-        .where(_is_due(now))
+        .where(_is_due(now), over_connection if bot else ~over_connection)
         .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
         .limit(limit)
     ).all()

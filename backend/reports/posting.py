@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from backend.db import writing
 from backend.models import Department, saved_id
+from backend.outbox.rules import GroupRoute
 from backend.reports import texts
 from backend.reports.data import (
     CountyReport,
@@ -52,7 +53,7 @@ class Loaded(Generic[Report]):
     """A report's data, loaded for a run key that had not run yet, and where it goes."""
 
     key: str
-    target: tuple[str, str]
+    target: GroupRoute
     report: Report
 
 
@@ -61,7 +62,7 @@ class Post:
     """Rendered files (and an optional note) waiting to be queued once under their run key."""
 
     key: str
-    target: tuple[str, str]
+    target: GroupRoute
     files: list[File]
     note: str | None = None
 

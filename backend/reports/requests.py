@@ -13,6 +13,7 @@ from backend.db import reading, writing
 from backend.jobs import service as jobs
 from backend.jobs.service import JobResult
 from backend.models import Department, Role, Staff, saved_id
+from backend.outbox.rules import GroupRoute
 from backend.reports import texts
 from backend.reports.data import DepartmentReport, department_report
 from backend.reports.periods import month_of, parse_period, week_of
@@ -74,7 +75,7 @@ class LoadedRequest:
 
     job_id: int
     kind: str
-    target: tuple[str, str] | None
+    target: GroupRoute | None
     report: DepartmentReport | None
 
 

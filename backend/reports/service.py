@@ -7,8 +7,9 @@ from datetime import date
 
 from sqlmodel import Session
 
-from backend.models import ChatTargetKind, Department
-from backend.outbox.service import OutgoingContent, enqueue_to_group
+from backend.models import Department
+from backend.outbox.rules import GroupRoute, group_route
+from backend.outbox.service import OutgoingContent, enqueue_group_post
 from backend.reports import county as county_reports
 from backend.reports import data, monthly, monthly_xlsx, texts, weekly
 from backend.reports.periods import Period
@@ -35,18 +36,15 @@ class ReportOptions:
         )
 
     @property
-    def admin_target(self) -> tuple[str, str] | None:
-        """Return (channel, target) of the administrators' group, or None."""
+    def admin_target(self) -> GroupRoute | None:
+        """Return the route of the administrators' group, or None."""
         channel, _, target = self.admin_chat.partition(":")
-        return (channel, target) if target else None
+        return GroupRoute(channel, target) if target else None
 
 
-def group_target(department: Department) -> tuple[str, str] | None:
-    """Return (channel, target) of the department's group chat, or None when it has none."""
-    if not department.chat_target or department.chat_target_kind is None:
-        return None
-    channel = "appchat" if department.chat_target_kind == ChatTargetKind.APPCHAT else "webhook"
-    return channel, department.chat_target
+def group_target(department: Department) -> GroupRoute | None:
+    """Return the route of the department's group chat, or None when it has none."""
+    return group_route(department)
 
 
 # --- files (also what the console's download buttons call) --------------------------------
@@ -163,19 +161,21 @@ def _county_file(session: Session, kind: str, period: Period, today: date) -> Fi
 def post_files(
     session: Session,
     *,
-    target: tuple[str, str],
+    target: GroupRoute,
     files: list[File],
     note: str | None = None,
     dedupe: str | None = None,
 ) -> int:
-    """Queue files (images as images, .md as markdown) and an optional note to one group."""
+    """Queue files (images as images, .md as markdown) and an optional note to one group.
+
+    A bot group gets its images and files through its message-push key, or a note instead.
+    """
     contents = [_content(name, blob) for name, blob in files]
     if note:
         contents.append(OutgoingContent("markdown", {"content": note}))
-    channel, chat = target
     for index, content in enumerate(contents):
         key = None if dedupe is None else f"{dedupe}#{index}"
-        enqueue_to_group(session, channel=channel, target=chat, content=content, dedupe_key=key)
+        enqueue_group_post(session, route=target, content=content, dedupe_key=key)
     return len(contents)
 
 

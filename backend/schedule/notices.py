@@ -20,12 +20,8 @@ from backend.models import (
     Staff,
     saved_id,
 )
-from backend.outbox.service import (
-    MAX_RECIPIENTS_PER_CALL,
-    OutgoingContent,
-    enqueue_to_group,
-    enqueue_to_users,
-)
+from backend.outbox.rules import group_route, rows_by_member
+from backend.outbox.service import OutgoingContent, enqueue_group_post, enqueue_to_users
 from bot.neutral import for_markdown, for_markdown_line, for_text
 
 MAX_TITLE = 60
@@ -117,14 +113,15 @@ def _queue_staff(session: Session, notice: Notice, department_ids: list[int]) ->
         content=notice_card(notice),
         dedupe_key=f"notice:{notice.id}",
     )
+    by_member = rows_by_member(rows)
     session.add_all(
         NoticeRecipient(
             notice_id=saved_id(notice),
             staff_id=staff_id,
             wecom_userid=userid,
-            outbox_id=rows[index // MAX_RECIPIENTS_PER_CALL].id,
+            outbox_id=by_member[userid].id,
         )
-        for index, (staff_id, userid) in enumerate(members)
+        for staff_id, userid in members
     )
     session.flush()
 
@@ -139,11 +136,11 @@ def _queue_groups(session: Session, notice: Notice, department_ids: list[int]) -
         raise NoticeError("所选部门都还没有配置部门群")
     text = f"**通知：{for_markdown_line(notice.title)}**\n{for_markdown(notice.body)}"
     for department in departments:
-        assert department.chat_target is not None  # chosen for having one
-        row = enqueue_to_group(
+        route = group_route(department)
+        assert route is not None  # chosen for having one
+        row = enqueue_group_post(
             session,
-            channel=str(department.chat_target_kind),
-            target=department.chat_target,
+            route=route,
             content=OutgoingContent("markdown", {"content": text}),
             dedupe_key=f"notice:{notice.id}:dept-{department.id}",
         )

@@ -160,8 +160,11 @@ class Settings(BaseSettings):
     @classmethod
     def _admin_chat_has_channel(cls, value: str) -> str:
         channel, _, target = value.strip().partition(":")
-        if value.strip() and (channel not in ("appchat", "webhook") or not target.strip()):
-            raise ValueError("must be appchat:<chatid> or webhook:<robot key>, or empty")
+        if value.strip() and (channel not in ("appchat", "webhook", "bot") or not target.strip()):
+            raise ValueError(
+                "must be appchat:<chatid>, webhook:<robot key> or bot:<chatid of the bot's group>,"
+                " or empty"
+            )
         return value.strip()
 
     @field_validator("LVZHI_SCHEDULER_NOW")

@@ -6,6 +6,8 @@ label table are set by the view before validating.
 
 from __future__ import annotations
 
+import re
+
 from wtforms import HiddenField
 from wtforms.validators import Length, Optional, ValidationError
 
@@ -146,15 +148,42 @@ for _name, _field in _weight_fields().items():
 
 
 class TargetForm(WebForm):
-    """Where a department's group messages go: an app chat id or a robot webhook key."""
+    """Where a department's group messages go: an app chat id, a robot key or a bot group."""
 
     kind = Choice("群类型", default="")
     target = TextField("群聊 ID 或机器人 key", [at_most(200, "群聊 ID 或机器人 key")])
+    files_key = TextField("消息推送 key", [at_most(300, "消息推送 key")])
 
     def validate_target(self, field) -> None:
-        """A chosen kind needs a target."""
+        """A chosen kind needs a target; a bot group's chatid is one plain word."""
+        if self.kind.data == "bot" and not field.data:
+            raise ValidationError("请填写智能机器人所在群的群聊 ID（chatid）")
         if self.kind.data and not field.data:
             raise ValidationError("请填写群聊 ID 或机器人 key")
+        if self.kind.data == "bot" and not CHATID.fullmatch(field.data):
+            raise ValidationError(
+                "群聊 ID 只能由字母、数字、下划线和短横线组成：请从本页“机器人所在的群”复制"
+            )
+
+    def validate_files_key(self, field) -> None:
+        """Only a bot group takes a message-push key (a webhook URL gives its key=)."""
+        if not field.data:
+            return
+        if self.kind.data != "bot":
+            raise ValidationError("消息推送 key 只用于“智能机器人”的群；群机器人的 key 填在前一栏")
+        field.data = webhook_key(field.data)
+        if not WEBHOOK_KEY.fullmatch(field.data):
+            raise ValidationError("消息推送 key 格式不对：请填 webhook 地址中 key= 后面的部分")
+
+
+CHATID = re.compile(r"[A-Za-z0-9_-]{1,200}")
+WEBHOOK_KEY = re.compile(r"[A-Za-z0-9-]{8,200}")
+
+
+def webhook_key(text: str) -> str:
+    """Return the key of a message-push webhook, given the key or the whole webhook URL."""
+    _, found, key = text.partition("key=")
+    return key.partition("&")[0].strip() if found else text
 
 
 class AccountForm(WebForm):
