@@ -231,3 +231,41 @@ def _bot_group_noted(stack, chatid: str) -> bool:
     with Session(stack.engine) as session:
         found = session.exec(select(BotGroupChat).where(BotGroupChat.chatid == chatid)).first()
     return found is not None and found.last_userid == "erin"
+
+
+def test_a_notice_reaches_members_and_the_bot_group_and_is_read_over_the_connection(
+    stack, through_bot
+):
+    from backend.schedule.notices import notice_status, send_notice
+
+    _market_to_bot_group(stack)
+    with writing(stack.engine) as session:
+        market = session.exec(select(Department).where(Department.name == "县市场监督管理局"))
+        notice = send_notice(
+            session,
+            title="周五前报送材料",
+            body="请各股室于周五前报送。",
+            department_ids=[market.one().id],
+            to_staff=True,
+            to_groups=True,
+            sender="admin",
+        )
+        notice_id = notice.id
+    [card] = _wait(lambda: _pushes(stack, userid="alice"), "alice's notice card")
+    [post] = _wait(lambda: _pushes(stack, chatid=BOT_GROUP), "the notice in the bot group")
+    assert "周五前报送材料" in post["content"]
+    key, task_id = card["card"]["button_list"][0]["key"], card["card"]["task_id"]
+    alice = Member(stack.emulator.url, "alice")
+    assert (
+        "周五前报送材料"
+        in alice.sends_event("template_card_event", event_key=key, task_id=task_id)[0]
+    )
+
+    def status():
+        with Session(stack.engine) as session:
+            found = notice_status(session, notice_id=notice_id)
+        return found if found.waiting == 0 and found.groups_posted == 1 else None
+
+    found = _wait(status, "every push acknowledged")
+    assert found.delivered == found.recipients >= 4 and found.read == 1
+    assert _app_sends(stack) == 0
