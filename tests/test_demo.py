@@ -14,6 +14,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from backend.db import make_engine
 from backend.demo import seed_demo
+from backend.demo.county import route_groups_for_channel
 from backend.ledger import service as ledger_service
 from backend.models import (
     ApiToken,
@@ -136,6 +137,26 @@ def test_institutions_hang_under_departments_and_share_their_group(session):
     assert all(d.chat_target == f"dept{d.wecom_department_id}" for d in appchats)
     wecom_ids = sorted(u.wecom_department_id for u in units)
     assert wecom_ids == list(range(2, 2 + len(units)))
+
+
+def test_long_connection_mode_moves_the_app_group_chats_to_the_bot_and_back(county):
+    with Session(county[0]) as session:
+        appchats = {
+            d.id: d.chat_target
+            for d in session.exec(select(Department)).all()
+            if d.chat_target_kind == ChatTargetKind.APPCHAT
+        }
+        assert route_groups_for_channel(session, "longconn") == len(appchats)
+        moved = [session.get_one(Department, unit_id) for unit_id in appchats]
+        assert all(d.chat_target_kind == ChatTargetKind.BOT for d in moved)
+        assert all(d.chat_target == appchats[d.id] for d in moved)  # the same group, now the bot's
+        keys = [d.chat_webhook_key for d in moved]
+        assert all(keys) and len(set(keys)) == len(keys)  # each group's own push key for files
+        assert route_groups_for_channel(session, "longconn") == 0  # a restart moves nothing
+        assert route_groups_for_channel(session, "callback") == len(appchats)
+        assert all(d.chat_target_kind == ChatTargetKind.APPCHAT for d in moved)
+        assert not any(d.chat_webhook_key for d in moved)
+        session.rollback()
 
 
 def test_every_unit_has_sections_and_staff_with_readable_unique_userids(session):

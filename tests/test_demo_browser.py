@@ -176,6 +176,9 @@ def test_the_demo_starts_with_every_group_chat_filled(tmp_path, page, artifacts)
     try:
         assert "成员消息经智能机器人长连接投递" in again.output
         member = requests.get(again.emulator_url + "/_emulator/directory", timeout=10).json()
+        # An intranet office's groups are those the bot is in: the app's group chats moved there.
+        assert "个部门群改由智能机器人发送" in again.output
+        assert member["botgroups"] and not member["appchats"]
         say = {"userid": member["users"][0]["userid"], "text": "帮助"}
         answer = requests.post(again.emulator_url + "/_emulator/say", json=say, timeout=30).json()
         assert answer["replies"][0]["channel"] == "bot"

@@ -100,21 +100,24 @@ def _prepare_and_run(
     settings = _demo_settings(web_port=web_port, emulator_port=emulator_port, bot_port=bot_port)
     if channel == "longconn" and not settings.WECOM_BOT_ID:
         raise click.ClickException(BOT_MISSING)
+    settings = settings.model_copy(update={"LVZHI_CHANNEL": channel})
     engine = build_runtime(settings).engine
     upgrade_database(engine)
     _seed_if_empty(engine)
+    _route_groups(engine, channel)
     from backend.cli.console import echo_demo_admin, ensure_demo_admin
 
     with writing(engine) as session:
         credentials = ensure_demo_admin(session)
     cli = [sys.executable, "-m", "backend.cli"]
     ports = ["--port", str(emulator_port), "--bot-port", str(bot_port)]
-    children.start([*cli, "emulator", *ports])
-    children.start([*cli, "serve", "--port", str(web_port)])
-    children.start([*cli, "scheduler"])
+    env = child_environment(LVZHI_CHANNEL=channel)  # every process of the demo in one mode
+    children.start([*cli, "emulator", *ports], env=env)
+    children.start([*cli, "serve", "--port", str(web_port)], env=env)
+    children.start([*cli, "scheduler"], env=env)
     _wait_until_up(f"http://127.0.0.1:{emulator_port}/_emulator/directory")
     if channel == "longconn":
-        _start_long_connection(children, cli, f"http://127.0.0.1:{emulator_port}")
+        _start_long_connection(children, cli, f"http://127.0.0.1:{emulator_port}", env)
     _push_directory(engine, f"http://127.0.0.1:{emulator_port}")
     _fill_group_chats(engine, settings, children)  # renders while the web app boots
     _wait_until_up(f"http://127.0.0.1:{web_port}/api/v1/health")
@@ -123,9 +126,11 @@ def _prepare_and_run(
     children.supervise()
 
 
-def _start_long_connection(children: ChildGroup, cli: list[str], emulator_url: str) -> None:
+def _start_long_connection(
+    children: ChildGroup, cli: list[str], emulator_url: str, env: dict[str, str]
+) -> None:
     """Start `lvzhi bot` and let the emulator's members talk through it."""
-    children.start([*cli, "bot"], env=child_environment(LVZHI_CHANNEL="longconn"))
+    children.start([*cli, "bot"], env=env)
     deadline = time.monotonic() + 30
     while not requests.get(emulator_url + "/_emulator/bot", timeout=5).json()["connected"]:
         if time.monotonic() > deadline:
@@ -145,6 +150,17 @@ def _demo_settings(*, web_port: int, emulator_port: int, bot_port: int) -> Setti
     write_demo_env(ENV_FILE, web_port=web_port, emulator_port=emulator_port, bot_port=bot_port)
     click.echo(f"已生成演示配置 {ENV_FILE}")
     return load_settings()
+
+
+def _route_groups(engine, channel: str) -> None:
+    from backend.demo.county import route_groups_for_channel
+
+    with writing(engine) as session:
+        moved = route_groups_for_channel(session, channel)
+    if moved and channel == "longconn":
+        click.echo(f"{moved} 个部门群改由智能机器人发送（图片和文件经群的消息推送）。")
+    elif moved:
+        click.echo(f"{moved} 个部门群改回应用群聊发送。")
 
 
 def _seed_if_empty(engine) -> None:

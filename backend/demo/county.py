@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from backend.demo.catalogue import DEPARTMENTS, STAFFING_OFFICE, DutySpec, UnitSpec
 from backend.models import (
@@ -124,6 +124,24 @@ def _assign_chat_targets(rng: random.Random, departments: list[DemoUnit]) -> Non
         else:
             row.chat_target_kind = ChatTargetKind.APPCHAT
             row.chat_target = f"dept{row.wecom_department_id}"
+
+
+def route_groups_for_channel(session: Session, channel: str) -> int:
+    """Move the app group chats onto the bot's route in long-connection mode, and back.
+
+    An intranet office has no app visible to the root department, so its groups are the ones
+    the intelligent bot was added to, with a message-push key for charts and files. Returns
+    how many groups moved.
+    """
+    to_bot = channel == "longconn"
+    was = ChatTargetKind.APPCHAT if to_bot else ChatTargetKind.BOT
+    rows = session.exec(select(Department).where(col(Department.chat_target_kind) == was)).all()
+    for row in rows:
+        row.chat_target_kind = ChatTargetKind.BOT if to_bot else ChatTargetKind.APPCHAT
+        key = uuid.uuid5(uuid.NAMESPACE_URL, f"lvzhi-demo:{row.chat_target}")
+        row.chat_webhook_key = str(key) if to_bot else None
+        session.add(row)
+    return len(rows)
 
 
 def _add_sections_and_duties(session: Session, rng: random.Random, demo_unit: DemoUnit) -> None:
