@@ -248,7 +248,14 @@ class BotThread:
 
     def _run(self, runtime: Runtime, options: dict) -> None:
         asyncio.set_event_loop(self._loop)
-        self._loop.run_until_complete(hold_and_serve(runtime, self._stop, **options))
+        try:
+            self._loop.run_until_complete(hold_and_serve(runtime, self._stop, **options))
+        finally:  # as asyncio.run does: end what the SDK left running (its disconnect task)
+            left = asyncio.all_tasks(self._loop)
+            for task in left:
+                task.cancel()
+            self._loop.run_until_complete(asyncio.gather(*left, return_exceptions=True))
+            self._loop.close()
 
     def start(self) -> BotThread:
         """Start the thread; return self."""
@@ -257,6 +264,8 @@ class BotThread:
 
     def stop(self) -> None:
         """Close the connection, give up the lease and end the thread."""
+        if self._loop.is_closed():  # stopped already
+            return
         self._loop.call_soon_threadsafe(self._stop.set)
         self._thread.join(timeout=10)
 
