@@ -4,7 +4,8 @@ Both run as their own process and dial the emulator's wss:// endpoint with WeCom
 client answers each text at once with the same text; ours (`python -m scheduled.longconn`, what
 `lvzhi bot` runs) runs the inbox and the handlers on SQLite, exactly once per message. Prints
 messages/s with six members writing at once (closed loop), p50 and p99, the ratio to the bare
-client, and the latency at a fixed 50 messages/s; the two alternate for three rounds.
+client, the latency at a fixed 50 messages/s, and the CPU each process spends a message; the two
+alternate for three rounds.
 Run: `make bench` (or `.venv/bin/python benchmarks/longconn.py`).
 """
 
@@ -18,6 +19,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from subprocess import DEVNULL
 
@@ -105,18 +107,38 @@ def _wait_connected(socket: BotSocket) -> None:
         time.sleep(0.05)
 
 
-def measure(name: str, socket: BotSocket) -> tuple[float, float]:
-    """Print and return (messages/s, p99 ms at the fixed rate)."""
+def _cpu_seconds(pid: int) -> float:
+    """Return the CPU time (user + system) a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass(frozen=True)
+class Result:
+    """One client's figures: closed-loop rate, p99 at the fixed rate, CPU ms a message."""
+
+    rate: float
+    p99: float
+    cpu_here: float  # this process: the emulator and the members' threads
+    cpu_bot: float  # the bot's process
+
+
+def measure(name: str, socket: BotSocket, pid: int) -> Result:
+    """Print and return one client's figures (CPU counted over the closed loop)."""
     _wait_connected(socket)
     _send(socket, 0)  # warm up
+    here, bot = time.process_time(), _cpu_seconds(pid)
     rate, latencies = closed_loop(socket)
+    here, bot = time.process_time() - here, _cpu_seconds(pid) - bot
     fixed = fixed_rate(socket)
+    cpu_here, cpu_bot = (1000 * spent / len(latencies) for spent in (here, bot))
     print(
         f"{name}: {rate:.0f} messages/s with {len(USERS)} members "
         f"(p50 {_p(latencies, 50):.1f} ms, p99 {_p(latencies, 99):.1f} ms); "
-        f"at {RATE}/s: p50 {_p(fixed, 50):.1f} ms, p99 {_p(fixed, 99):.1f} ms"
+        f"at {RATE}/s: p50 {_p(fixed, 50):.1f} ms, p99 {_p(fixed, 99):.1f} ms; "
+        f"CPU a message: emulator and members {cpu_here:.2f} ms, {name} {cpu_bot:.2f} ms"
     )
-    return rate, _p(fixed, 99)
+    return Result(rate, _p(fixed, 99), cpu_here, cpu_bot)
 
 
 def _environment(settings) -> dict[str, str]:
@@ -164,25 +186,34 @@ def main() -> None:
             bare, ours = _rounds(socket, env, ca_file)
         finally:
             emulator.stop()
-    bare_rate = statistics.median(rate for rate, _ in bare)
-    ours_rate = statistics.median(rate for rate, _ in ours)
-    ours_p99 = max(p99 for _, p99 in ours)
+    bare_rate = statistics.median(result.rate for result in bare)
+    ours_rate = statistics.median(result.rate for result in ours)
+    ours_p99 = max(result.p99 for result in ours)
     print(
         f"median of {ROUNDS} rounds: bare {bare_rate:.0f}, lvzhi {ours_rate:.0f} messages/s; "
         f"ratio {ours_rate / bare_rate:.2f} of bare (target ≥ {TARGET_RATIO:g}); "
         f"worst p99 at {RATE}/s {ours_p99:.0f} ms (target < {TARGET_P99_MS} ms)"
     )
+    cpu = statistics.median(result.cpu_here + result.cpu_bot for result in ours)
+    print(
+        f"at {TARGET_RATIO:g} of bare ({TARGET_RATIO * bare_rate:.0f} messages/s), lvzhi's "
+        f"{cpu:.2f} ms of CPU a message (both processes) would take "
+        f"{TARGET_RATIO * bare_rate * cpu / 1000:.1f} cores; this machine has {os.cpu_count()}"
+    )
 
 
-def _rounds(socket: BotSocket, env: dict[str, str], ca_file: Path) -> tuple[list, list]:
+def _rounds(
+    socket: BotSocket, env: dict[str, str], ca_file: Path
+) -> tuple[list[Result], list[Result]]:
     """Alternate the bare client and our bot ROUNDS times, so drift in the machine hits both."""
-    bare, ours = [], []
+    bare: list[Result] = []
+    ours: list[Result] = []
     for _ in range(ROUNDS):
         echo = _start([sys.executable, __file__, "--echo", socket.url, str(ca_file)], env)
-        bare.append(measure("bare echo client", socket))
+        bare.append(measure("bare echo client", socket, echo.pid))
         _stop(echo)
         bot = _start([sys.executable, "-m", "scheduled.longconn"], env)
-        ours.append(measure("lvzhi bot", socket))
+        ours.append(measure("lvzhi bot", socket, bot.pid))
         _stop(bot)
     return bare, ours
 
