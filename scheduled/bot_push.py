@@ -73,9 +73,17 @@ class BotPushes:
             if self._ready.is_set() and self.client.is_connected:
                 claimed = await self._claim()
             for row_id in claimed:  # claimed rows are all tried: none waits out its lease
-                await self._push(row_id)
+                await self._push_safely(row_id)
             if not claimed:
                 await self._pause()
+
+    async def _push_safely(self, row_id: int) -> None:
+        """Push one row; whatever goes wrong (a database hiccup, a row purged meanwhile) is
+        logged and the loop goes on, the row being taken up again when its lease ends."""
+        try:
+            await self._push(row_id)
+        except Exception:
+            log.exception("bot push of outbox row %s failed", row_id)
 
     async def _pause(self) -> None:
         with contextlib.suppress(asyncio.TimeoutError):

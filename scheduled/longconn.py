@@ -32,7 +32,7 @@ from bot.aibot_frames import frame_to_inbound, is_disconnect, reply_body
 from bot.messages import Inbound
 from bot.replies import Reply, TextReply
 from scheduled import lease
-from scheduled.bot_push import BotPushes
+from scheduled.bot_push import POLL_SECONDS, BotPushes
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,14 @@ class _SdkLog:
 class LongConnection:
     """One connection to WeCom for the bot, answering members' messages as they come."""
 
-    def __init__(self, runtime: Runtime, *, reconnect_ms: int = 1000, heartbeat_ms: int = 30000):
+    def __init__(
+        self,
+        runtime: Runtime,
+        *,
+        reconnect_ms: int = 1000,
+        heartbeat_ms: int = 30000,
+        push_poll: float = POLL_SECONDS,
+    ):
         settings = runtime.settings
         if settings.WECOM_BOT_CA_FILE:
             _trust(settings.WECOM_BOT_CA_FILE)
@@ -87,7 +94,7 @@ class LongConnection:
         # pyee raises an "error" nobody listens to, which would end the SDK's reconnecting.
         self.client.on("error", self._on_error)
         self._task: asyncio.Task | None = None
-        self._pushes = BotPushes(runtime, self.client)  # the outbox's "bot" rows, while open
+        self._pushes = BotPushes(runtime, self.client, poll=push_poll)  # "bot" rows, while open
         self._workers = _workers_for(runtime.engine)
 
     def open(self) -> None:

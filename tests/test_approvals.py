@@ -51,7 +51,7 @@ def _absences(stack, userid: str) -> list[tuple]:
 
 
 def _reminded_days(member: Member) -> list[str]:
-    cards = [m["card"] for m in member.app_messages() if "card" in m]
+    cards = [m["card"] for m in member.pushed_messages() if "card" in m]
     descs = [c["main_title"]["desc"] for c in cards if str(c["task_id"]).startswith("reminder")]
     return [re.search(r"\d{1,2}月\d{1,2}日", desc).group() for desc in descs]
 

@@ -7,14 +7,12 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
-import pytest
 from sqlmodel import Session, select
 
 from backend.db import reading, writing
 from backend.demo.emulator_link import push_directory
 from backend.models import BotGroupChat, Department, OutboxMessage, OutboxStatus
 from backend.org.service import set_chat_target
-from backend.outbox import rules
 from backend.outbox import service as outbox
 from backend.outbox.rules import GroupRoute
 from backend.outbox.service import OutgoingContent
@@ -28,14 +26,6 @@ CHANNELS = ("longconn",)
 BOT_GROUP = "wrMarketBotGroup01"
 PUSH_KEY = "3c1f0a2b-7d4e-4f5a-9b6c-8d7e6f5a4b3c"
 PASSWORD = "console-pass-1"
-
-
-@pytest.fixture
-def through_bot():
-    """Long-connection mode for members' messages (the stack's settings say callback)."""
-    rules.use_channel("longconn")
-    yield
-    rules.use_channel("callback")
 
 
 def _wait(condition, what: str, timeout: float = 15.0):
@@ -109,7 +99,7 @@ def test_a_bot_group_without_a_push_key_is_told_where_to_download_the_file(stack
     assert failed.last_error is not None and failed.last_error.startswith("86003")
 
 
-def test_follow_ups_and_card_buttons_go_over_the_connection(stack, through_bot):
+def test_follow_ups_and_card_buttons_go_over_the_connection(stack):
     stack.clock.frozen = datetime(2026, 11, 23, 10, 0, tzinfo=stack.settings.timezone)
     alice = Member(stack.emulator.url, "alice")
     alice.says("填报")
@@ -123,7 +113,7 @@ def test_follow_ups_and_card_buttons_go_over_the_connection(stack, through_bot):
     assert stack.deliver().sent == 0 and _app_sends(stack) == 0  # nothing for message/send
 
 
-def test_a_reminder_card_arrives_through_the_bot_and_its_button_starts_logging(stack, through_bot):
+def test_a_reminder_card_arrives_through_the_bot_and_its_button_starts_logging(stack):
     stack.clock.frozen = datetime(2026, 11, 23, 17, 40, tzinfo=stack.settings.timezone)
     run_reminders(stack.engine, now=stack.clock.frozen)
     alice = Member(stack.emulator.url, "alice")
@@ -139,7 +129,7 @@ def test_a_reminder_card_arrives_through_the_bot_and_its_button_starts_logging(s
     assert "哪项职责" in reply[0] or "职责" in reply[0]
 
 
-def test_a_push_queued_while_disconnected_is_retried_and_delivered_once(stack, through_bot):
+def test_a_push_queued_while_disconnected_is_retried_and_delivered_once(stack):
     assert stack.bot is not None
     stack.bot.stop()  # no connection: nothing can send the bot's rows
     stack.bot = None
@@ -173,7 +163,8 @@ def test_the_http_worker_claims_no_bot_row(stack):
         with writing(stack.engine) as session:
             content = OutgoingContent("markdown", {"content": "周报"})
             bot = outbox.enqueue_to_group(session, channel="bot", target="x", content=content)
-            app = outbox.enqueue_to_users(session, user_ids=["bob"], content=content)[0]
+            image = OutgoingContent("image", {}, b"\x89PNG", "chart.png")  # stays on the app
+            app = outbox.enqueue_to_users(session, user_ids=["bob"], content=image)[0]
             ids = bot.id, app.id
         with writing(stack.engine) as session:
             assert outbox.claim_due(session) == [ids[1]]
@@ -233,9 +224,7 @@ def _bot_group_noted(stack, chatid: str) -> bool:
     return found is not None and found.last_userid == "erin"
 
 
-def test_a_notice_reaches_members_and_the_bot_group_and_is_read_over_the_connection(
-    stack, through_bot
-):
+def test_a_notice_reaches_members_and_the_bot_group_and_is_read_over_the_connection(stack):
     from backend.schedule.notices import notice_status, send_notice
 
     _market_to_bot_group(stack)

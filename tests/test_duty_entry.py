@@ -164,7 +164,7 @@ def test_cards_are_sent_after_the_text_and_their_buttons_answer(stack, alice: Me
     stack.clock.frozen = MONDAY
     fill(alice, "填报", "好", "2")
     stack.deliver()
-    [card] = [m for m in alice.app_messages() if m["msgtype"] == "template_card"]
+    [card] = [m for m in alice.pushed_messages() if m["msgtype"] == "template_card"]
     keys = [b["key"] for b in card["card"]["button_list"]]
     assert len(keys) == 5 and keys[1] == "task_type|2"
     task_id = card["card"]["task_id"]
@@ -174,7 +174,7 @@ def test_cards_are_sent_after_the_text_and_their_buttons_answer(stack, alice: Me
     assert "过期" in stale[0]
     fill(alice, "1", "跳过", "参加党支部主题党日活动")
     stack.deliver()
-    confirm = [m for m in alice.app_messages() if m["msgtype"] == "template_card"][-1]
+    confirm = [m for m in alice.pushed_messages() if m["msgtype"] == "template_card"][-1]
     key = confirm["card"]["button_list"][0]["key"]
     assert (
         "已保存"

@@ -139,11 +139,13 @@ def test_a_round_from_opening_to_the_ledger(sqlite_stack, accounts, browser, art
     _commit_both(head, stack, deadline, artifacts)
 
     stack.deliver()
-    before = len(Member(stack.emulator.url, "dave").app_messages())
+    before = len(Member(stack.emulator.url, "dave").pushed_messages())
     now = datetime.now(stack.settings.timezone)
     assert check_ledger_deadlines(stack.engine, now=now) == 2
     stack.deliver()
-    reminders = [reply_text(m) for m in Member(stack.emulator.url, "dave").app_messages()[before:]]
+    reminders = [
+        reply_text(m) for m in Member(stack.emulator.url, "dave").pushed_messages()[before:]
+    ]
     assert len(reminders) == 2 and all("整改提醒" in r for r in reminders)
     assert any(PROBLEMS[0] in r and deadline.isoformat() in r for r in reminders)
 

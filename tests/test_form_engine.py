@@ -57,7 +57,7 @@ def test_an_idle_form_is_kept_offered_and_resumed(stack, alice: Member):
     reply = alice.says("2.5")[0]
     assert "没有听懂" in reply
     stack.deliver()
-    assert "继续" in alice.app_messages()[-1]["content"]
+    assert "继续" in alice.pushed_messages()[-1]["content"]
     assert _conversation(stack).paused
     assert "工时" in alice.says("继续")[0]
     alice.says("2.5")
@@ -128,4 +128,4 @@ def test_help_inside_a_form_explains_the_exits_and_asks_again(stack, alice: Memb
     alice.says("填报")
     assert "取消" in alice.says("帮助")[0]
     stack.deliver()
-    assert "哪天" in alice.app_messages()[-1]["content"]
+    assert "哪天" in alice.pushed_messages()[-1]["content"]

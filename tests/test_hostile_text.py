@@ -68,7 +68,7 @@ def test_a_phishing_complaint_reaches_the_head_neutralised(stack, county):
                          complaint="1", comment=PHISHING)  # fmt: skip
     assert done.status_code == 200, done.get_data(as_text=True)[:300]
     stack.deliver()
-    [message] = [reply_text(m) for m in Member(stack.emulator.url, "dave").app_messages()]
+    [message] = [reply_text(m) for m in Member(stack.emulator.url, "dave").pushed_messages()]
     assert "【码上监督·新工单】" in message and "点此" in message and "领取补贴" in message
     assert "<a" not in message and "href" in message  # shown as typed, never a tag
     assert "http://" not in message and "evil.example" not in message

@@ -38,7 +38,7 @@ def market(stack) -> int:
 
 
 def _texts(stack, userid: str) -> list[str]:
-    return [reply_text(m) for m in Member(stack.emulator.url, userid).app_messages()]
+    return [reply_text(m) for m in Member(stack.emulator.url, userid).pushed_messages()]
 
 
 def _record(stack, market: int, problem: str = "权责清单未按期动态调整") -> int:

@@ -54,12 +54,12 @@ def test_notice_to_staff_and_group_with_delivery_and_read(stack, admin):
     stack.deliver()
 
     alice = Member(stack.emulator.url, "alice")
-    card = [m for m in alice.app_messages() if m.get("card")][-1]["card"]
+    card = [m for m in alice.pushed_messages() if m.get("card")][-1]["card"]
     assert card["main_title"]["title"] == "关于开展食品安全检查的通知"
     assert "11月30日前" in card["sub_title_text"]
     group = stack.emulator_call("GET", "/_emulator/messages", params={"robot": WEBHOOK_KEY})
     assert "关于开展食品安全检查的通知" in group.json()["messages"][-1]["markdown"]
-    assert Member(stack.emulator.url, "erin").app_messages() == []  # 县民政局 not chosen
+    assert Member(stack.emulator.url, "erin").pushed_messages() == []  # 县民政局 not chosen
     assert _send_calls(stack) == 1
 
     reply = alice.sends_event(
@@ -120,7 +120,7 @@ def test_fan_out_is_one_call_per_thousand_recipients(stack):
     while stack.deliver().sent:
         pass
     assert _send_calls(stack) == math.ceil(count / 1000) == 3
-    assert len(Member(stack.emulator.url, "member2399").app_messages()) == 1
+    assert len(Member(stack.emulator.url, "member2399").pushed_messages()) == 1
 
 
 @pytest.mark.parametrize(
@@ -146,7 +146,7 @@ def test_a_bad_notice_is_refused_and_nothing_is_lost(stack, admin, fields, messa
     if fields["body"]:
         assert fields["body"] in page
     stack.deliver()
-    assert Member(stack.emulator.url, "alice").app_messages() == []
+    assert Member(stack.emulator.url, "alice").pushed_messages() == []
 
 
 def test_only_administrators_send_notices(stack):

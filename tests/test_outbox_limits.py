@@ -59,7 +59,7 @@ def _walk(stack, start: datetime, seconds: int, step: int = 5) -> None:
 
 
 def _app_messages(stack, userid: str) -> list[dict]:
-    return Member(stack.emulator.url, userid).app_messages()
+    return Member(stack.emulator.url, userid).pushed_messages()
 
 
 def _most_in_any(times: list[float], span: float) -> int:

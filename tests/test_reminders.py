@@ -45,7 +45,7 @@ def _cards(member: Member) -> list[str]:
 def _reminder_messages(member: Member) -> list[dict]:
     return [
         m
-        for m in member.app_messages()
+        for m in member.pushed_messages()
         if str((m.get("card") or {}).get("task_id", "")).startswith(("reminder", "review"))
     ]
 
@@ -55,7 +55,7 @@ def _day_of(card_text: str) -> str:
 
 
 def _texts(member: Member) -> list[str]:
-    return [m["content"] for m in member.app_messages() if m["msgtype"] == "text"]
+    return [m["content"] for m in member.pushed_messages() if m["msgtype"] == "text"]
 
 
 def _add_civil_head(stack) -> None:
@@ -192,7 +192,7 @@ def test_each_round_is_sent_once_however_many_ticks(stack, walk):
     now = _at(stack, date(2026, 9, 30), time(16, 31))
     assert "reminder:2026-09-30:1" in _tick(stack, now)
     assert _tick(stack, now + timedelta(seconds=30)) == []
-    assert len(walk["bob"].app_messages()) == 1
+    assert len(walk["bob"].pushed_messages()) == 1
     with Session(stack.engine) as session:
         run = session.get(JobRun, "reminder:2026-09-30:1")
         assert run.status == "done" and run.detail == "4 reminded"  # bob, carol, erin, frank

@@ -47,8 +47,8 @@ def test_a_department_with_its_own_times_is_reminded_at_them(sqlite_stack, admin
     assert "reminder:2026-11-24:1" + suffix in sent
     assert "reminder:2026-11-24:1" not in sent
     sqlite_stack.deliver()
-    assert len(Member(sqlite_stack.emulator.url, "erin").app_messages()) == 1
-    assert Member(sqlite_stack.emulator.url, "bob").app_messages() == []
+    assert len(Member(sqlite_stack.emulator.url, "erin").pushed_messages()) == 1
+    assert Member(sqlite_stack.emulator.url, "bob").pushed_messages() == []
     assert "reminder:2026-11-24:1" in run_reminders(
         sqlite_stack.engine, now=_at(sqlite_stack, 16, 31)
     )

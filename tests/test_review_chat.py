@@ -107,7 +107,7 @@ def test_a_reviewer_returns_an_entry_over_wecom_and_the_author_is_told(stack):
     carol.says("退回 请写明会议名称和议定事项")
     assert "已退回" in carol.last_reply()
     stack.deliver()
-    notice = Member(stack.emulator.url, "alice").app_messages()[-1]
+    notice = Member(stack.emulator.url, "alice").pushed_messages()[-1]
     assert "请写明会议名称和议定事项" in reply_text(notice)
     assert "发送“修改”进行更正" in reply_text(notice)
 

@@ -79,7 +79,7 @@ def _delivered(stack, key: str) -> bool:
 def _reminder_days(member: Member) -> list[str]:
     return [
         m["card"]["task_id"]
-        for m in member.app_messages()
+        for m in member.pushed_messages()
         if str((m.get("card") or {}).get("task_id", "")).startswith("reminder")
     ]
 
@@ -110,7 +110,7 @@ def test_killed_before_a_reminder_time_and_restarted_after_sends_it_once(
     first.send_signal(signal.SIGKILL)  # dies hard, before 16:31 (16:30 + spread), holding its lease
     first.wait()
     assert "reminder:2026-09-30:1" not in _runs(stack)
-    assert bob.app_messages() == []
+    assert bob.pushed_messages() == []
 
     second = _start(stack, "2026-09-30T16:31:20+08:00", tmp_path, "second", cli=True)
     processes.append(second)

@@ -104,7 +104,7 @@ def test_a_complaint_is_followed_to_closure_and_rated_again(
     snap(page, artifacts, "5-ticket")
 
     stack.deliver()
-    opened = reply_text(Member(stack.emulator.url, "dave").app_messages()[-1])
+    opened = reply_text(Member(stack.emulator.url, "dave").pushed_messages()[-1])
     assert ticket in opened and "投诉（非常不满意）" in opened
 
     official = browser.new_context(locale="zh-CN").new_page()

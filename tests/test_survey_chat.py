@@ -53,7 +53,7 @@ def test_invitations_and_the_listing(stack, alice: Member):
     stack.clock.frozen = NOW
     survey_id = make_survey(stack)
     stack.deliver()
-    [invite] = [m for m in alice.app_messages() if "问卷邀请" in str(m)]
+    [invite] = [m for m in alice.pushed_messages() if "问卷邀请" in str(m)]
     assert f"问卷 {survey_id}" in str(invite)
     listing = alice.says("问卷")[0]
     assert f"【{survey_id}】2026年度部门履职自评" in listing and "25题" in listing
@@ -203,7 +203,7 @@ def test_a_satisfaction_survey_asks_which_department_and_cards_answer(stack, ali
     assert "1–2" in alice.says("3")[0]
     assert "1/4" in alice.says("2")[0]
     stack.deliver()
-    card = [m for m in alice.app_messages() if m["msgtype"] == "template_card"][-1]
+    card = [m for m in alice.pushed_messages() if m["msgtype"] == "template_card"][-1]
     button = card["card"]["button_list"][0]
     assert button["text"] == "满意"
     reply = alice.sends_event("template_card_event", event_key=button["key"],

@@ -50,7 +50,7 @@ def run_job(stack, day: int) -> int:
 
 
 def texts_of(stack, userid: str) -> list[str]:
-    messages = Member(stack.emulator.url, userid).app_messages()
+    messages = Member(stack.emulator.url, userid).pushed_messages()
     return [reply_text(m) for m in messages]
 
 

@@ -77,13 +77,13 @@ def _tick(stack, now: datetime) -> list[str]:
 
 
 def _reminded_days(member: Member) -> list[str]:
-    cards = [m["card"] for m in member.app_messages() if "card" in m]
+    cards = [m["card"] for m in member.pushed_messages() if "card" in m]
     descs = [c["main_title"]["desc"] for c in cards if str(c["task_id"]).startswith("reminder")]
     return [re.search(r"\d{1,2}月\d{1,2}日", desc).group() for desc in descs]
 
 
 def _notices(member: Member) -> list[str]:
-    return [m["content"] for m in member.app_messages() if m["msgtype"] == "text"]
+    return [m["content"] for m in member.pushed_messages() if m["msgtype"] == "text"]
 
 
 def test_a_tue_to_sat_member_is_reminded_on_their_own_days(stack):

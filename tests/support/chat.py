@@ -34,13 +34,15 @@ class Member:
         """Return the latest reply text the member saw ("" if none)."""
         return self.replies[-1] if self.replies else ""
 
-    def app_messages(self) -> list[dict]:
-        """Return the messages the bot sent this member through message/send."""
+    def pushed_messages(self) -> list[dict]:
+        """Return the messages the bot sent this member besides its replies in the chat: the
+        app's message/send, or in long-connection mode a push over the connection."""
         response = requests.get(
             self.emulator_url + "/_emulator/messages", params={"userid": self.userid}, timeout=10
         )
         response.raise_for_status()
-        return [m for m in response.json()["messages"] if m["channel"] == "app"]
+        messages = response.json()["messages"]
+        return [m for m in messages if m["channel"] == "app" or m.get("pushed")]
 
     def _post(self, path: str, payload: dict) -> dict:
         response = requests.post(self.emulator_url + path, json=payload, timeout=60)

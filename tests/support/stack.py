@@ -10,14 +10,16 @@ from pathlib import Path
 
 import requests
 from flask import Flask
-from sqlalchemy import text
+from sqlalchemy import func, text
 from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col, select
 from werkzeug.serving import make_server
 
 from backend.app import create_app
-from backend.db import make_engine, reading, writing
+from backend.db import db_now, make_engine, reading, writing
 from backend.demo.emulator_link import emulator_config, push_directory
+from backend.models import OutboxMessage, OutboxStatus
+from backend.outbox import rules
 from backend.outbox.delivery import DeliveryStats, deliver_due
 from backend.runtime import EXTENSION_KEY
 from backend.settings import Settings, load_settings
@@ -40,6 +42,17 @@ TEST_WECOM = {
     "LVZHI_BOT_LEASE_SECONDS": 6,
 }
 CHANNELS = ("callback", "longconn")
+
+
+def _due_pushes(engine: Engine) -> int:
+    """Count the "bot" rows due now or being pushed."""
+    row = col(OutboxMessage.status)
+    due = ((row == OutboxStatus.PENDING) & (col(OutboxMessage.next_attempt_at) <= db_now())) | (
+        row == OutboxStatus.SENDING
+    )
+    stmt = select(func.count()).where(col(OutboxMessage.channel) == "bot", due)
+    with reading(engine) as session:
+        return session.exec(stmt).one()
 
 
 class _LazyApp:
@@ -75,9 +88,16 @@ class Stack:
     clock: Clock
     _servers: list = field(default_factory=list)
     bot: BotThread | None = None
+    channel: str = "callback"
 
     def use_channel(self, channel: str) -> None:
-        """Let members reach the bot by callback or by the long connection (started once)."""
+        """Let members reach the bot by callback or by the long connection (started once).
+
+        In long-connection mode what the bot can push to members goes through it, as in a
+        deployment with `LVZHI_CHANNEL=longconn` (the stack's settings say callback).
+        """
+        rules.use_channel(channel)
+        self.channel = channel
         if channel == "longconn":
             if self.bot is None:
                 self.bot = self.new_bot().start()
@@ -87,7 +107,7 @@ class Stack:
     def new_bot(self) -> BotThread:
         """A long-connection process on this stack's runtime, quick to reconnect for tests."""
         runtime = self.app.extensions[EXTENSION_KEY]
-        return BotThread(runtime, reconnect_ms=100, replaced_pause=0.5)
+        return BotThread(runtime, reconnect_ms=100, replaced_pause=0.5, push_poll=0.02)
 
     def wait_for_bot(self, timeout: float = 15.0) -> None:
         """Wait until the bot's long connection is subscribed."""
@@ -98,11 +118,23 @@ class Stack:
             time.sleep(0.05)
 
     def deliver(self, now: datetime | None = None) -> DeliveryStats:
-        """Run one outbox delivery pass (what the scheduler's worker does).
+        """Run one outbox delivery pass (what the scheduler's worker does), and in
+        long-connection mode wait until the bot has pushed what is due.
 
-        `now` acts as if the database's clock said so (a test's way to let time pass).
+        `now` acts as if the database's clock said so (a test's way to let time pass); the
+        bot's pushes go by the database's own clock.
         """
-        return deliver_due(self.engine, self.client, now=now)
+        stats = deliver_due(self.engine, self.client, now=now)
+        if self.channel == "longconn" and self.bot is not None:
+            self._wait_for_pushes()
+        return stats
+
+    def _wait_for_pushes(self, timeout: float = 15.0) -> None:
+        deadline = time.monotonic() + timeout
+        while _due_pushes(self.engine):
+            if time.monotonic() > deadline:
+                raise TimeoutError("the bot did not push its due outbox rows")
+            time.sleep(0.02)
 
     def run_jobs(self) -> int:
         """Run every queued job in this process (what the scheduler's job runner does)."""
@@ -117,6 +149,8 @@ class Stack:
     def reset(self, populate) -> None:
         """Empty every table, repopulate, and reset the emulator with the new directory."""
         wipe_database(self.engine)
+        self.channel = "callback"
+        rules.use_channel("callback")
         with writing(self.engine) as session:
             populate(session)
         self.emulator_call("POST", "/_emulator/reset")
