@@ -97,6 +97,9 @@ class BotPushes:
             return []
 
     def _claim_rows(self) -> list[int]:
+        with reading(self.runtime.engine) as session:
+            if not outbox.has_due(session, bot=True):
+                return []
         with writing(self.runtime.engine) as session:
             return outbox.claim_due(session, limit=CLAIM_BATCH, bot=True)
 

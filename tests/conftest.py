@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from backend.db import make_engine, writing
 from backend.migrate import upgrade_database
+from backend.outbox import rules
 from tests.support.chat import Member
 from tests.support.org import add_small_county
 from tests.support.postgres import PostgresServer
@@ -104,6 +105,14 @@ def _stack_for(stacks: dict[str, Stack], url: str) -> Stack:
     stack = stacks[url]
     stack.reset(add_small_county)
     return stack
+
+
+@pytest.fixture(autouse=True)
+def _members_route_back() -> Iterator[None]:
+    """End every test with members' messages routed as the settings say (the app), since a
+    long-connection test routes them through the bot for the whole process."""
+    yield
+    rules.use_channel("callback")
 
 
 @pytest.fixture

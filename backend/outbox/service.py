@@ -173,10 +173,9 @@ def claim_due(
     The scheduler's worker claims every channel but "bot"; the long-connection process claims
     only "bot" rows (`bot=True`), which nothing else can send.
     """
-    over_connection = col(OutboxMessage.channel) == "bot"
     candidates = session.exec(
         select(OutboxMessage.id)
-        .where(_is_due(now), over_connection if bot else ~over_connection)
+        .where(_is_due(now), _worker_channels(bot))
         .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
         .limit(limit)
     ).all()
@@ -190,6 +189,17 @@ def claim_due(
         if result.rowcount == 1:
             claimed.append(row_id)
     return claimed
+
+
+def has_due(session: Session, *, bot: bool = False) -> bool:
+    """Tell whether a row is due for this worker (a read, so an idle poll takes no write lock)."""
+    due = select(OutboxMessage.id).where(_is_due(None), _worker_channels(bot)).limit(1)
+    return session.exec(due).first() is not None
+
+
+def _worker_channels(bot: bool) -> ColumnElement[bool]:
+    over_connection = col(OutboxMessage.channel) == "bot"
+    return over_connection if bot else ~over_connection
 
 
 def _clock(now: datetime | None, later: timedelta = timedelta(0)) -> datetime | ColumnElement:

@@ -107,7 +107,7 @@ class Stack:
     def new_bot(self) -> BotThread:
         """A long-connection process on this stack's runtime, quick to reconnect for tests."""
         runtime = self.app.extensions[EXTENSION_KEY]
-        return BotThread(runtime, reconnect_ms=100, replaced_pause=0.5, push_poll=0.02)
+        return BotThread(runtime, reconnect_ms=100, replaced_pause=0.5, push_poll=0.05)
 
     def wait_for_bot(self, timeout: float = 15.0) -> None:
         """Wait until the bot's long connection is subscribed."""
