@@ -164,7 +164,9 @@ def _workers_for(engine: Engine) -> ThreadPoolExecutor | None:
 
     SQLite has one writer and each message is one short write transaction, so threads gain
     nothing; handing messages to one cost a quarter of the throughput (the loop and the worker
-    pass the GIL back and forth at every SQLite call). PostgreSQL's row locks let members'
+    pass the GIL back and forth at every SQLite call). A message that waits for the write lock
+    holds the loop for at most the busy timeout (30 s), less than the two missed heartbeats
+    (60 s) after which the connection counts as dead. PostgreSQL's row locks let members'
     messages run side by side, and its round trips would stall the loop.
     """
     if is_sqlite(engine):
