@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from backend.chat.callbacks import purge_processed
 from backend.db import writing
 from backend.ops.backup import Backup, backup_folder, backup_to_folder
-from backend.outbox import service as outbox
+from backend.outbox import purge
 from backend.runtime import Runtime
 from backend.settings import Settings
 from scheduled import ledger, reminders, reports, supervision, surveys
@@ -36,11 +36,11 @@ def purge_outbox(
     total = 0
     while True:
         with writing(engine) as session:
-            count = outbox.purge_batch(
+            count = purge.purge_batch(
                 session, keep_sent=keep_sent, keep_failed=keep_failed, now=now
             )
         total += count
-        if count < outbox.PURGE_BATCH:
+        if count < purge.PURGE_BATCH:
             return total
         time.sleep(pause)
 

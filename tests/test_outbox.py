@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from backend.db import db_now, reading, writing
 from backend.models import Notice, NoticeRecipient, OutboxMessage, OutboxStatus, Staff, utcnow
+from backend.outbox import purge
 from backend.outbox import service as outbox
 from backend.outbox.delivery import build_client, deliver_due
 from backend.outbox.service import OutgoingContent
@@ -302,7 +303,7 @@ def test_purge_works_in_batches_of_short_transactions(stack):
     for _ in range(3):
         with writing(stack.engine) as session:
             keep = {"keep_sent": timedelta(days=30), "keep_failed": timedelta(days=90)}
-            sizes.append(outbox.purge_batch(session, **keep, now=later, limit=2))
+            sizes.append(purge.purge_batch(session, **keep, now=later, limit=2))
     assert sizes == [2, 1, 0]
 
 

@@ -13,15 +13,13 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import ColumnElement, delete, exists, insert, or_, update
+from sqlalchemy import ColumnElement, insert, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from backend.common.metrics import instruments
 from backend.db import db_now
 from backend.models import (
-    NoticeGroupPost,
-    NoticeRecipient,
     OutboxMessage,
     OutboxStatus,
     saved_ids,
@@ -41,7 +39,6 @@ _INSERT = insert(OutboxMessage).values(next_attempt_at=db_now())
 MAX_ATTEMPTS = 15
 LEASE = timedelta(minutes=2)
 CHANNELS = ("app", "appchat", "webhook", "bot")  # "bot": over the long connection
-PURGE_BATCH = 500  # rows per purge transaction: a few ms of the write lock each
 SPREAD_STEP, SPREAD_MIN_BATCH = 10, 50  # a spread round: a call every 10 s at most, 50 each
 
 
@@ -184,7 +181,7 @@ def claim_due(
         result = session.exec(
             update(OutboxMessage)
             .where(col(OutboxMessage.id) == row_id, _is_due(now))
-            .values(status=OutboxStatus.SENDING, lease_until=_clock(now, LEASE))
+            .values(status=OutboxStatus.SENDING, lease_until=clock_sql(now, LEASE))
         )
         if result.rowcount == 1:
             claimed.append(row_id)
@@ -202,7 +199,7 @@ def _worker_channels(bot: bool) -> ColumnElement[bool]:
     return over_connection if bot else ~over_connection
 
 
-def _clock(now: datetime | None, later: timedelta = timedelta(0)) -> datetime | ColumnElement:
+def clock_sql(now: datetime | None, later: timedelta = timedelta(0)) -> datetime | ColumnElement:
     """Return the database's clock plus `later` as SQL, or `now + later` when a test gives one."""
     return db_now(later.total_seconds()) if now is None else now + later
 
@@ -213,7 +210,7 @@ def _stored(value: datetime | ColumnElement) -> datetime:
 
 
 def _is_due(now: datetime | None) -> ColumnElement[bool]:
-    moment = _clock(now)
+    moment = clock_sql(now)
     pending = (col(OutboxMessage.status) == OutboxStatus.PENDING) & (
         col(OutboxMessage.next_attempt_at) <= moment
     )
@@ -228,7 +225,7 @@ def mark_sent(session: Session, *, row_id: int, result: dict, now: datetime | No
     """Record a successful delivery."""
     row = session.get_one(OutboxMessage, row_id)
     row.status = OutboxStatus.SENT
-    row.sent_at = _stored(_clock(now))
+    row.sent_at = _stored(clock_sql(now))
     row.attempts += 1
     row.lease_until = None
     row.result = json.dumps(result, ensure_ascii=False)
@@ -247,7 +244,7 @@ def mark_failed(
         row.status = OutboxStatus.FAILED
         return
     row.status = OutboxStatus.PENDING
-    row.next_attempt_at = _stored(_clock(now, backoff_delay(row.attempts)))
+    row.next_attempt_at = _stored(clock_sql(now, backoff_delay(row.attempts)))
 
 
 def backoff_delay(attempts: int) -> timedelta:
@@ -269,57 +266,3 @@ def is_duplicate_key_error(error: IntegrityError) -> bool:
     """Tell whether an IntegrityError came from a unique key (a concurrent duplicate)."""
     text = str(error.orig).lower()
     return "unique" in text or "duplicate" in text
-
-
-def purge_batch(
-    session: Session,
-    *,
-    keep_sent: timedelta,
-    keep_failed: timedelta,
-    now: datetime | None = None,
-    limit: int = PURGE_BATCH,
-) -> int:
-    """Delete up to `limit` sent or failed rows past their retention; return how many went.
-
-    A row a notice still points at (its delivery state is shown) keeps its row but loses its
-    blob and body, so the notice's page still says 已送达 or 未送达.
-    """
-    ids = list(
-        session.exec(
-            select(OutboxMessage.id)
-            .where(_expired(keep_sent, keep_failed, now))
-            .order_by(col(OutboxMessage.id))
-            .limit(limit)
-        )
-    )
-    if not ids:
-        return 0
-    chosen = col(OutboxMessage.id).in_(ids)
-    session.execute(
-        update(OutboxMessage).where(chosen, _referenced()).values(blob=None, payload="{}")
-    )
-    session.execute(delete(OutboxMessage).where(chosen, ~_referenced()))
-    return len(ids)
-
-
-def _expired(
-    keep_sent: timedelta, keep_failed: timedelta, now: datetime | None
-) -> ColumnElement[bool]:
-    sent = (col(OutboxMessage.status) == OutboxStatus.SENT) & (
-        col(OutboxMessage.sent_at) < _clock(now, -keep_sent)
-    )
-    failed = (col(OutboxMessage.status) == OutboxStatus.FAILED) & (
-        col(OutboxMessage.created_at) < _clock(now, -keep_failed)
-    )
-    # A referenced row already purged (no blob, empty body) is not chosen again.
-    spent = (
-        ~_referenced() | col(OutboxMessage.blob).is_not(None) | (col(OutboxMessage.payload) != "{}")
-    )
-    return or_(sent, failed) & spent
-
-
-def _referenced() -> ColumnElement[bool]:
-    """Return SQL telling whether a notice points at the outbox row."""
-    by_member = exists().where(col(NoticeRecipient.outbox_id) == col(OutboxMessage.id))
-    by_group = exists().where(col(NoticeGroupPost.outbox_id) == col(OutboxMessage.id))
-    return by_member | by_group

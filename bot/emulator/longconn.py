@@ -18,42 +18,28 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass, field
 from typing import Any
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
+from bot.emulator.longconn_frames import (
+    ERRMSG,
+    INVALID_FRAME,
+    INVALID_SECRET,
+    MAX_PENDING,
+    NOT_IN_CHAT,
+    NOT_SUBSCRIBED,
+    RESPONSES,
+    SUBSCRIBE_WAIT,
+    BotFaults,
+    Pending,
+    shown,
+    where_shown,
+)
 from bot.emulator.tls import self_signed, server_context
 
-RESPONSES = ("aibot_respond_msg", "aibot_respond_welcome_msg", "aibot_respond_update_msg")
-MAX_PENDING = 1000  # callbacks remembered for late replies
-SUBSCRIBE_WAIT = 10.0  # seconds a new connection has to authenticate
-INVALID_SECRET, INVALID_FRAME, NOT_SUBSCRIBED = 40001, 40058, 846609
-# A push to a chat the bot is not in. Unverified: WeCom documents no errcode for it; this is
-# the API's "chatid not found".
-NOT_IN_CHAT = 86003
-ERRMSG = {0: "ok", -1: "system busy", NOT_IN_CHAT: "chatid not found: the bot is not in this chat"}
 _ids = itertools.count(1)
-
-
-@dataclass
-class BotFaults:
-    """Switches of the long connection: slow acks, ignored pings, pushes refused."""
-
-    ack_delay: float = 0.0
-    ignore_pings: bool = False
-    push_errcode: int = 0  # acked to every push instead of taking it (e.g. -1, busy)
-
-
-@dataclass
-class Pending:
-    """A callback sent to the bot, waiting for its first reply."""
-
-    frame: dict
-    replies: list[dict] = field(default_factory=list)
-    answered: threading.Event = field(default_factory=threading.Event)
-
 
 Recorder = Callable[..., dict]
 
@@ -279,8 +265,8 @@ class BotSocket:
         if pending is None or not isinstance(body, dict):
             return INVALID_FRAME
         source = pending.frame["body"]
-        where = _where(source)
-        record = self.record(direction="bot", channel="bot", reply_to=cmd, **where, **_shown(body))
+        where = where_shown(source)
+        record = self.record(direction="bot", channel="bot", reply_to=cmd, **where, **shown(body))
         with self._lock:
             pending.replies.append(record)
         pending.answered.set()
@@ -297,25 +283,5 @@ class BotSocket:
         if not self.is_member(chatid) and not self.in_group(chatid):
             return NOT_IN_CHAT
         where = {"userid": chatid} if self.is_member(chatid) else {"chatid": chatid}
-        self.record(direction="bot", channel="bot", pushed=True, **where, **_shown(body))
+        self.record(direction="bot", channel="bot", pushed=True, **where, **shown(body))
         return 0
-
-
-def _where(callback_body: dict) -> dict:
-    """Where a reply shows: the group the member wrote in, else the member's chat."""
-    if callback_body.get("chattype") == "group":
-        return {"chatid": callback_body.get("chatid")}
-    return {"userid": (callback_body.get("from") or {}).get("userid")}
-
-
-def _shown(body: dict) -> dict:
-    """Turn a reply body into the fields the emulator page and the tests read."""
-    msgtype = body.get("msgtype") or ("update_card" if "template_card" in body else "")
-    shown: dict[str, Any] = {"msgtype": msgtype}
-    if msgtype == "stream":
-        shown["content"] = str((body.get("stream") or {}).get("content") or "")
-    elif msgtype in ("markdown", "text"):
-        shown["content"] = str((body.get(msgtype) or {}).get("content") or "")
-    if "template_card" in body:
-        shown["card"] = body["template_card"]
-    return shown
