@@ -42,6 +42,19 @@ def test_malformed_setting_is_named(name, value, monkeypatch):
         load_settings(**{**TEST_WECOM, name: value})
 
 
+@pytest.mark.parametrize("value", ["bot:", "teams:wrGroup01", "wrGroup01", "bot: "])
+def test_an_admin_chat_without_a_known_route_and_target_is_refused(value, monkeypatch):
+    monkeypatch.chdir("/")
+    with pytest.raises(SettingsError, match="LVZHI_ADMIN_CHAT"):
+        load_settings(**{**TEST_WECOM, "LVZHI_ADMIN_CHAT": value})
+
+
+def test_an_admin_chat_may_be_a_group_the_bot_is_in(monkeypatch):
+    monkeypatch.chdir("/")
+    settings = load_settings(**{**TEST_WECOM, "LVZHI_ADMIN_CHAT": " bot:wrAdminGroup01 "})
+    assert settings.LVZHI_ADMIN_CHAT == "bot:wrAdminGroup01"
+
+
 def test_missing_setting_is_named(monkeypatch):
     monkeypatch.chdir("/")
     for key in TEST_WECOM:

@@ -12,6 +12,7 @@ from backend.cli.runtime import command_runtime
 from backend.db import reading, writing
 from backend.models import Department, saved_id
 from backend.org import queries as org_queries
+from backend.outbox.rules import group_route
 from backend.reports import data, service
 from backend.reports.periods import EXAMPLES, PeriodError, parse_period
 from backend.reports.queries import reporting_departments
@@ -91,8 +92,7 @@ def _department_command(kind: str):
         today = runtime.clock().date()
         with reading(engine) as session:
             units = [
-                (saved_id(u), u.name, service.group_target(u))
-                for u in _departments(session, department)
+                (saved_id(u), u.name, group_route(u)) for u in _departments(session, department)
             ]
         for unit_id, name, target in units:
             files = _department_files(engine, kind, unit_id, chosen, today, options)

@@ -13,9 +13,9 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from backend.models import OutboxMessage, OutboxStatus, saved_id
+from backend.outbox.rules import group_route
 from backend.reports import posting
 from backend.reports.periods import Period, last_complete
-from backend.reports.service import group_target
 from backend.schedule.job_runs import run_exists
 
 WEEKLY_JOB = "weekly-summaries"  # the job names in scheduled/reports.py
@@ -52,7 +52,7 @@ class Delivery:
 def due_posts(session: Session, *, today: date) -> DuePosts:
     """Tell which of last week's and last month's group posts have not been made yet."""
     week, month = last_complete("week", today), last_complete("month", today)
-    groups = [saved_id(d) for d in posting.departments(session) if group_target(d) is not None]
+    groups = [saved_id(d) for d in posting.departments(session) if group_route(d) is not None]
     month_open = posting.first_workday_reached(session, period=month, today=today)
 
     def waiting(period: Period) -> int:

@@ -95,10 +95,14 @@ def group_route(department: Department) -> GroupRoute | None:
     return GroupRoute(GROUP_CHANNELS[ChatTargetKind(kind)], target, files_key)
 
 
+def group_target(channel: str, target: str) -> dict:
+    """Return the outbox target of a group post (a bot row names a chatid)."""
+    return {"chatid" if channel == "bot" else "target": target}
+
+
 def stored_target(channel: str, target: str) -> str:
-    """Return the outbox's stored target of a group post (a bot row names a chatid)."""
-    key = "chatid" if channel == "bot" else "target"
-    return json.dumps({key: target}, ensure_ascii=False)
+    """Return a group post's target as the outbox stores it (what the console looks up)."""
+    return json.dumps(group_target(channel, target), ensure_ascii=False)
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,8 @@ from backend.outbox.rules import (
     OutgoingContent,
     for_members,
     group_part,
+    group_target,
     member_target,
-    stored_target,
 )
 
 MAX_RECIPIENTS_PER_CALL = 1000
@@ -123,8 +123,7 @@ def enqueue_to_group(
     """Queue a post to a group chat, by app chat id, group-robot webhook key or bot chatid."""
     if channel not in ("appchat", "webhook", "bot"):
         raise ValueError(f"unknown group channel {channel!r}")
-    stored = json.loads(stored_target(channel, target))
-    return _enqueue(session, channel, stored, content, dedupe_key)
+    return _enqueue(session, channel, group_target(channel, target), content, dedupe_key)
 
 
 def _enqueue(

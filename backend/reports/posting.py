@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from backend.db import writing
 from backend.models import Department, saved_id
-from backend.outbox.rules import GroupRoute
+from backend.outbox.rules import GroupRoute, group_route
 from backend.reports import texts
 from backend.reports.data import (
     CountyReport,
@@ -28,7 +28,6 @@ from backend.reports.service import (
     File,
     ReportOptions,
     county_files_of,
-    group_target,
     monthly_files_of,
     post_files,
     weekly_files_of,
@@ -90,7 +89,7 @@ def weekly_posts(session: Session, *, period: Period) -> list[Loaded[DepartmentR
     """Load the week of every department with a group chat whose summary is not posted yet."""
     posts = []
     for department in reporting_departments(session):
-        target, key = group_target(department), run_key(period, f"dept-{department.id}")
+        target, key = group_route(department), run_key(period, f"dept-{department.id}")
         if target is None:
             log.info("department %s has no group chat: weekly summary skipped", department.id)
         elif not run_exists(session, key=key):
@@ -116,7 +115,7 @@ def load_department_monthly(
 ) -> Loaded[DepartmentReport] | None:
     """Load a department's month, or None when it has no group or its report was posted."""
     department = session.get_one(Department, department_id)
-    target, key = group_target(department), run_key(period, f"dept-{department_id}")
+    target, key = group_route(department), run_key(period, f"dept-{department_id}")
     if target is None or run_exists(session, key=key):
         return None
     report = department_report(session, department_id=department_id, period=period, monthly=True)

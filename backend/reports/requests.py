@@ -13,14 +13,13 @@ from backend.db import reading, writing
 from backend.jobs import service as jobs
 from backend.jobs.service import JobResult
 from backend.models import Department, Role, Staff, saved_id
-from backend.outbox.rules import GroupRoute
+from backend.outbox.rules import GroupRoute, group_route
 from backend.reports import texts
 from backend.reports.data import DepartmentReport, department_report
 from backend.reports.periods import month_of, parse_period, week_of
 from backend.reports.service import (
     File,
     ReportOptions,
-    group_target,
     monthly_files_of,
     post_files,
     weekly_files_of,
@@ -51,7 +50,7 @@ def request_report(session: Session, *, staff: Staff, kind: str, today: date) ->
     if not may_request(staff):
         return texts.CMD_NOT_HEAD.format(what=what)
     department = top_department(session, staff)
-    if group_target(department) is None:
+    if group_route(department) is None:
         return texts.CMD_NO_GROUP.format(what=what)
     period = (week_of(today) if kind == "weekly" else month_of(today)).until(today)
     key = f"report:{kind}:{department.id}:{period.key}"
@@ -83,7 +82,7 @@ def load_request(session: Session, *, job_id: int, payload: dict, today: date) -
     """Load the report data a request names (a read)."""
     kind = payload["kind"]
     department = session.get(Department, payload["department_id"])
-    target = group_target(department) if department is not None else None
+    target = group_route(department) if department is not None else None
     if department is None or target is None:
         return LoadedRequest(job_id, kind, None, None)
     end = date.fromisoformat(payload["period_end"])

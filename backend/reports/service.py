@@ -7,8 +7,7 @@ from datetime import date
 
 from sqlmodel import Session
 
-from backend.models import Department
-from backend.outbox.rules import GroupRoute, group_route
+from backend.outbox.rules import GroupRoute
 from backend.outbox.service import OutgoingContent, enqueue_group_post
 from backend.reports import county as county_reports
 from backend.reports import data, monthly, monthly_xlsx, texts, weekly
@@ -40,11 +39,6 @@ class ReportOptions:
         """Return the route of the administrators' group, or None."""
         channel, _, target = self.admin_chat.partition(":")
         return GroupRoute(channel, target) if target else None
-
-
-def group_target(department: Department) -> GroupRoute | None:
-    """Return the route of the department's group chat, or None when it has none."""
-    return group_route(department)
 
 
 # --- files (also what the console's download buttons call) --------------------------------
