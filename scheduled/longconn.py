@@ -15,30 +15,23 @@ import json
 import logging
 import threading
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
 from typing import Any
 
 from aibot import WSClient, WSClientOptions
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from backend.chat.inbox import SORRY, process_message
-from backend.common.metrics import instruments
-from backend.db import is_sqlite
 from backend.models import BOT_LEASE
 from backend.runtime import Runtime
-from bot.aibot_frames import frame_to_inbound, is_disconnect, reply_body
-from bot.messages import Inbound
-from bot.replies import Reply, TextReply
+from bot.aibot_frames import frame_to_inbound, is_disconnect
 from scheduled import lease
+from scheduled.answering import answerer_for
 from scheduled.bot_push import POLL_SECONDS, BotPushes
 
 log = logging.getLogger(__name__)
 
 LEASE = BOT_LEASE
 REPLACED_PAUSE = 60.0  # seconds a replaced process waits before it may connect again
-POSTGRES_WORKERS = 4  # threads answering messages on PostgreSQL
 CLOSE_WAIT_STEPS = 100  # × 50 ms: how long closing waits for WeCom's side of the handshake
 
 
@@ -95,7 +88,7 @@ class LongConnection:
         self.client.on("error", self._on_error)
         self._task: asyncio.Task | None = None
         self._pushes = BotPushes(runtime, self.client, poll=push_poll)  # "bot" rows, while open
-        self._workers = _workers_for(runtime.engine)
+        self._answerer = answerer_for(runtime)
 
     def open(self) -> None:
         """Start connecting (the SDK keeps reconnecting until `close`)."""
@@ -106,8 +99,7 @@ class LongConnection:
         """Close the connection, stop reconnecting, and wait (briefly) until it is closed."""
         self.client.disconnect()  # schedules the close handshake on this loop
         await self._pushes.stop()  # a push in flight fails (retried later) and the loop ends
-        if self._workers is not None:
-            self._workers.shutdown(wait=False)
+        self._answerer.close()
         if self._task is not None and not self._task.done():
             self._task.cancel()
         for _ in range(CLOSE_WAIT_STEPS):
@@ -127,51 +119,12 @@ class LongConnection:
         if message is None:
             return
         async with self._locks[message.user_id]:  # one member's messages in the order sent
-            rendered = await self._answer_soon(message)
+            rendered = await self._answerer.answer(message)
         if rendered:
             try:
                 await self.client.reply(frame, json.loads(rendered))
             except (RuntimeError, TimeoutError) as exc:  # lost connection, refused or no ack
                 log.warning("reply to %s not acknowledged: %s", message.dedupe_key, exc)
-
-    async def _answer_soon(self, message: Inbound) -> str:
-        if self._workers is None:
-            return self._answer(message)
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._workers, self._answer, message)
-
-    def _answer(self, message: Inbound) -> str:
-        runtime = self.runtime
-        now = runtime.clock()
-        try:
-            return process_message(
-                runtime.engine,
-                message,
-                runtime.dispatch,
-                corp_id="",
-                now=now,
-                render=_render,
-                one_at_a_time=True,
-            )
-        except Exception:  # not recorded, so WeCom's or the member's resend is answered afresh
-            log.exception("long-connection message %s failed", message.dedupe_key)
-            instruments().callback_failures.inc()
-            return _render(TextReply(SORRY), message, now)
-
-
-def _workers_for(engine: Engine) -> ThreadPoolExecutor | None:
-    """Return the threads that answer messages, or None to answer them on the loop itself.
-
-    SQLite has one writer and each message is one short write transaction, so threads gain
-    nothing; handing messages to one cost a quarter of the throughput (the loop and the worker
-    pass the GIL back and forth at every SQLite call). A message that waits for the write lock
-    holds the loop for at most the busy timeout (30 s), less than the two missed heartbeats
-    (60 s) after which the connection counts as dead. PostgreSQL's row locks let members'
-    messages run side by side, and its round trips would stall the loop.
-    """
-    if is_sqlite(engine):
-        return None
-    return ThreadPoolExecutor(POSTGRES_WORKERS, thread_name_prefix="longconn")
 
 
 def _trust(ca_file: str) -> None:
@@ -180,12 +133,6 @@ def _trust(ca_file: str) -> None:
     from aibot import ws
 
     ws._SSL_CONTEXT.load_verify_locations(cafile=ca_file)
-
-
-def _render(reply: Reply, message: Inbound, now: datetime) -> str:
-    """Render the first reply as a reply frame's body (stored for repeats of the message)."""
-    body = reply_body(reply, message=message)
-    return json.dumps(body, ensure_ascii=False) if body else ""
 
 
 async def hold_and_serve(

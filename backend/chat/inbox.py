@@ -7,7 +7,9 @@ processed key and the queued replies. A message that writes more (a confirmed en
 decision, an absence: `dispatch.needs_write` says which) is answered inside one write
 transaction, as is every message on PostgreSQL, whose row locks let those run side by side
 (one member's messages queue on that member's row). Either way a delivery runs the handlers
-once, and only the first delivery of a message keeps what they did.
+once, and only the first delivery of a message keeps what they did. A single consumer that
+finds several members' messages waiting (the long connection) may answer them in one write
+transaction with `process_together`.
 """
 
 from __future__ import annotations
@@ -140,18 +142,56 @@ def _in_one_write(
     first delivery, so a key found taken belongs to a delivery that has committed: everything
     this one did is rolled back and that delivery's reply is given instead.
     """
-    key = message.dedupe_key
     with writing(engine) as session:
-        staff, form = conversations.load_member(session, wecom_userid=message.user_id, lock=True)
-        replies = dispatch.answer(session, message, form, staff, now=now)
-        answer = _answer(replies, message, render, now)
-        if not conversations.store(session, form):
-            raise ConversationMoved(form.wecom_userid)
-        if not callbacks.claim(session, key=key, reply_xml=answer.reply_xml):
+        reply = _answer_within(session, message, dispatch, render=render, now=now)
+        if reply is None:
             session.rollback()
-            return callbacks.stored_reply(session, key=key) or ""
-        _queue(session, message, answer)
-        return answer.reply_xml
+            return callbacks.stored_reply(session, key=message.dedupe_key) or ""
+        return reply
+
+
+def process_together(
+    engine: Engine, messages: list[Inbound], dispatch: Dispatch, *, render: Render, now: datetime
+) -> list[str] | None:
+    """Answer different members' messages in one write transaction: one commit for them all.
+
+    For a single consumer that finds several messages waiting (the long connection under load).
+    None when one of them is a repeat or fails: nothing is kept, and the caller answers each
+    on its own with `process_message`, so one bad message costs the others nothing.
+    """
+    try:
+        with writing(engine) as session:
+            replies = [
+                _answer_within(session, message, dispatch, render=render, now=now)
+                for message in messages
+            ]
+            if any(reply is None for reply in replies):
+                raise _Repeat
+            return [reply or "" for reply in replies]
+    except _Repeat:
+        return None
+    except Exception:  # logged here; answered again one by one, where a real failure shows
+        log.warning("answering %d messages together failed", len(messages), exc_info=True)
+        return None
+
+
+class _Repeat(Exception):
+    """A message of a batch was answered before: the batch is rolled back."""
+
+
+def _answer_within(
+    session: Session, message: Inbound, dispatch: Dispatch, *, render: Render, now: datetime
+) -> str | None:
+    """Answer the message in the session's write transaction; None when it is a repeat."""
+    staff, form = conversations.load_member(session, wecom_userid=message.user_id, lock=True)
+    replies = dispatch.answer(session, message, form, staff, now=now)
+    answer = _answer(replies, message, render, now)
+    if not conversations.store(session, form):
+        raise ConversationMoved(form.wecom_userid)
+    if not callbacks.claim(session, key=message.dedupe_key, reply_xml=answer.reply_xml):
+        return None
+    _queue(session, message, answer)
+    return answer.reply_xml
 
 
 def _answer(replies: list[Reply], message: Inbound, render: Render, now: datetime) -> Answer:

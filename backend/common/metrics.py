@@ -25,6 +25,7 @@ from backend.settings.environment import export_metrics_folder
 
 _FILE_PID = re.compile(r"_(\d+)\.db$")
 LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0)
+TOGETHER_BUCKETS = (1, 2, 4, 8, 16, 32)
 JOB_BUCKETS = (0.1, 0.5, 1.0, 5.0, 15.0, 60.0, 300.0, 900.0, 3600.0)
 _shared_folder: list[Path] = []  # set by enable_multiprocess, inherited by forked workers
 
@@ -36,6 +37,7 @@ class Instruments:
     callbacks: Counter
     callback_seconds: Histogram
     callback_failures: Counter
+    answered_together: Histogram
     queued: Counter
     delivered: Counter
     delivery_failures: Counter
@@ -60,6 +62,11 @@ def instruments() -> Instruments:
         ),
         callback_failures=Counter(
             "lvzhi_callback_failures", "Callbacks whose handler failed (answered with an apology)"
+        ),
+        answered_together=Histogram(
+            "lvzhi_longconn_answered_together",
+            "Messages the long connection answered in one transaction (SQLite, under load)",
+            buckets=TOGETHER_BUCKETS,
         ),
         queued=Counter(
             "lvzhi_outbox_queued",

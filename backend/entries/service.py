@@ -17,6 +17,22 @@ _SAVED_AND_CLOSED = select(
     select(DutyEntry.id).where(DutyEntry.client_key == bindparam("key")).scalar_subquery(),
     exists().where(col(MonthClosure.year_month) == bindparam("month")),
 )
+# Built once, as a statement built per call costs more than running it (the bot asks these).
+_RECENT = (
+    select(DutyEntry)
+    .where(DutyEntry.staff_id == bindparam("staff_id"))
+    .order_by(col(DutyEntry.id).desc())
+    .limit(bindparam("limit"))
+)
+_BETWEEN = (
+    select(DutyEntry)
+    .where(DutyEntry.staff_id == bindparam("staff_id"))
+    .where(DutyEntry.work_date >= bindparam("start"), DutyEntry.work_date <= bindparam("end"))
+    .order_by(col(DutyEntry.work_date), col(DutyEntry.id))
+)
+_DAY_TOTAL = select(func.coalesce(func.sum(DutyEntry.hours), 0.0)).where(
+    DutyEntry.staff_id == bindparam("staff_id"), DutyEntry.work_date == bindparam("day")
+)
 
 
 class EntryLocked(ValueError):
@@ -100,29 +116,16 @@ def own_entry(session: Session, *, staff: Staff, entry_id: int) -> DutyEntry | N
 
 def recent_entries(session: Session, *, staff: Staff, limit: int = 20) -> list[DutyEntry]:
     """Return the member's latest entries, newest first (the numbering 修改 n refers to)."""
-    statement = (
-        select(DutyEntry)
-        .where(DutyEntry.staff_id == staff.id)
-        .order_by(col(DutyEntry.id).desc())
-        .limit(limit)
-    )
-    return list(session.exec(statement).all())
+    rows = session.execute(_RECENT, {"staff_id": staff.id, "limit": limit})
+    return list(rows.scalars())
 
 
 def entries_between(session: Session, *, staff: Staff, start: date, end: date) -> list[DutyEntry]:
     """Return the member's entries dated start..end, by date then time of entry."""
-    statement = (
-        select(DutyEntry)
-        .where(DutyEntry.staff_id == staff.id)
-        .where(DutyEntry.work_date >= start, DutyEntry.work_date <= end)
-        .order_by(col(DutyEntry.work_date), col(DutyEntry.id))
-    )
-    return list(session.exec(statement).all())
+    rows = session.execute(_BETWEEN, {"staff_id": staff.id, "start": start, "end": end})
+    return list(rows.scalars())
 
 
 def day_total(session: Session, *, staff: Staff, day: date) -> float:
     """Return the hours the member has logged for one day."""
-    statement = select(func.coalesce(func.sum(DutyEntry.hours), 0.0)).where(
-        DutyEntry.staff_id == staff.id, DutyEntry.work_date == day
-    )
-    return float(session.exec(statement).one())
+    return float(session.execute(_DAY_TOTAL, {"staff_id": staff.id, "day": day}).scalar_one())

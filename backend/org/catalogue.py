@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import bindparam
+from sqlalchemy import BindParameter, Select, String, bindparam
 from sqlmodel import Session, col, func, select
 
 from backend.models import Department, Duty, DutyEntry, KeyTask, KeyTaskDuty, TaskType
 
 FUNCTION_ORDER = {"core": 0, "general": 1, "auxiliary": 2}
+LIKE_ESCAPE = "/"
 
 # Built once: the duty form asks these on most messages.
 _DUTIES = select(Duty).where(Duty.department_id == bindparam("department_id"), Duty.active)
@@ -63,19 +65,37 @@ class Responsible:
 def who_handles(session: Session, *, keyword: str, limit: int = 5) -> list[Responsible]:
     """Search every duty catalogue and key task for all the words; best match first."""
     words = keyword.split() or [keyword]
-    duties = session.exec(
-        select(Department.name, Duty.title)
-        .join(Duty, col(Duty.department_id) == Department.id)
-        .where(Duty.active, *[col(Duty.title).contains(w, autoescape=True) for w in words])
-    ).all()
-    tasks = session.exec(
-        select(Department.name, KeyTask.title)
-        .join(KeyTask, col(KeyTask.department_id) == Department.id)
-        .where(*[col(KeyTask.title).contains(w, autoescape=True) for w in words])
-    ).all()
+    duties_stmt, tasks_stmt = _who_statements(len(words))
+    params = {f"word{i}": _like_escaped(word) for i, word in enumerate(words)}
+    duties = session.execute(duties_stmt, params).all()
+    tasks = session.execute(tasks_stmt, params).all()
     found = [Responsible(n, t, _score(t, words) + 1) for n, t in duties]
     found += [Responsible(n, t, _score(t, words)) for n, t in tasks]
     return sorted(found, key=lambda r: (-r.score, len(r.text)))[:limit]
+
+
+@lru_cache(maxsize=8)
+def _who_statements(count: int) -> tuple[Select, Select]:
+    """Return the two searches for `count` words, built once per count."""
+    words: list[BindParameter[str]] = [bindparam(f"word{i}", type_=String) for i in range(count)]
+    duties = (
+        select(Department.name, Duty.title)
+        .join(Duty, col(Duty.department_id) == Department.id)
+        .where(Duty.active, *[col(Duty.title).contains(w, escape=LIKE_ESCAPE) for w in words])
+    )
+    tasks = (
+        select(Department.name, KeyTask.title)
+        .join(KeyTask, col(KeyTask.department_id) == Department.id)
+        .where(*[col(KeyTask.title).contains(w, escape=LIKE_ESCAPE) for w in words])
+    )
+    return duties, tasks
+
+
+def _like_escaped(word: str) -> str:
+    """Escape LIKE's wildcards, so that a word matches only itself."""
+    for special in (LIKE_ESCAPE, "%", "_"):
+        word = word.replace(special, LIKE_ESCAPE + special)
+    return word
 
 
 def _score(text: str, words: list[str]) -> int:

@@ -6,6 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sqlalchemy import bindparam
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -86,14 +87,17 @@ def absent_on(session: Session, *, day: date):
     )
 
 
+_ABSENCES_SINCE = (  # built once: the bot asks it on every 今天/本周
+    select(Absence)
+    .where(Absence.staff_id == bindparam("staff_id"), col(Absence.end_date) >= bindparam("since"))
+    .order_by(col(Absence.start_date))
+)
+
+
 def absences_of(session: Session, *, staff: Staff, since: date) -> list[Absence]:
     """Return the member's absences ending on or after `since`, earliest first."""
-    stmt = (
-        select(Absence)
-        .where(Absence.staff_id == staff.id, col(Absence.end_date) >= since)
-        .order_by(col(Absence.start_date))
-    )
-    return list(session.exec(stmt))
+    rows = session.execute(_ABSENCES_SINCE, {"staff_id": staff.id, "since": since})
+    return list(rows.scalars())
 
 
 def find_colleague(session: Session, *, setter: Staff, name: str) -> list[Staff]:

@@ -75,9 +75,12 @@ class ImportResult:
     years: set[int] = field(default_factory=set)
 
 
+_OVERRIDES = select(col(CalendarOverride.day), col(CalendarOverride.is_workday))  # built once
+
+
 def load_calendar(session: Session) -> WorkCalendar:
     """Return the working-day calendar including every administrator override."""
-    rows = session.exec(select(col(CalendarOverride.day), col(CalendarOverride.is_workday))).all()
+    rows = session.execute(_OVERRIDES).all()
     return WorkCalendar({day: bool(workday) for day, workday in rows})
 
 

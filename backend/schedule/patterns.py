@@ -26,6 +26,7 @@ from functools import lru_cache
 from typing import Protocol
 
 import chinese_calendar
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from backend.models import Staff, WorkDayException, WorkPattern
@@ -48,6 +49,12 @@ __all__ = [
 # Exceptions are loaded this far either side of the range asked for, so next/previous workday
 # near the range's edges still see them.
 EXCEPTION_MARGIN = timedelta(days=45)
+# Built once: the bot asks these on every 今天/本周 (building one costs more than running it).
+_PATTERNS = select(WorkPattern)
+_EXCEPTIONS = select(WorkDayException)
+_EXCEPTIONS_AROUND = _EXCEPTIONS.where(
+    col(WorkDayException.day).between(bindparam("start"), bindparam("end"))
+)
 MAX_SEARCH_DAYS = 400
 
 
@@ -147,7 +154,7 @@ def member_calendars(
 ) -> MemberCalendars:
     """Return each member's calendar (None: every member), exceptions loaded `around` a range."""
     office = office or load_calendar(session)
-    patterns = session.exec(select(WorkPattern)).all()
+    patterns = session.execute(_PATTERNS).scalars().all()
     exceptions = _exceptions(session, around)
     if not patterns and not exceptions:
         return MemberCalendars(office, {})
@@ -185,11 +192,10 @@ def _members_with_rules(
 
 
 def _exceptions(session: Session, around: tuple[date, date] | None) -> list[WorkDayException]:
-    stmt = select(WorkDayException)
-    if around is not None:
-        start, end = around[0] - EXCEPTION_MARGIN, around[1] + EXCEPTION_MARGIN
-        stmt = stmt.where(col(WorkDayException.day).between(start, end))
-    return list(session.exec(stmt).all())
+    if around is None:
+        return list(session.execute(_EXCEPTIONS).scalars())
+    start, end = around[0] - EXCEPTION_MARGIN, around[1] + EXCEPTION_MARGIN
+    return list(session.execute(_EXCEPTIONS_AROUND, {"start": start, "end": end}).scalars())
 
 
 def _split(rows: list[WorkDayException]) -> tuple[dict[int, dict], dict[int | None, dict]]:
