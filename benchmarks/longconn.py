@@ -5,7 +5,7 @@ client answers each text at once with the same text; ours (`python -m scheduled.
 `lvzhi bot` runs) runs the inbox and the handlers on SQLite, exactly once per message. Prints
 messages/s with six members writing at once (closed loop), p50 and p99, the ratio to the bare
 client, the latency at a fixed 50 messages/s, and the CPU each process spends a message; the two
-alternate for three rounds.
+alternate for five rounds.
 Run: `make bench` (or `.venv/bin/python benchmarks/longconn.py`).
 """
 
@@ -39,7 +39,7 @@ BOT = {"WECOM_BOT_ID": "aibBench0001", "WECOM_BOT_SECRET": "Vb3nQ8wZ1xK6pR4tY7mL
 USERS = ["alice", "bob", "carol", "dave", "erin", "frank"]
 TEXTS = ["帮助", "今天", "谁管 食品", "你好"]
 CLOSED_LOOP_EACH = 250  # messages per member in the closed loop
-ROUNDS = 3  # bare, ours, bare, ours, …
+ROUNDS = 5  # bare, ours, bare, ours, …
 RATE, RATE_SECONDS = 50, 10  # the fixed-rate run: 50 messages/s for 10 s
 TARGET_RATIO, TARGET_P99_MS = 0.5, 200
 
